@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that cairn's build, tests and benchmarks need.
+# Idempotent: when every package is already installed it does nothing (no apt-get update).
+set -euo pipefail
+PKGS=(
+  build-essential pkg-config clang libclang-rt-14-dev
+  libssl-dev libsqlite3-dev libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libinih-dev
+  curl python3-botocore nginx-light
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}" >&2
+SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

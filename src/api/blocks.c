@@ -1,0 +1,286 @@
+/* blocks.c - the /v1/blocks API: PUT, GET/HEAD (with Range, signed locators), DELETE (trash),
+ * untrash, POST missing, and the streamed index. HTTP in, typed store calls out. */
+#include "app.h"
+#include "json_body.h"
+#include "../http/range.h"
+#include "../store/locator.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/hex.h"
+#include "../util/sbuf.h"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static int fail(req_t *r, int err, const char *msg) {
+  http_respond_error(r, err, msg);
+  return 0;
+}
+
+/* ---- PUT /v1/blocks/<sha256>[+size] ---- */
+
+struct put_state { store_put_t *put; struct locator loc; };
+
+static void put_cleanup(void *p) {
+  struct put_state *st = p;
+  if (st->put) store_put_abort(st->put);   /* disconnect or error: nothing is kept */
+}
+
+static int put_begin(req_t *r) {
+  struct app *a = r->app;
+  struct put_state *st = mempool_alloc(r->pool, sizeof *st);
+  if (locator_parse(r->tail, &st->loc) || st->loc.is_signed)
+    return fail(r, CAIRN_EINVAL, "PUT needs /v1/blocks/<sha256>[+size]");
+  int64_t expect = st->loc.size;
+  if (r->content_length >= 0) {
+    if (expect >= 0 && expect != r->content_length)
+      return fail(r, CAIRN_ESIZE, "Content-Length differs from the size in the locator");
+    expect = r->content_length;
+  }
+  if (expect > (int64_t)a->cfg->max_block) return fail(r, CAIRN_ETOOBIG, "block larger than max_block");
+  const char *ph = r->payload_hash;
+  if (ph && strlen(ph) == 64 && hex_is_lower(ph, 64) && memcmp(ph, st->loc.id, 64))
+    return fail(r, CAIRN_EHASH, "x-amz-content-sha256 differs from the block id");
+  int rc = store_put_begin(a->store, st->loc.id, expect, &st->put);
+  if (rc) {
+    st->put = NULL;
+    return fail(r, rc, rc == CAIRN_EBUSY ? "no transfer buffer free; retry later" : NULL);
+  }
+  mempool_on_cleanup(r->pool, put_cleanup, st);
+  r->state = st;
+  return 0;
+}
+
+static int put_body(req_t *r, const char *data, size_t n) {
+  struct put_state *st = r->state;
+  int rc = store_put_write(st->put, data, n);
+  if (rc) {   /* give the buffer back now; the rest of the body is discarded */
+    store_put_abort(st->put);
+    st->put = NULL;
+  }
+  return rc;
+}
+
+static int put_end(req_t *r) {
+  struct app *a = r->app;
+  struct put_state *st = r->state;
+  int replicas;
+  uint64_t size;
+  int rc = store_put_finish(st->put, &replicas, &size);
+  st->put = NULL;
+  if (rc) return fail(r, rc, rc == CAIRN_EHASH ? "the body does not hash to the block id" : NULL);
+  char loc[LOCATOR_MAX + 1], n[16];
+  uint64_t expiry = (uint64_t)time(NULL) + (uint64_t)(a->cfg->signature_ttl_ms / 1000);
+  locator_sign(a->keys.blob_sign, st->loc.id, size, expiry, loc);
+  snprintf(n, sizeof n, "%d", replicas);
+  http_add_header(r, "X-Cairn-Replicas", n);
+  size_t l = strlen(loc);
+  loc[l] = '\n';
+  return http_respond_buf(r, 200, "text/plain; charset=utf-8", loc, l + 1);
+}
+
+/* ---- GET / HEAD /v1/blocks/<locator> ---- */
+
+/* Anonymous requests need a valid signed locator; a signed locator is always checked. */
+static int check_locator(req_t *r, const struct locator *l) {
+  struct app *a = r->app;
+  if (l->is_signed) {
+    int rc = locator_verify(a->keys.blob_sign, l, time(NULL));
+    if (rc) return fail(r, rc, rc == CAIRN_EEXPIRED ? "signed locator has expired"
+                                                    : "signed locator signature is invalid"), -1;
+  } else if (r->auth_rc) {
+    return fail(r, CAIRN_EAUTH, "needs SigV4 credentials or a signed locator"), -1;
+  }
+  return 0;
+}
+
+static long get_read(void *cls, uint64_t pos, char *buf, size_t max) {
+  store_get_t *g = cls;
+  ssize_t n = store_get_read(g, buf, max, pos);   /* pos is relative to the response start */
+  return n < 0 ? -1 : n;
+}
+
+struct ranged { store_get_t *g; uint64_t off; };
+static long ranged_read(void *cls, uint64_t pos, char *buf, size_t max) {
+  struct ranged *x = cls;
+  ssize_t n = store_get_read(x->g, buf, max, x->off + pos);
+  return n < 0 ? -1 : n;
+}
+static void ranged_free(void *cls) {
+  struct ranged *x = cls;
+  store_get_close(x->g);
+  xfree(x);
+}
+static void get_free(void *cls) { store_get_close(cls); }
+static long no_body(void *cls, uint64_t pos, char *buf, size_t max) {
+  (void)cls; (void)pos; (void)buf; (void)max;
+  return 0;
+}
+
+static void block_headers(req_t *r, const char *id) {
+  char etag[70];
+  snprintf(etag, sizeof etag, "\"%s\"", id);
+  http_add_header(r, "ETag", etag);
+  http_add_header(r, "Accept-Ranges", "bytes");
+  http_add_header(r, "Content-Type", "application/octet-stream");
+  http_add_header(r, "Cache-Control", "private, max-age=31536000, immutable");
+}
+
+static int get_begin(req_t *r) {
+  struct app *a = r->app;
+  struct locator l;
+  if (locator_parse(r->tail, &l)) return fail(r, CAIRN_EINVAL, "malformed block locator");
+  if (check_locator(r, &l)) return 0;
+  uint64_t size;
+  if (!strcmp(r->method, "HEAD")) {
+    vol_t *where[STORE_MAX_VOLUMES];
+    int n = store_locate(a->store, l.id, where, STORE_MAX_VOLUMES, &size);
+    if (!n) return fail(r, CAIRN_ENOENT, NULL);
+    block_headers(r, l.id);
+    sbuf_t vols = {0};   /* operators' view: which volumes hold it, in read order */
+    for (int i = 0; i < n; i++) sbuf_printf(&vols, "%s%s", i ? "," : "", vol_uuid(where[i]));
+    http_add_header(r, "X-Cairn-Volumes", vols.s);
+    sbuf_free(&vols);
+    return http_respond_stream(r, 200, size, no_body, NULL, NULL);
+  }
+  store_get_t *g;
+  int rc = store_get_open(a->store, l.id, &g, &size);
+  if (rc) return fail(r, rc, rc == CAIRN_ECORRUPT ? "every stored copy of this block is corrupt" : NULL);
+  block_headers(r, l.id);
+  uint64_t off = 0, len = size;
+  int status = 200;
+  char cr[96];
+  switch (range_parse(http_header(r, "Range"), size, &off, &len)) {
+  case RANGE_UNSATISFIABLE:
+    store_get_close(g);
+    snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
+    http_add_header(r, "Content-Range", cr);
+    return fail(r, CAIRN_ERANGE, NULL);
+  case RANGE_OK:
+    status = 206;
+    snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)off,
+             (unsigned long long)(off + len - 1), (unsigned long long)size);
+    http_add_header(r, "Content-Range", cr);
+    break;
+  case RANGE_NONE:
+    break;
+  }
+  int fd = store_get_fd(g);
+  if (fd >= 0) {
+    rc = http_respond_fd(r, status, fd, off, len);
+    store_get_close(g);
+    return rc;
+  }
+  if (off == 0) return http_respond_stream(r, status, len, get_read, g, get_free);
+  struct ranged *x = xmalloc(sizeof *x);
+  x->g = g;
+  x->off = off;
+  return http_respond_stream(r, status, len, ranged_read, x, ranged_free);
+}
+
+/* ---- DELETE /v1/blocks/<id>, POST /v1/blocks/<id>/untrash ---- */
+
+static int del_begin(req_t *r) {
+  struct app *a = r->app;
+  struct locator l;
+  if (locator_parse(r->tail, &l)) return fail(r, CAIRN_EINVAL, "malformed block id");
+  int rc = store_trash(a->store, l.id);
+  if (rc) return fail(r, rc, NULL);
+  return json_respond(r, 200, json_pack("{s:s,s:s}", "id", l.id, "state", "trashed"));
+}
+
+static int untrash_begin(req_t *r) {
+  struct app *a = r->app;
+  const char *slash = strchr(r->tail, '/');
+  if (!slash || strcmp(slash, "/untrash") || slash - r->tail != 64 || !hex_is_lower(r->tail, 64))
+    return fail(r, CAIRN_ENOENT, "use POST /v1/blocks/<id>/untrash");
+  char id[65];
+  memcpy(id, r->tail, 64);
+  id[64] = 0;
+  int rc = store_untrash(a->store, id);
+  if (rc) return fail(r, rc, rc == CAIRN_ENOENT ? "block is not in the trash" : NULL);
+  return json_respond(r, 200, json_pack("{s:s,s:s}", "id", id, "state", "present"));
+}
+
+/* ---- POST /v1/blocks/missing ---- */
+
+static int missing_end(req_t *r) {
+  struct app *a = r->app;
+  const char *err = NULL;
+  json_t *in = json_body_parse(r, &err);
+  if (!in) return fail(r, CAIRN_EINVAL, err);
+  if (!json_is_array(in)) { json_decref(in); return fail(r, CAIRN_EINVAL, "body must be a JSON array of block ids"); }
+  json_t *out = json_array();
+  size_t i;
+  json_t *v;
+  json_array_foreach(in, i, v) {
+    struct locator l;
+    if (!json_is_string(v) || locator_parse(json_string_value(v), &l)) {
+      json_decref(in);
+      json_decref(out);
+      return fail(r, CAIRN_EINVAL, "every element must be a block id or locator");
+    }
+    if (store_has(a->store, l.id, NULL)) json_array_append_new(out, json_string(l.id));
+  }
+  json_decref(in);
+  return json_respond(r, 200, out);
+}
+
+/* ---- GET /v1/blocks?prefix= : streamed index, one subdirectory at a time ---- */
+
+struct index_stream { store_t *s; char prefix[65]; int sub; sbuf_t lines; size_t pos; int done; };
+
+static int index_line(void *ctx, const struct vol_entry *e) {
+  struct index_stream *x = ctx;
+  sbuf_printf(&x->lines, "%s+%llu %lld\n", e->id, (unsigned long long)e->size, (long long)e->mtime);
+  return 0;
+}
+
+static long index_read(void *cls, uint64_t pos, char *buf, size_t max) {
+  (void)pos;
+  struct index_stream *x = cls;
+  static const char hx[] = "0123456789abcdef";
+  size_t pl = strlen(x->prefix);
+  while (x->pos == x->lines.len) {
+    x->lines.len = x->pos = 0;
+    if (x->sub == 256) {
+      if (x->done) return 0;
+      x->done = 1;
+      sbuf_addc(&x->lines, '\n');   /* a blank line marks a complete index */
+      break;
+    }
+    char sub[3] = {hx[x->sub >> 4], hx[x->sub & 15], 0};
+    x->sub++;
+    if (strncmp(sub, x->prefix, pl < 2 ? pl : 2)) continue;
+    if (store_index(x->s, pl >= 2 ? x->prefix : sub, index_line, x)) return -1;
+  }
+  size_t n = x->lines.len - x->pos < max ? x->lines.len - x->pos : max;
+  memcpy(buf, x->lines.s + x->pos, n);
+  x->pos += n;
+  return (long)n;
+}
+
+static void index_free(void *cls) {
+  struct index_stream *x = cls;
+  sbuf_free(&x->lines);
+  xfree(x);
+}
+
+static int index_begin(req_t *r) {
+  struct app *a = r->app;
+  const char *p = http_query(r, "prefix");
+  if (!p) p = "";
+  if (strlen(p) > 64 || !hex_is_lower(p, strlen(p)))
+    return fail(r, CAIRN_EINVAL, "prefix must be lowercase hex");
+  struct index_stream *x = xcalloc(1, sizeof *x);
+  x->s = a->store;
+  snprintf(x->prefix, sizeof x->prefix, "%s", p);
+  return http_respond_stream(r, 200, UINT64_MAX, index_read, x, index_free);
+}
+
+const struct handler h_block_put = {put_begin, put_body, put_end};
+const struct handler h_block_get = {get_begin, NULL, NULL};
+const struct handler h_block_delete = {del_begin, NULL, NULL};
+const struct handler h_block_untrash = {untrash_begin, NULL, NULL};
+const struct handler h_block_missing = {json_body_begin, json_body_append, missing_end};
+const struct handler h_block_index = {index_begin, NULL, NULL};

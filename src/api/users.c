@@ -1,0 +1,54 @@
+/* users.c - /v1/users (admin): list, create (answers the new keys once), delete. */
+#include "app.h"
+#include "json_body.h"
+#include "../service/users.h"
+#include "../util/err.h"
+#include <jansson.h>
+#include <string.h>
+
+static int add_json(void *ctx, const struct meta_user *u) {
+  json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:b,s:I}", "name", u->name, "access_key",
+                                       u->access_key, "role", u->role, "enabled", u->enabled,
+                                       "created_ms", (json_int_t)u->created_ms));
+  return 0;
+}
+
+static int list(req_t *r) {
+  struct app *a = r->app;
+  json_t *arr = json_array();
+  int rc = meta_user_list(a->meta, add_json, arr);
+  if (rc) { json_decref(arr); return rc; }
+  return json_respond(r, 200, arr);
+}
+
+static int create_end(req_t *r) {
+  struct app *a = r->app;
+  const char *err = NULL, *name = NULL, *role = "user";
+  json_t *in = json_body_parse(r, &err);
+  if (!in) return http_respond_error(r, CAIRN_EINVAL, err), 0;
+  if (json_unpack(in, "{s:s,s?s}", "name", &name, "role", &role)) {
+    json_decref(in);
+    return http_respond_error(r, CAIRN_EINVAL, "body must be {\"name\": ..., \"role\": \"user\"|\"admin\"}"), 0;
+  }
+  struct user_keys k;
+  int rc = users_create(a->meta, &a->keys, name, role, &k);
+  json_t *out = rc ? NULL : json_pack("{s:s,s:s,s:s,s:s}", "name", name, "role", role,
+                                      "access_key", k.access_key, "secret_key", k.secret);
+  json_decref(in);
+  if (rc == CAIRN_EINVAL) return http_respond_error(r, rc, "invalid user name or role"), 0;
+  if (rc == CAIRN_EEXIST) return http_respond_error(r, rc, "a user with that name exists"), 0;
+  if (rc) return rc;
+  memset(&k, 0, sizeof k);
+  return json_respond(r, 201, out);
+}
+
+static int remove_user(req_t *r) {
+  struct app *a = r->app;
+  int rc = meta_user_rm(a->meta, r->tail);
+  if (rc) return http_respond_error(r, rc, rc == CAIRN_ENOENT ? "no such user" : NULL), 0;
+  return json_respond(r, 200, json_pack("{s:s,s:b}", "name", r->tail, "deleted", 1));
+}
+
+const struct handler h_users_list = {list, NULL, NULL};
+const struct handler h_users_create = {json_body_begin, json_body_append, create_end};
+const struct handler h_users_delete = {remove_user, NULL, NULL};

@@ -1,0 +1,16 @@
+/* cli.h - subcommand entry points (one file each) and shared CLI helpers. */
+#ifndef CAIRN_CLI_H
+#define CAIRN_CLI_H
+
+#define CAIRN_VERSION "0.1.0"
+
+int cmd_serve(int argc, char **argv);
+int cmd_put_block(int argc, char **argv);
+int cmd_get_block(int argc, char **argv);
+int cmd_fsck(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+
+/* Prints "cairn: <message>" on stderr and returns 1 (the exit status of a failed command). */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,49 @@
+/* main.c - the cairn binary: subcommand dispatch, help and version. */
+#include "cli.h"
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int cli_fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("cairn: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return 1;
+}
+
+static const struct { const char *name; int (*fn)(int, char **); const char *help; } cmds[] = {
+  {"serve", cmd_serve, "run the gateway (cairn serve --help lists every setting)"},
+  {"put-block", cmd_put_block, "put-block FILE|-: store a block, print its signed locator"},
+  {"get-block", cmd_get_block, "get-block LOCATOR [-o FILE]: fetch and verify a block"},
+  {"fsck", cmd_fsck, "fsck DIR...: verify every block of volume dirs, quarantine corrupt ones"},
+  {"user", cmd_user, "user add NAME [--admin] | list | rm NAME  [--data DIR]: manage users"},
+};
+
+static int usage(FILE *f) {
+  fprintf(f, "cairn %s - a storage gateway\n\nusage: cairn COMMAND [ARGS]\n\ncommands:\n", CAIRN_VERSION);
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
+  fprintf(f, "  %-10s %s\n  %-10s %s\n", "version", "print the version", "help", "this text");
+  fprintf(f, "\nclient commands talk to CAIRN_URL (default http://127.0.0.1:9000) with CAIRN_ACCESS_KEY\n"
+             "and CAIRN_SECRET_KEY, or the keys in ~/.config/cairn/credentials.\n");
+  return f == stdout ? 0 : 2;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) return usage(stderr);
+  const char *c = argv[1];
+  if (!strcmp(c, "help") || !strcmp(c, "--help") || !strcmp(c, "-h")) return usage(stdout);
+  if (!strcmp(c, "version") || !strcmp(c, "--version")) { printf("cairn %s\n", CAIRN_VERSION); return 0; }
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+    if (strcmp(c, cmds[i].name)) continue;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = cmds[i].fn(argc - 2, argv + 2);
+    curl_global_cleanup();
+    return rc;
+  }
+  cli_fail("unknown command '%s' (try 'cairn help')", c);
+  return 2;
+}

@@ -1,0 +1,195 @@
+/* config.c - the settings table and the parsers for file, environment and flags. */
+#include "config.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/timeutil.h"
+#include <ctype.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ctype { C_STR, C_INT, C_SIZE, C_DUR };
+
+struct setting {
+  const char *name;
+  enum ctype type;
+  size_t off;
+  const char *def;
+  const char *choices;   /* "a|b|c" for enumerations, else NULL */
+  const char *help;
+};
+
+#define F(field) offsetof(struct config, field)
+static const struct setting table[] = {
+  {"listen", C_STR, F(listen), "127.0.0.1:9000", NULL, "address and port to listen on"},
+  {"data_dir", C_STR, F(data_dir), "./cairn-data", NULL, "metadata, keys and the default volume"},
+  {"volumes", C_STR, F(volumes), "", NULL,
+   "comma list of volume dirs, each optionally :read_only and/or :serialize_io (empty: data_dir)"},
+  {"replicas", C_INT, F(replicas), "1", NULL, "copies of each block, on distinct volumes"},
+  {"max_block", C_SIZE, F(max_block), "8MiB", NULL, "largest block accepted"},
+  {"buffers", C_INT, F(buffers), "64", NULL, "transfer buffers in the shared pool (hard cap)"},
+  {"buffer_size", C_SIZE, F(buffer_size), "1MiB", NULL, "size of one transfer buffer"},
+  {"buffer_wait", C_DUR, F(buffer_wait_ms), "10s", NULL,
+   "how long a transfer waits for a buffer before 503 Retry-After"},
+  {"verify_reads", C_STR, F(verify_reads), "always", "always|never", "hash blocks before serving them"},
+  {"verify_dedup", C_STR, F(verify_dedup), "size", "always|size|never",
+   "how a stored copy is checked when a PUT finds it already present"},
+  {"trash_lifetime", C_DUR, F(trash_lifetime_ms), "24h", NULL, "how long trashed blocks stay recoverable"},
+  {"trash_interval", C_DUR, F(trash_interval_ms), "60s", NULL, "how often expired trash is emptied"},
+  {"signature_ttl", C_DUR, F(signature_ttl_ms), "14d", NULL, "lifetime of signed locators"},
+  {"region", C_STR, F(region), "us-east-1", NULL, "SigV4 region"},
+  {"clock_skew", C_DUR, F(clock_skew_ms), "15m", NULL, "allowed difference between request and server time"},
+  {"max_connections", C_INT, F(max_connections), "256", NULL, "concurrent connections"},
+  {"idle_timeout", C_DUR, F(idle_timeout_ms), "60s", NULL, "close connections idle this long"},
+  {"max_header_size", C_SIZE, F(max_header_size), "64KiB", NULL,
+   "per-connection memory for the request line and headers (bigger headers get 431)"},
+  {"json_body_max", C_SIZE, F(json_body_max), "4MiB", NULL, "largest JSON request body"},
+  {"shutdown_timeout", C_DUR, F(shutdown_timeout_ms), "30s", NULL,
+   "on SIGTERM, how long in-flight requests may run before the server exits"},
+  {"log_level", C_STR, F(log_level), "info", "debug|info|warn|error", "minimum level logged"},
+  {"config", C_STR, F(config_file), "", NULL, "INI file with any of these settings"},
+};
+#undef F
+#define NSET (sizeof table / sizeof table[0])
+
+static const struct setting *find(const char *name) {
+  char norm[64];
+  size_t n = strlen(name);
+  if (n >= sizeof norm) return NULL;
+  for (size_t i = 0; i <= n; i++) norm[i] = name[i] == '-' ? '_' : (char)tolower((unsigned char)name[i]);
+  for (size_t i = 0; i < NSET; i++)
+    if (!strcmp(table[i].name, norm)) return &table[i];
+  return NULL;
+}
+
+static int in_choices(const char *choices, const char *v) {
+  size_t vl = strlen(v);
+  for (const char *p = choices; p;) {
+    const char *bar = strchr(p, '|');
+    size_t n = bar ? (size_t)(bar - p) : strlen(p);
+    if (n == vl && !strncmp(p, v, n)) return 1;
+    p = bar ? bar + 1 : NULL;
+  }
+  return 0;
+}
+
+int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen) {
+  const struct setting *s = find(name);
+  char dummy[8];
+  if (!err) { err = dummy; errlen = sizeof dummy; }
+  if (!s) { snprintf(err, errlen, "unknown setting '%s'", name); return CAIRN_ENOENT; }
+  void *field = (char *)c + s->off;
+  int64_t d;
+  uint64_t u;
+  char *end;
+  switch (s->type) {
+  case C_STR:
+    if (s->choices && !in_choices(s->choices, value)) {
+      snprintf(err, errlen, "%s must be one of %s, not '%s'", s->name, s->choices, value);
+      return CAIRN_EINVAL;
+    }
+    xfree(*(char **)field);
+    *(char **)field = xstrdup(value);
+    return 0;
+  case C_INT: {
+    long long v = strtoll(value, &end, 10);
+    if (!*value || *end || v < 0) break;
+    *(int64_t *)field = v;   /* C_INT fields are 64-bit; unsigned ones share the width */
+    return 0;
+  }
+  case C_SIZE:
+    if (parse_size(value, &u)) break;
+    *(uint64_t *)field = u;
+    return 0;
+  case C_DUR:
+    if (parse_duration_ms(value, &d)) break;
+    *(int64_t *)field = d;
+    return 0;
+  }
+  snprintf(err, errlen, "bad value '%s' for %s", value, s->name);
+  return CAIRN_EINVAL;
+}
+
+void config_defaults(struct config *c) {
+  memset(c, 0, sizeof *c);
+  for (size_t i = 0; i < NSET; i++) config_set(c, table[i].name, table[i].def, NULL, 0);
+}
+
+void config_free(struct config *c) {
+  for (size_t i = 0; i < NSET; i++)
+    if (table[i].type == C_STR) { xfree(*(char **)((char *)c + table[i].off)); }
+  memset(c, 0, sizeof *c);
+}
+
+struct ini_ctx { struct config *c; char *err; size_t errlen; int rc; };
+
+static int ini_cb(void *user, const char *section, const char *name, const char *value) {
+  (void)section;   /* sections are allowed for readability; names are global */
+  struct ini_ctx *x = user;
+  if (x->rc) return 0;
+  x->rc = config_set(x->c, name, value, x->err, x->errlen);
+  return x->rc == 0;
+}
+
+int config_load(struct config *c, int argc, char **argv, char **envp, char *err, size_t errlen) {
+  config_defaults(c);
+  /* the config file may itself come from env or a flag: find it first */
+  const char *file = getenv("CAIRN_CONFIG");
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--config") && i + 1 < argc) file = argv[i + 1];
+    else if (!strncmp(argv[i], "--config=", 9)) file = argv[i] + 9;
+  }
+  (void)envp;
+  if (file && *file) {
+    struct ini_ctx x = {c, err, errlen, 0};
+    int r = ini_parse(file, ini_cb, &x);
+    if (x.rc) return x.rc;
+    if (r < 0) { snprintf(err, errlen, "cannot read config file %s", file); return CAIRN_EINVAL; }
+    if (r > 0) { snprintf(err, errlen, "%s:%d: syntax error", file, r); return CAIRN_EINVAL; }
+  }
+  for (size_t i = 0; i < NSET; i++) {
+    char env[80];
+    snprintf(env, sizeof env, "CAIRN_");
+    for (size_t k = 0; table[i].name[k] && k + 7 < sizeof env; k++) {
+      env[6 + k] = (char)toupper((unsigned char)table[i].name[k]);
+      env[7 + k] = 0;
+    }
+    const char *v = getenv(env);
+    if (v && config_set(c, table[i].name, v, err, errlen)) return CAIRN_EINVAL;
+  }
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (strncmp(a, "--", 2)) { snprintf(err, errlen, "unexpected argument '%s'", a); return CAIRN_EINVAL; }
+    a += 2;
+    const char *eq = strchr(a, '=');
+    char name[64];
+    const char *val;
+    if (eq) {
+      snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
+      val = eq + 1;
+    } else {
+      snprintf(name, sizeof name, "%s", a);
+      if (i + 1 >= argc) { snprintf(err, errlen, "--%s needs a value", name); return CAIRN_EINVAL; }
+      val = argv[++i];
+    }
+    int rc = config_set(c, name, val, err, errlen);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+void config_print_help(FILE *f) {
+  fprintf(f, "usage: cairn serve [--SETTING VALUE ...]\n\n"
+             "Settings (flag --name, environment CAIRN_NAME, or name = value in the --config file):\n");
+  for (size_t i = 0; i < NSET; i++) {
+    char flag[48];
+    snprintf(flag, sizeof flag, "--%s", table[i].name);
+    for (char *p = flag + 2; *p; p++) if (*p == '_') *p = '-';
+    fprintf(f, "  %-20s %s%s%s (default: %s)\n", flag, table[i].help,
+            table[i].choices ? "; one of " : "", table[i].choices ? table[i].choices : "",
+            *table[i].def ? table[i].def : "\"\"");
+  }
+  fprintf(f, "\nSizes take KiB/MiB/GiB suffixes; durations take ms/s/m/h/d.\n");
+}

@@ -1,0 +1,45 @@
+/* config.h - every server setting, its type, default and help text in one table (config.c).
+ * Sources in increasing precedence: defaults, INI file (--config / CAIRN_CONFIG), CAIRN_<NAME>
+ * environment variables, command-line flags (--name value or --name=value). */
+#ifndef CAIRN_CONFIG_H
+#define CAIRN_CONFIG_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct config {
+  char *listen;              /* host:port */
+  char *data_dir;
+  char *volumes;             /* comma list of dir[:read_only][:serialize_io]; empty = data_dir */
+  int64_t replicas;
+  uint64_t max_block;
+  uint64_t buffers;
+  uint64_t buffer_size;
+  int64_t buffer_wait_ms;
+  char *verify_reads;        /* always | never */
+  char *verify_dedup;        /* always | size | never */
+  int64_t trash_lifetime_ms;
+  int64_t trash_interval_ms;
+  int64_t signature_ttl_ms;
+  char *region;
+  int64_t clock_skew_ms;
+  uint64_t max_connections;
+  int64_t idle_timeout_ms;
+  uint64_t max_header_size;
+  uint64_t json_body_max;
+  int64_t shutdown_timeout_ms;
+  char *log_level;
+  char *config_file;
+};
+
+/* Fills c with defaults. Caller frees strings with config_free. */
+void config_defaults(struct config *c);
+void config_free(struct config *c);
+/* Sets one setting by name ('-' and '_' are equivalent). 0, or CAIRN_ENOENT (unknown name),
+ * or CAIRN_EINVAL (bad value); err (if given) receives a one-line message. */
+int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen);
+/* Full load: defaults, file, environment, then argv flags (argv[0] is not skipped). */
+int config_load(struct config *c, int argc, char **argv, char **envp, char *err, size_t errlen);
+void config_print_help(FILE *f);
+
+#endif

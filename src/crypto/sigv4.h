@@ -1,0 +1,49 @@
+/* sigv4.h - AWS Signature Version 4: parsing of the Authorization header and presigned query,
+ * canonical request construction and signing. Pure functions, shared by the server (verify) and
+ * the clients and tests (sign). See AWS "Create a canonical request for Signature Version 4". */
+#ifndef CAIRN_SIGV4_H
+#define CAIRN_SIGV4_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
+#define SIGV4_UNSIGNED "UNSIGNED-PAYLOAD"
+
+struct sigv4_auth {
+  char access_key[129];
+  char date[9];              /* YYYYMMDD of the credential scope */
+  char region[64];
+  char service[32];
+  char signed_headers[1024]; /* "host;x-amz-content-sha256;x-amz-date" */
+  char signature[65];
+  char amz_date[17];         /* presigned: X-Amz-Date (header auth: filled by the caller) */
+  int64_t expires;           /* presigned: X-Amz-Expires seconds; -1 for header auth */
+  int presigned;
+};
+
+/* "AWS4-HMAC-SHA256 Credential=AK/20130524/us-east-1/s3/aws4_request, SignedHeaders=..., Signature=..."
+ * 0 or CAIRN_EINVAL (malformed). */
+int sigv4_parse_authorization(const char *header, struct sigv4_auth *out);
+/* "AK/20130524/us-east-1/s3/aws4_request" into out's credential fields. */
+int sigv4_parse_credential(const char *cred, struct sigv4_auth *out);
+/* Presigned query string (raw, still percent-encoded). 0 if it is a complete presigned query,
+ * CAIRN_ENOENT if it has no X-Amz-Algorithm, CAIRN_EINVAL if malformed. */
+int sigv4_parse_presigned(const char *raw_query, struct sigv4_auth *out);
+
+/* Percent-decodes n bytes into a heap string ('+' stays '+'); NULL on a bad escape. */
+char *sigv4_uri_decode(const char *s, size_t n);
+/* Heap strings; caller xfrees. */
+char *sigv4_canonical_uri(const char *raw_path);
+char *sigv4_canonical_query(const char *raw_query, int drop_signature);
+
+/* Returns the joined values of a lowercase header name, or NULL when absent. */
+typedef const char *(*sigv4_header_fn)(void *ctx, const char *lname);
+/* Heap canonical request, or NULL when a signed header is absent. */
+char *sigv4_canonical_request(const char *method, const char *canon_uri, const char *canon_query,
+                              const char *signed_headers, sigv4_header_fn get, void *ctx,
+                              const char *payload_hash);
+/* Signature (lowercase hex) over a canonical request. */
+void sigv4_sign(const char *secret, const struct sigv4_auth *a, const char *canonical_request,
+                char out[65]);
+
+#endif

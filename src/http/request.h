@@ -1,0 +1,72 @@
+/* request.h - one HTTP request as the handlers in api/ see it, and the handler interface.
+ * A request owns a mempool (r->pool) that dies with it; handlers hang their state and cleanup
+ * hooks (abort a half-written block, close a reader, return a buffer) on it. */
+#ifndef CAIRN_REQUEST_H
+#define CAIRN_REQUEST_H
+#include "../util/mempool.h"
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct req req_t;
+struct MHD_Connection;
+
+struct handler {
+  /* headers are in; may respond. Returns 0 or a CAIRN_E* error that becomes the response. */
+  int (*begin)(req_t *r);
+  /* a piece of the body (never called after a response was sent) */
+  int (*body)(req_t *r, const char *data, size_t n);
+  /* the whole body is in; must respond or return an error */
+  int (*end)(req_t *r);
+};
+
+enum route_auth { AUTH_NONE, AUTH_USER, AUTH_ADMIN, AUTH_USER_OR_LOCATOR };
+
+struct req {
+  void *app;                    /* the api layer's context (struct app) */
+  void *srv;                    /* the server (http/ only) */
+  struct MHD_Connection *conn;
+  mempool_t *pool;
+  const char *method;
+  const char *raw_path;         /* as sent, still percent-encoded */
+  const char *raw_query;        /* as sent, "" when absent */
+  const char *path;             /* decoded */
+  const char *tail;             /* decoded path after the route's prefix */
+  char id[17];                  /* request id, also X-Request-Id */
+  int64_t content_length;       /* -1 when unknown (chunked) */
+  /* auth */
+  int auth_rc;                  /* 0 authenticated, CAIRN_ENOENT anonymous, else the failure */
+  const char *user_key;         /* access key of the signer */
+  char role[16];
+  const char *payload_hash;     /* x-amz-content-sha256 as signed, or NULL */
+  /* state */
+  const struct handler *h;
+  void *state;
+  int body_err;                 /* first error seen while reading the body */
+  uint64_t discarded;           /* body bytes read after an error */
+  int responded;
+  int status;
+  const char *err_code;
+  uint64_t bytes_in, bytes_out;
+  double t_start, t_status;
+  struct hdr *extra;            /* headers to add to the response */
+};
+
+const char *http_header(req_t *r, const char *name);           /* case-insensitive; NULL if absent */
+const char *http_query(req_t *r, const char *name);            /* decoded value or NULL */
+void http_add_header(req_t *r, const char *name, const char *value);   /* copied into the pool */
+
+/* Responses (each copies or takes what it says; exactly one per request). */
+int http_respond_buf(req_t *r, int status, const char *ctype, const void *data, size_t len);
+int http_respond_text(req_t *r, int status, const char *text);
+int http_respond_json_str(req_t *r, int status, const char *json);
+/* {"error":{"code","message","request_id"}} with the error's status (Retry-After on 503). */
+int http_respond_error(req_t *r, int err, const char *message);
+/* Serves [off, off+len) of fd with sendfile; the fd is dup'ed, the caller keeps its own. */
+int http_respond_fd(req_t *r, int status, int fd, uint64_t off, uint64_t len);
+typedef long (*http_reader_fn)(void *cls, uint64_t pos, char *buf, size_t max);   /* -1 error, 0 end */
+typedef void (*http_free_fn)(void *cls);
+/* Streams a body of `size` bytes (UINT64_MAX for unknown) from a reader callback. */
+int http_respond_stream(req_t *r, int status, uint64_t size, http_reader_fn fn, void *cls,
+                        http_free_fn free_fn);
+
+#endif

@@ -1,0 +1,40 @@
+/* server.h - the HTTP server: libmicrohttpd with a thread per connection (a slow client only ever
+ * holds its own thread), a route table, SigV4 authentication before any handler runs, one JSON
+ * access-log line per request, and graceful shutdown. */
+#ifndef CAIRN_SERVER_H
+#define CAIRN_SERVER_H
+#include "request.h"
+#include <stdint.h>
+
+struct route {
+  const char *method;      /* "GET", ...; "*" for any */
+  const char *path;        /* exact path, or prefix when it ends with '/' (tail = the rest) */
+  enum route_auth auth;
+  const struct handler *h;
+};
+
+/* Looks up the secret (heap, caller xfrees) and role of an access key; CAIRN_ENOENT if unknown. */
+typedef int (*auth_lookup_fn)(void *app, const char *access_key, char **secret, char role[16]);
+
+struct server_opts {
+  const char *listen;          /* "host:port"; port 0 picks a free one */
+  unsigned max_connections;
+  unsigned idle_timeout_s;
+  size_t max_header_size;
+  const char *region;
+  int64_t clock_skew_s;
+  auth_lookup_fn lookup;
+};
+
+typedef struct server server_t;
+
+/* Starts serving; routes must outlive the server. 0 or CAIRN_E*; err gets a message. */
+int server_start(const struct server_opts *o, const struct route *routes, int nroutes, void *app,
+                 server_t **out, char *err, size_t errlen);
+int server_port(const server_t *s);
+/* Stops accepting, lets in-flight requests finish for up to timeout_ms, then closes the rest
+ * (their uploads are aborted) and frees the server. */
+void server_shutdown(server_t *s, int64_t timeout_ms);
+unsigned server_inflight(const server_t *s);
+
+#endif

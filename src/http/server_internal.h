@@ -1,0 +1,8 @@
+/* server_internal.h - what server.c shares with response.c and nothing else. */
+#ifndef CAIRN_SERVER_INTERNAL_H
+#define CAIRN_SERVER_INTERNAL_H
+#include "request.h"
+
+int server_stopping(const struct req *r);   /* 1 once shutdown began: responses close the connection */
+
+#endif

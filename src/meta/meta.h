@@ -1,0 +1,48 @@
+/* meta.h - the metadata interface: typed calls, no SQL outside meta/. SQLite (meta_sqlite.c) is
+ * the embedded default; a PostgreSQL backend will implement the same struct meta_ops. Every
+ * change is one transaction. Schema changes are numbered migrations (meta_migrations.c). */
+#ifndef CAIRN_META_H
+#define CAIRN_META_H
+#include <stdint.h>
+
+typedef struct meta meta_t;
+
+struct meta_user {
+  char name[65];
+  char access_key[65];
+  char *secret_sealed;   /* AES-GCM sealed secret (crypto/seal.h); heap, free with meta_user_clear */
+  char role[16];         /* "admin" | "user" */
+  int enabled;
+  int64_t created_ms;
+};
+typedef int (*meta_user_cb)(void *ctx, const struct meta_user *u);
+
+struct meta_ops {
+  int (*user_add)(void *impl, const struct meta_user *u);
+  int (*user_by_key)(void *impl, const char *access_key, struct meta_user *out);
+  int (*user_rm)(void *impl, const char *name);
+  int (*user_list)(void *impl, meta_user_cb cb, void *ctx);
+  int (*ping)(void *impl);
+  int (*schema_version)(void *impl);
+  void (*close)(void *impl);
+};
+
+int meta_open_sqlite(const char *path, meta_t **out);   /* runs pending migrations */
+void meta_close(meta_t *m);
+
+int meta_user_add(meta_t *m, const struct meta_user *u);                  /* CAIRN_EEXIST */
+int meta_user_by_key(meta_t *m, const char *access_key, struct meta_user *out);   /* CAIRN_ENOENT */
+int meta_user_rm(meta_t *m, const char *name);                            /* CAIRN_ENOENT */
+int meta_user_list(meta_t *m, meta_user_cb cb, void *ctx);
+int meta_ping(meta_t *m);
+int meta_schema_version(meta_t *m);
+void meta_user_clear(struct meta_user *u);
+
+/* numbered migrations shared by every backend (portable SQL) */
+struct meta_migration { int version; const char *sql; };
+extern const struct meta_migration meta_migrations[];
+extern const int meta_nmigrations;
+
+meta_t *meta_wrap(const struct meta_ops *ops, void *impl);
+
+#endif

@@ -1,0 +1,14 @@
+/* meta_migrations.c - the schema, as numbered migrations in portable SQL (SQLite and PostgreSQL).
+ * Never edit a released migration; append a new one. */
+#include "meta.h"
+
+const struct meta_migration meta_migrations[] = {
+  {1, "CREATE TABLE users ("
+      " name TEXT PRIMARY KEY,"
+      " access_key TEXT NOT NULL UNIQUE,"
+      " secret_sealed TEXT NOT NULL,"
+      " role TEXT NOT NULL CHECK (role IN ('admin', 'user')),"
+      " enabled INTEGER NOT NULL DEFAULT 1,"
+      " created_ms BIGINT NOT NULL)"},
+};
+const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -1,0 +1,74 @@
+/* store.h - the content-addressed block store over one or more volumes: typed operations with no
+ * HTTP in sight. A block goes to `replicas` volumes chosen by rendezvous hashing of its id; reads
+ * try volumes in that order, verify the bytes (verify_reads), quarantine corrupt copies and
+ * repair them from a good replica. Transfers borrow buffers from the shared bounded pool. */
+#ifndef CAIRN_STORE_H
+#define CAIRN_STORE_H
+#include "bufpool.h"
+#include "../volume/volume.h"
+#include <stdint.h>
+
+enum verify_reads { VERIFY_READS_ALWAYS, VERIFY_READS_NEVER };
+enum verify_dedup { VERIFY_DEDUP_ALWAYS, VERIFY_DEDUP_SIZE, VERIFY_DEDUP_NEVER };
+
+struct store_opts {
+  int replicas;
+  uint64_t max_block;
+  enum verify_reads verify_reads;
+  enum verify_dedup verify_dedup;
+  int64_t trash_lifetime_s;
+  int64_t buffer_wait_ms;
+};
+
+struct store_stats {
+  uint64_t puts, put_bytes, dedup_hits, gets, get_bytes, corrupt, repaired, trashed, trash_emptied;
+};
+
+typedef struct store store_t;
+typedef struct store_put store_put_t;
+typedef struct store_get store_get_t;
+
+#define STORE_MAX_VOLUMES 32
+
+/* Takes ownership of the volumes and the pool; store_destroy closes them. */
+store_t *store_create(vol_t **vols, int nvols, bufpool_t *pool, const struct store_opts *o);
+void store_destroy(store_t *s);
+const struct store_opts *store_options(const store_t *s);
+void store_get_stats(store_t *s, struct store_stats *out);
+bufpool_t *store_pool(store_t *s);
+int store_nvols(const store_t *s);
+vol_t *store_vol(store_t *s, int i);
+
+/* Streaming write of block `id`. expect_size is -1 when unknown. May fail with CAIRN_EBUSY (pool),
+ * CAIRN_ETOOBIG, CAIRN_EROFS. The put owns a pool buffer until finish or abort. */
+int store_put_begin(store_t *s, const char *id, int64_t expect_size, store_put_t **out);
+int store_put_write(store_put_t *p, const void *data, size_t n);
+/* Verifies hash and size, commits durably; returns the number of replicas stored. Frees p. */
+int store_put_finish(store_put_t *p, int *replicas, uint64_t *size);
+void store_put_abort(store_put_t *p);    /* frees p; nothing is left on any volume */
+
+/* Opens a verified copy of `id` (CAIRN_ENOENT, CAIRN_ECORRUPT when every copy is bad, CAIRN_EBUSY). */
+int store_get_open(store_t *s, const char *id, store_get_t **out, uint64_t *size);
+int store_get_fd(store_get_t *g);                       /* sendfile-able fd or -1 */
+ssize_t store_get_read(store_get_t *g, void *buf, size_t n, uint64_t off);
+void store_get_close(store_get_t *g);
+
+int store_has(store_t *s, const char *id, uint64_t *size);   /* 0 or CAIRN_ENOENT */
+/* Volumes holding a copy of id, in the order reads try them; returns how many (<= max). */
+int store_locate(store_t *s, const char *id, vol_t **out, int max, uint64_t *size);
+
+/* Admin operations (store_admin.c). */
+int store_trash(store_t *s, const char *id);      /* every copy to trash until now+trash_lifetime */
+int store_untrash(store_t *s, const char *id);
+int store_empty_trash(store_t *s, int *deleted);
+typedef int (*store_index_cb)(void *ctx, const struct vol_entry *e);
+int store_index(store_t *s, const char *prefix, store_index_cb cb, void *ctx);  /* sorted, unique */
+struct fsck_report { uint64_t blocks, bytes, corrupt; };
+typedef void (*fsck_corrupt_cb)(void *ctx, const char *id);
+int store_fsck_volume(vol_t *v, fsck_corrupt_cb cb, void *ctx, struct fsck_report *rep);
+
+void store_count_trash(store_t *s, uint64_t trashed, uint64_t emptied);   /* for store_admin.c */
+/* Shared helper: 0 when the reader's bytes hash to id, CAIRN_ECORRUPT when not. */
+int store_verify_reader(vol_reader_t *r, const char *id, uint64_t size, void *buf, size_t bufsize);
+
+#endif

@@ -1,0 +1,44 @@
+/* err.h - cairn's error codes. One X-macro list generates the enum, the message, the S3-style
+ * error code and the HTTP status, so the three can never drift apart. Functions return 0 or a
+ * negative CAIRN_E* value. */
+#ifndef CAIRN_ERR_H
+#define CAIRN_ERR_H
+
+/*  X(name,        s3/json code,            http, message) */
+#define CAIRN_ERRNO_MAP(X)                                                                    \
+  X(INVAL,      "InvalidArgument",         400, "invalid argument")                          \
+  X(NOENT,      "NotFound",                404, "not found")                                 \
+  X(EXIST,      "AlreadyExists",           409, "already exists")                            \
+  X(IO,         "InternalError",           500, "input/output error")                        \
+  X(NOMEM,      "InternalError",           500, "out of memory")                             \
+  X(BUSY,       "SlowDown",                503, "server busy, retry later")                  \
+  X(HASH,       "HashMismatch",            422, "content does not hash to the given id")     \
+  X(SIZE,       "SizeMismatch",            422, "content size does not match the locator")   \
+  X(TOOBIG,     "EntityTooLarge",          413, "entity larger than the maximum allowed")    \
+  X(AUTH,       "AccessDenied",            403, "access denied")                             \
+  X(SIG,        "SignatureDoesNotMatch",   403, "signature does not match")                 \
+  X(SKEW,       "RequestTimeTooSkewed",    403, "request time too far from server time")     \
+  X(EXPIRED,    "AccessDenied",            403, "request has expired")                       \
+  X(CORRUPT,    "BlockCorrupt",            500, "stored block is corrupt")                   \
+  X(RANGE,      "InvalidRange",            416, "requested range not satisfiable")           \
+  X(ROFS,       "ReadOnly",                507, "no writable volume")                        \
+  X(NOSPC,      "InsufficientStorage",     507, "no space left on volume")                   \
+  X(METHOD,     "MethodNotAllowed",        405, "method not allowed")                        \
+  X(CONTENTSHA, "XAmzContentSHA256Mismatch", 400, "x-amz-content-sha256 does not match body") \
+  X(DB,         "InternalError",           500, "metadata database error")
+
+enum {
+  CAIRN_OK = 0,
+#define CAIRN_ERR_ENUM_(name, code, status, msg) CAIRN_E##name,
+  CAIRN_E_FIRST_ = -1000,
+  CAIRN_ERRNO_MAP(CAIRN_ERR_ENUM_)
+#undef CAIRN_ERR_ENUM_
+  CAIRN_E_LAST_
+};
+
+const char *cairn_strerror(int err);   /* static string; "unknown error" for unknown values */
+const char *cairn_errcode(int err);    /* S3 / JSON error code */
+int cairn_errstatus(int err);          /* HTTP status */
+int cairn_from_errno(int e);           /* maps a libc errno to a CAIRN_E* value */
+
+#endif
