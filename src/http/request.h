@@ -43,6 +43,7 @@ struct req {
   void *state;
   int body_err;                 /* first error seen while reading the body */
   uint64_t discarded;           /* body bytes read after an error */
+  int started;                  /* routed and authenticated */
   int responded;
   int status;
   const char *err_code;

@@ -108,6 +108,21 @@ static int authorize(struct server *s, req_t *r, const struct route *rt) {
   return -1;
 }
 
+/* Routes, authenticates and runs the handler's begin. */
+static void start(struct server *s, req_t *r) {
+  r->started = 1;
+  int known;
+  const struct route *rt = route_find(s, r->method, r->path, &r->tail, &known);
+  if (!rt) {
+    http_respond_error(r, known ? CAIRN_EMETHOD : CAIRN_ENOENT, known ? NULL : "no such endpoint");
+    return;
+  }
+  r->h = rt->h;
+  if (authorize(s, r, rt)) return;
+  int rc = r->h->begin ? r->h->begin(r) : 0;
+  if (rc && !r->responded) http_respond_error(r, rc, NULL);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *data,
                                   size_t *data_size, void **con_cls) {
@@ -120,16 +135,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r->path = mempool_strdup(r->pool, url);
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl) r->content_length = strtoll(cl, NULL, 10);
-    int known;
-    const struct route *rt = route_find(s, method, url, &r->tail, &known);
-    if (!rt) {
-      http_respond_error(r, known ? CAIRN_EMETHOD : CAIRN_ENOENT, known ? NULL : "no such endpoint");
-      return MHD_YES;
-    }
-    r->h = rt->h;
-    if (authorize(s, r, rt)) return MHD_YES;
-    int rc = r->h->begin ? r->h->begin(r) : 0;
-    if (rc && !r->responded) http_respond_error(r, rc, NULL);
+    /* A request with a body starts now, so auth and limits are checked before 100-continue (an
+     * answer now closes the connection, right for an unread body). Without a body, start on the
+     * final call: libmicrohttpd keeps the connection alive only for responses queued then. */
+    int has_body = r->content_length > 0 ||
+                   MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (has_body) start(s, r);
     return MHD_YES;
   }
   if (*data_size) {
@@ -144,6 +155,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (r->h->body) r->body_err = r->h->body(r, data, n);
     return MHD_YES;
   }
+  if (!r->started) start(s, r);
   if (r->responded) return MHD_YES;
   int rc = r->body_err;
   if (!rc && r->h->end) rc = r->h->end(r);
@@ -193,13 +205,13 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
   unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
                    MHD_USE_ITC | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
   s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+                          MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                           MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
                           MHD_OPTION_CONNECTION_TIMEOUT, o->idle_timeout_s,
                           MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header_size,
                           MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
                           MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
-                          MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
                           MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
                           MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
                           MHD_OPTION_END);

@@ -60,6 +60,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...) {
 }
 
 void log_request(const struct log_request *r) {
+  if (LOG_INFO < min_level) return;
   char buf[4200], ts[40];
   size_t n = 0;
   time_format_iso8601_ms(time_now_ms(), ts, sizeof ts);

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# make bench: cairn against nginx serving the same block files, in one run, on loopback.
+# Prints GET throughput ratios (verify_reads never/always), PUT throughput against this machine's
+# PUT limit (the lower of openssl sha256 speed and durable dd into the data directory), 4 KiB
+# ops/s with p50/p99, and cairn's peak RSS during 64 concurrent 8 MiB PUTs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/build/bench
+rm -rf "$B"; mkdir -p "$B"
+gcc -O2 -Wall -Wextra -Werror -o "$B/loadgen" bench/loadgen.c -lcurl -lcrypto
+LG=$B/loadgen
+CAIRN=$ROOT/bin/cairn
+DATA=$B/data
+OUT=$ROOT/bench/out; mkdir -p "$OUT"
+RES=$OUT/results.txt; : > "$RES"
+PID=
+
+start_cairn() {
+  [ -n "$PID" ] && { kill -TERM "$PID"; wait "$PID" || true; }
+  : > "$B/cairn.log"
+  "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$DATA" --log-level warn "$@" > "$B/cairn.out" 2> "$B/cairn.log" &
+  PID=$!
+  for _ in $(seq 100); do grep -q listening "$B/cairn.log" 2>/dev/null && break; sleep 0.05; done
+  # log level warn hides the listening line; find the port from /proc instead
+  PORT=""
+  for _ in $(seq 100); do
+    PORT=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$PID," '$0 ~ p {split($4,a,":"); print a[length(a)]}' | head -1)
+    [ -n "$PORT" ] && break; sleep 0.05
+  done
+  CRED="$(awk '/access_key/{print $3}' "$DATA/credentials"):$(awk '/secret_key/{print $3}' "$DATA/credentials")"
+  CURL_TPL="http://127.0.0.1:$PORT/v1/blocks/{id}"
+}
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+row() { printf '%-58s %s\n' "$1" "$2" | tee -a "$RES"; }
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -f "$B/nginx.pid" ] && kill "$(cat "$B/nginx.pid")" 2>/dev/null; true; }
+trap cleanup EXIT
+
+echo "# cairn benchmark, $(date -u +%FT%TZ), $(nproc) cores" | tee -a "$RES"
+start_cairn --verify-reads never
+"$LG" put "$CURL_TPL" 8388608 32 4 "$CRED" > "$B/ids8m" 2> "$B/put8m.txt"
+"$LG" put "$CURL_TPL" 4096 2000 16 "$CRED" > "$B/ids4k" 2> "$B/put4k.txt"
+
+# nginx serving the same files (blocks/<id[0:2]>/<id>) with sendfile
+NPORT=$(( 20000 + RANDOM % 20000 ))
+cat > "$B/nginx.conf" <<NGX
+worker_processes 2;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+pid $B/nginx.pid;
+error_log $B/nginx.err warn;
+events { worker_connections 1024; }
+http {
+  access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
+  client_body_temp_path $B/ngx_tmp; proxy_temp_path $B/ngx_tmp; fastcgi_temp_path $B/ngx_tmp;
+  uwsgi_temp_path $B/ngx_tmp; scgi_temp_path $B/ngx_tmp;
+  server { listen 127.0.0.1:$NPORT; root $DATA; location /blocks/ { } }
+}
+NGX
+mkdir -p "$B/ngx_tmp"
+nginx -c "$B/nginx.conf" -p "$B"
+sleep 0.3
+NG_TPL="http://127.0.0.1:$NPORT/blocks/{p}/{id}"
+
+N=256; C=4
+"$LG" get "$NG_TPL" "$B/ids8m" $N $C 2> "$B/g_ngx.txt" > /dev/null
+"$LG" get "$CURL_TPL" "$B/ids8m" $N $C "$CRED" 2> "$B/g_never.txt" > /dev/null
+start_cairn --verify-reads always
+"$LG" get "$CURL_TPL" "$B/ids8m" $N $C "$CRED" 2> "$B/g_always.txt" > /dev/null
+ngx=$(field MBps < "$B/g_ngx.txt"); nev=$(field MBps < "$B/g_never.txt"); alw=$(field MBps < "$B/g_always.txt")
+row "GET 8 MiB x$N, $C conns: nginx MB/s" "$ngx"
+row "GET 8 MiB: cairn verify_reads=never MB/s (ratio to nginx)" "$nev ($(echo "scale=2; $nev/$ngx" | bc))"
+row "GET 8 MiB: cairn verify_reads=always MB/s (ratio to nginx)" "$alw ($(echo "scale=2; $alw/$ngx" | bc))"
+
+# the machine's PUT limit: SHA-256 speed and durable write rate of the data disk
+sha=$(openssl speed -evp sha256 -bytes 8388608 -seconds 3 2>/dev/null | awk '/^sha256/{v=$NF} END{sub("k","",v); printf "%.0f", v*1000/1e6}')
+head -c 536870912 /dev/urandom > /dev/shm/cairn-bench-dd
+ddr=$( { dd if=/dev/shm/cairn-bench-dd of="$DATA/dd-test" bs=8M conv=fsync 2>&1 >/dev/null; } | awk '/copied/{print $(NF-1), $NF}')
+rm -f /dev/shm/cairn-bench-dd "$DATA/dd-test"
+ddmb=$(echo "$ddr" | awk '{v=$1; if ($2 ~ /^GB/) v*=1000; if ($2 ~ /^kB/) v/=1000; printf "%.0f", v}')
+limit=$(( sha < ddmb ? sha : ddmb ))
+row "openssl sha256 (8 MiB buffers) MB/s" "$sha"
+row "dd conv=fsync 512 MiB into the data dir MB/s" "$ddmb"
+"$LG" put "$CURL_TPL" 8388608 48 1 "$CRED" 2> "$B/p1.txt" > /dev/null
+"$LG" put "$CURL_TPL" 8388608 96 4 "$CRED" 2> "$B/p4.txt" > /dev/null
+p1=$(field MBps < "$B/p1.txt"); p4=$(field MBps < "$B/p4.txt")
+row "PUT 8 MiB, 1 conn MB/s (ratio to limit $limit)" "$p1 ($(echo "scale=2; $p1/$limit" | bc))"
+row "PUT 8 MiB, 4 conns MB/s (ratio to limit $limit)" "$p4 ($(echo "scale=2; $p4/$limit" | bc))"
+
+"$LG" put "$CURL_TPL" 4096 4000 16 "$CRED" 2> "$B/p4k.txt" > /dev/null
+"$LG" get "$CURL_TPL" "$B/ids4k" 20000 16 "$CRED" 2> "$B/g4k.txt" > /dev/null
+"$LG" get "$NG_TPL" "$B/ids4k" 20000 16 2> "$B/g4k_ngx.txt" > /dev/null
+for f in p4k g4k g4k_ngx; do
+  case $f in p4k) n="PUT 4 KiB, 16 conns (cairn)";; g4k) n="GET 4 KiB, 16 conns (cairn)";; g4k_ngx) n="GET 4 KiB, 16 conns (nginx)";; esac
+  row "$n ops/s, p50/p99 ms" "$(field ops_per_s < "$B/$f.txt"), $(field p50_ms < "$B/$f.txt")/$(field p99_ms < "$B/$f.txt")"
+done
+
+# peak RSS during 64 concurrent 8 MiB PUTs, on a fresh process
+start_cairn
+"$LG" put "$CURL_TPL" 8388608 64 64 "$CRED" 2> "$B/p64.txt" > /dev/null
+hwm=$(awk '/VmHWM/{print int($2/1024)}' /proc/$PID/status)
+row "64 concurrent 8 MiB PUTs: MB/s, errors" "$(field MBps < "$B/p64.txt"), $(field errors < "$B/p64.txt")"
+row "peak RSS MiB during them (target <= 32 + pool 64)" "$hwm"
+echo "# raw loadgen lines in $B/*.txt; this table in bench/out/results.txt"
