@@ -21,6 +21,12 @@ if [ $only_integration = 0 ]; then
   [ $urc -ne 0 ] && ! grep -q '^not ok' "$LOG/unit.out" && echo "not ok - unit sanitizer" >> "$LOG/results"
 fi
 
+if [ $only_integration = 0 ]; then
+  echo "# clang build (-Wall -Wextra -Werror)"
+  if make --no-print-directory clang-check > "$LOG/clang.out" 2>&1; then echo "ok - builds with clang"; else
+    tail -20 "$LOG/clang.out"; echo "not ok - builds with clang"; fi | tee -a "$LOG/results"
+fi
+
 for t in tests/integration/test_*.sh; do
   echo "# $(basename "$t")"
   start=$(date +%s)
