@@ -2,6 +2,7 @@
  * untrash, POST missing, and the streamed index. HTTP in, typed store calls out. */
 #include "app.h"
 #include "json_body.h"
+#include "../http/async.h"
 #include "../http/range.h"
 #include "../store/locator.h"
 #include "../util/alloc.h"
@@ -19,7 +20,12 @@ static int fail(req_t *r, int err, const char *msg) {
 
 /* ---- PUT /v1/blocks/<sha256>[+size] ---- */
 
-struct put_state { store_put_t *put; struct locator loc; };
+struct put_state {
+  store_put_t *put;
+  struct locator loc;
+  int committing, rc, replicas;   /* the commit (fsync, rename) runs on a worker */
+  uint64_t size;
+};
 
 static void put_cleanup(void *p) {
   struct put_state *st = p;
@@ -44,7 +50,7 @@ static int put_begin(req_t *r) {
   int rc = store_put_begin(a->store, st->loc.id, expect, &st->put);
   if (rc) {
     st->put = NULL;
-    return fail(r, rc, rc == CAIRN_EBUSY ? "no transfer buffer free; retry later" : NULL);
+    return rc == CAIRN_EBUSY ? rc : fail(r, rc, NULL);   /* EBUSY: the server parks and retries */
   }
   mempool_on_cleanup(r->pool, put_cleanup, st);
   r->state = st;
@@ -61,18 +67,25 @@ static int put_body(req_t *r, const char *data, size_t n) {
   return rc;
 }
 
+static void put_commit_job(void *arg) {
+  struct put_state *st = arg;
+  st->rc = store_put_finish(st->put, &st->replicas, &st->size);
+  st->put = NULL;
+}
+
 static int put_end(req_t *r) {
   struct app *a = r->app;
   struct put_state *st = r->state;
-  int replicas;
-  uint64_t size;
-  int rc = store_put_finish(st->put, &replicas, &size);
-  st->put = NULL;
+  if (!st->committing) {   /* verify and fsync off the event thread; end runs again after */
+    st->committing = 1;
+    return http_defer(r, put_commit_job, st);
+  }
+  int rc = st->rc;
   if (rc) return fail(r, rc, rc == CAIRN_EHASH ? "the body does not hash to the block id" : NULL);
   char loc[LOCATOR_MAX + 1], n[16];
   uint64_t expiry = (uint64_t)time(NULL) + (uint64_t)(a->cfg->signature_ttl_ms / 1000);
-  locator_sign(a->keys.blob_sign, st->loc.id, size, expiry, loc);
-  snprintf(n, sizeof n, "%d", replicas);
+  locator_sign(a->keys.blob_sign, st->loc.id, st->size, expiry, loc);
+  snprintf(n, sizeof n, "%d", st->replicas);
   http_add_header(r, "X-Cairn-Replicas", n);
   size_t l = strlen(loc);
   loc[l] = '\n';
@@ -126,33 +139,60 @@ static void block_headers(req_t *r, const char *id) {
   http_add_header(r, "Cache-Control", "private, max-age=31536000, immutable");
 }
 
+struct get_state { struct locator l; int opened, rc; store_get_t *g; uint64_t size; store_t *store; };
+
+static void get_open_job(void *arg) {   /* on a worker: the open hashes the whole block */
+  struct get_state *st = arg;
+  st->rc = store_get_open(st->store, st->l.id, &st->g, &st->size);
+}
+
+static void get_cleanup(void *p) {
+  struct get_state *st = p;
+  if (st->g) store_get_close(st->g);
+}
+
 static int get_begin(req_t *r) {
   struct app *a = r->app;
-  struct locator l;
-  if (locator_parse(r->tail, &l)) return fail(r, CAIRN_EINVAL, "malformed block locator");
-  if (check_locator(r, &l)) return 0;
-  uint64_t size;
+  struct get_state *st = mempool_alloc(r->pool, sizeof *st);
+  if (locator_parse(r->tail, &st->l)) return fail(r, CAIRN_EINVAL, "malformed block locator");
+  if (check_locator(r, &st->l)) return 0;
   if (!strcmp(r->method, "HEAD")) {
+    uint64_t size;
     vol_t *where[STORE_MAX_VOLUMES];
-    int n = store_locate(a->store, l.id, where, STORE_MAX_VOLUMES, &size);
+    int n = store_locate(a->store, st->l.id, where, STORE_MAX_VOLUMES, &size);
     if (!n) return fail(r, CAIRN_ENOENT, NULL);
-    block_headers(r, l.id);
+    block_headers(r, st->l.id);
     sbuf_t vols = {0};   /* operators' view: which volumes hold it, in read order */
     for (int i = 0; i < n; i++) sbuf_printf(&vols, "%s%s", i ? "," : "", vol_uuid(where[i]));
     http_add_header(r, "X-Cairn-Volumes", vols.s);
     sbuf_free(&vols);
     return http_respond_stream(r, 200, size, no_body, NULL, NULL);
   }
-  store_get_t *g;
-  int rc = store_get_open(a->store, l.id, &g, &size);
+  st->store = a->store;
+  mempool_on_cleanup(r->pool, get_cleanup, st);
+  r->state = st;
+  return 0;
+}
+
+static int get_end(req_t *r) {
+  struct get_state *st = r->state;
+  if (!st->opened) {
+    st->opened = 1;
+    return http_defer(r, get_open_job, st);
+  }
+  if (st->rc == CAIRN_EBUSY) {   /* no buffer to verify with: park, then try again */
+    st->opened = 0;
+    return CAIRN_EBUSY;
+  }
+  int rc = st->rc;
   if (rc) return fail(r, rc, rc == CAIRN_ECORRUPT ? "every stored copy of this block is corrupt" : NULL);
-  block_headers(r, l.id);
-  uint64_t off = 0, len = size;
+  store_get_t *g = st->g;
+  uint64_t size = st->size, off = 0, len = size;
+  block_headers(r, st->l.id);
   int status = 200;
   char cr[96];
   switch (range_parse(http_header(r, "Range"), size, &off, &len)) {
   case RANGE_UNSATISFIABLE:
-    store_get_close(g);
     snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
     http_add_header(r, "Content-Range", cr);
     return fail(r, CAIRN_ERANGE, NULL);
@@ -166,11 +206,8 @@ static int get_begin(req_t *r) {
     break;
   }
   int fd = store_get_fd(g);
-  if (fd >= 0) {
-    rc = http_respond_fd(r, status, fd, off, len);
-    store_get_close(g);
-    return rc;
-  }
+  if (fd >= 0) return http_respond_fd(r, status, fd, off, len);   /* fd dup'ed; g closes at cleanup */
+  st->g = NULL;   /* the response owns it now */
   if (off == 0) return http_respond_stream(r, status, len, get_read, g, get_free);
   struct ranged *x = xmalloc(sizeof *x);
   x->g = g;
@@ -279,7 +316,7 @@ static int index_begin(req_t *r) {
 }
 
 const struct handler h_block_put = {put_begin, put_body, put_end};
-const struct handler h_block_get = {get_begin, NULL, NULL};
+const struct handler h_block_get = {get_begin, NULL, get_end};
 const struct handler h_block_delete = {del_begin, NULL, NULL};
 const struct handler h_block_untrash = {untrash_begin, NULL, NULL};
 const struct handler h_block_missing = {json_body_begin, json_body_append, missing_end};

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct janitor { store_t *store; int64_t interval_ms; pthread_mutex_t mu; pthread_cond_t cv; int stop; };
 
@@ -89,7 +90,7 @@ static int setup(struct app *a, struct config *c, char *err, size_t errlen) {
     !strcmp(c->verify_reads, "never") ? VERIFY_READS_NEVER : VERIFY_READS_ALWAYS,
     !strcmp(c->verify_dedup, "always") ? VERIFY_DEDUP_ALWAYS
     : !strcmp(c->verify_dedup, "never") ? VERIFY_DEDUP_NEVER : VERIFY_DEDUP_SIZE,
-    c->trash_lifetime_ms / 1000, c->buffer_wait_ms,
+    c->trash_lifetime_ms / 1000, 0 /* never block a thread: the server parks the request */,
   };
   if (c->replicas > n) LOGW("replicas=%lld but only %d volumes: blocks get %d copies", (long long)c->replicas, n, n);
   a->store = store_create(vols, n, bufpool_create(c->buffers, c->buffer_size), &so);
@@ -115,9 +116,13 @@ int cmd_serve(int argc, char **argv) {
   sigaddset(&sigs, SIGINT);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);   /* every thread inherits this; main waits below */
   signal(SIGPIPE, SIG_IGN);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
   struct server_opts so = {c.listen, (unsigned)c.max_connections, (unsigned)(c.idle_timeout_ms / 1000),
-                           c.max_header_size, c.region, c.clock_skew_ms / 1000, app_auth_lookup};
+                           c.max_header_size, c.region, c.clock_skew_ms / 1000, app_auth_lookup,
+                           c.threads ? (unsigned)c.threads : (unsigned)(cores > 2 ? cores : 2), (unsigned)c.io_threads,
+                           c.buffer_wait_ms};
   if (!rc) rc = server_start(&so, api_routes, api_nroutes, &a, &srv, err, sizeof err);
+  if (!rc) bufpool_on_release(store_pool(a.store), server_wake, srv);
   if (rc) {
     store_destroy(a.store);
     meta_close(a.meta);
@@ -137,6 +142,7 @@ int cmd_serve(int argc, char **argv) {
   sigwait(&sigs, &sig);
   LOGI("received %s: draining (up to %lld ms)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
        (long long)c.shutdown_timeout_ms);
+  bufpool_on_release(store_pool(a.store), NULL, NULL);
   server_shutdown(srv, c.shutdown_timeout_ms);
   pthread_mutex_lock(&j.mu);
   j.stop = 1;

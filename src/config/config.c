@@ -41,6 +41,8 @@ static const struct setting table[] = {
   {"signature_ttl", C_DUR, F(signature_ttl_ms), "14d", NULL, "lifetime of signed locators"},
   {"region", C_STR, F(region), "us-east-1", NULL, "SigV4 region"},
   {"clock_skew", C_DUR, F(clock_skew_ms), "15m", NULL, "allowed difference between request and server time"},
+  {"threads", C_INT, F(threads), "0", NULL, "HTTP event threads (0: one per CPU core, at least 2)"},
+  {"io_threads", C_INT, F(io_threads), "8", NULL, "workers for blocking disk work (fsync, verifying reads)"},
   {"max_connections", C_INT, F(max_connections), "256", NULL, "concurrent connections"},
   {"idle_timeout", C_DUR, F(idle_timeout_ms), "60s", NULL, "close connections idle this long"},
   {"max_header_size", C_SIZE, F(max_header_size), "64KiB", NULL,

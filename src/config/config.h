@@ -24,6 +24,8 @@ struct config {
   char *region;
   int64_t clock_skew_ms;
   uint64_t max_connections;
+  uint64_t threads;
+  uint64_t io_threads;
   int64_t idle_timeout_ms;
   uint64_t max_header_size;
   uint64_t json_body_max;

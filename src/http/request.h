@@ -11,11 +11,14 @@ typedef struct req req_t;
 struct MHD_Connection;
 
 struct handler {
-  /* headers are in; may respond. Returns 0 or a CAIRN_E* error that becomes the response. */
+  /* headers are in; may respond. Returns 0 or a CAIRN_E* error that becomes the response;
+   * CAIRN_EBUSY (no pool buffer) parks the request and calls begin again when a buffer frees,
+   * until buffer_wait has passed (then 503 SlowDown). */
   int (*begin)(req_t *r);
   /* a piece of the body (never called after a response was sent) */
   int (*body)(req_t *r, const char *data, size_t n);
-  /* the whole body is in; must respond or return an error */
+  /* the whole body is in; must respond or return an error, CAIRN_EBUSY (park, as for begin) or
+   * http_defer()'s CAIRN_EDEFER (blocking work on a worker; end is called again afterwards) */
   int (*end)(req_t *r);
 };
 
@@ -44,6 +47,11 @@ struct req {
   int body_err;                 /* first error seen while reading the body */
   uint64_t discarded;           /* body bytes read after an error */
   int started;                  /* routed and authenticated */
+  int has_body;
+  int parked;                   /* suspended until a pool buffer frees */
+  int parked_phase;             /* 1: begin, 2: end */
+  double park_deadline;
+  struct req *next_parked;
   int responded;
   int status;
   const char *err_code;

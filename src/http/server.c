@@ -2,6 +2,7 @@
  * completion callback), routing, authentication, body streaming to handlers, the access log, and
  * graceful shutdown. Handlers never see libmicrohttpd. */
 #include "server.h"
+#include "async.h"
 #include "auth.h"
 #include "server_internal.h"
 #include "../crypto/hash.h"
@@ -13,6 +14,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,9 +33,15 @@ struct server {
   atomic_uint_fast64_t seq;
   uint32_t boot;
   int port;
+  pthread_mutex_t park_mu;      /* guards parked */
+  req_t *parked;                /* requests suspended until a pool buffer frees */
+  pthread_t ticker;
+  atomic_int ticker_stop;
+  workq_t *workq;
 };
 
 int server_stopping(const struct req *r) { return atomic_load(&((struct server *)r->srv)->stopping); }
+workq_t *server_workq(const struct req *r) { return ((struct server *)r->srv)->workq; }
 
 static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c) {
   struct server *s = cls;
@@ -108,6 +116,62 @@ static int authorize(struct server *s, req_t *r, const struct route *rt) {
   return -1;
 }
 
+/* Suspends r until server_wake; called from r's own handler call. */
+static void park(struct server *s, req_t *r) {
+  MHD_suspend_connection(r->conn);   /* before listing it: a wake must find it suspended */
+  pthread_mutex_lock(&s->park_mu);
+  r->parked = 1;
+  r->next_parked = s->parked;
+  s->parked = r;
+  pthread_mutex_unlock(&s->park_mu);
+}
+
+void server_wake(void *srv) {
+  struct server *s = srv;
+  pthread_mutex_lock(&s->park_mu);
+  req_t *list = s->parked;
+  s->parked = NULL;
+  pthread_mutex_unlock(&s->park_mu);
+  while (list) {
+    req_t *next = list->next_parked;
+    MHD_resume_connection(list->conn);   /* the handler is called again and retries begin */
+    list = next;
+  }
+}
+
+/* Wakes parked requests regularly so the ones past buffer_wait get their 503. */
+static void *ticker_main(void *arg) {
+  struct server *s = arg;
+  while (!atomic_load(&s->ticker_stop)) {
+    usleep(50000);
+    if (s->parked) server_wake(s);   /* unlocked peek: a miss is caught on the next tick */
+  }
+  return NULL;
+}
+
+/* Handles a begin/end result. Returns 1 while the request waits: parked for a pool buffer
+ * (CAIRN_EBUSY, until buffer_wait has passed) or deferred to a worker (CAIRN_EDEFER). */
+static int settle(struct server *s, req_t *r, int rc, int phase) {
+  if (rc == CAIRN_EDEFER) return 1;
+  if (rc == CAIRN_EBUSY && !r->responded) {
+    double now = time_mono_sec();
+    if (!r->park_deadline) r->park_deadline = now + (double)s->o.buffer_wait_ms / 1e3;
+    if (now < r->park_deadline && !atomic_load(&s->stopping)) {
+      r->parked_phase = phase;
+      park(s, r);
+      return 1;
+    }
+    http_respond_error(r, rc, "no transfer buffer became free in time; retry later");
+    return 0;
+  }
+  if (rc && !r->responded) http_respond_error(r, rc, NULL);
+  return 0;
+}
+
+static int run_begin(struct server *s, req_t *r) {
+  return settle(s, r, r->h->begin ? r->h->begin(r) : 0, 1);
+}
+
 /* Routes, authenticates and runs the handler's begin. */
 static void start(struct server *s, req_t *r) {
   r->started = 1;
@@ -119,8 +183,7 @@ static void start(struct server *s, req_t *r) {
   }
   r->h = rt->h;
   if (authorize(s, r, rt)) return;
-  int rc = r->h->begin ? r->h->begin(r) : 0;
-  if (rc && !r->responded) http_respond_error(r, rc, NULL);
+  run_begin(s, r);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -138,11 +201,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     /* A request with a body starts now, so auth and limits are checked before 100-continue (an
      * answer now closes the connection, right for an unread body). Without a body, start on the
      * final call: libmicrohttpd keeps the connection alive only for responses queued then. */
-    int has_body = r->content_length > 0 ||
-                   MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
-    if (has_body) start(s, r);
+    r->has_body = r->content_length > 0 ||
+                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (r->has_body) start(s, r);
     return MHD_YES;
   }
+  if (r->parked && r->parked_phase == 1) {   /* resumed: try begin again */
+    r->parked = 0;
+    if (run_begin(s, r) || r->responded) return MHD_YES;
+    if (r->has_body && !*data_size) return MHD_YES;   /* parked before the body: it comes next */
+  }
+  r->parked = 0;   /* resumed after parking or deferring in `end`: end runs again below */
   if (*data_size) {
     size_t n = *data_size;
     *data_size = 0;
@@ -156,10 +225,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
   }
   if (!r->started) start(s, r);
-  if (r->responded) return MHD_YES;
+  if (r->parked || r->responded) return MHD_YES;
   int rc = r->body_err;
   if (!rc && r->h->end) rc = r->h->end(r);
-  if (rc && !r->responded) http_respond_error(r, rc, NULL);
+  if (settle(s, r, rc, 2)) return MHD_YES;
   if (!r->responded) http_respond_error(r, CAIRN_EIO, "handler did not respond");
   return MHD_YES;
 }
@@ -202,8 +271,11 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
   s->nroutes = nroutes;
   s->app = app;
   crypto_random(&s->boot, sizeof s->boot);
-  unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-                   MHD_USE_ITC | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  /* Event-driven: a pool of poll() threads (sized to the cores, not to the clients); a request
+   * that has to wait for a pool buffer is suspended, never blocking its thread. */
+  unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+                   MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  pthread_mutex_init(&s->park_mu, NULL);
   s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                           MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -213,6 +285,7 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
                           MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
                           MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
                           MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
+                          MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
                           MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
                           MHD_OPTION_END);
   if (!s->d) {
@@ -220,6 +293,8 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
     xfree(s);
     return CAIRN_EIO;
   }
+  s->workq = workq_start(o->io_threads);
+  pthread_create(&s->ticker, NULL, ticker_main, s);
   const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
   s->port = di ? di->port : 0;
   *out = s;
@@ -231,12 +306,18 @@ unsigned server_inflight(const server_t *s) { return atomic_load(&((server_t *)s
 
 void server_shutdown(server_t *s, int64_t timeout_ms) {
   atomic_store(&s->stopping, 1);
+  server_wake(s);   /* parked requests now get 503 */
   MHD_socket fd = MHD_quiesce_daemon(s->d);
   if (fd != MHD_INVALID_SOCKET) close(fd);
   int64_t deadline = time_mono_ms() + timeout_ms;
   unsigned left;
   while ((left = atomic_load(&s->inflight)) && time_mono_ms() < deadline) usleep(20000);
   if (left) LOGW("shutdown deadline reached with %u requests in flight; aborting them", left);
+  workq_stop(s->workq);   /* queued jobs finish and resume their requests */
+  atomic_store(&s->ticker_stop, 1);
+  pthread_join(s->ticker, NULL);
+  server_wake(s);
   MHD_stop_daemon(s->d);
+  pthread_mutex_destroy(&s->park_mu);
   xfree(s);
 }

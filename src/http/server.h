@@ -1,6 +1,7 @@
-/* server.h - the HTTP server: libmicrohttpd with a thread per connection (a slow client only ever
- * holds its own thread), a route table, SigV4 authentication before any handler runs, one JSON
- * access-log line per request, and graceful shutdown. */
+/* server.h - the HTTP server: libmicrohttpd with a small pool of event threads (a slow client
+ * holds no thread; a request waiting for a pool buffer is suspended, not blocking), a route
+ * table, SigV4 authentication before any handler runs, one JSON access-log line per request, and
+ * graceful shutdown. */
 #ifndef CAIRN_SERVER_H
 #define CAIRN_SERVER_H
 #include "request.h"
@@ -24,6 +25,9 @@ struct server_opts {
   const char *region;
   int64_t clock_skew_s;
   auth_lookup_fn lookup;
+  unsigned threads;            /* event threads (0: 2) */
+  unsigned io_threads;         /* workers for blocking disk work (async.h) */
+  int64_t buffer_wait_ms;      /* how long a request may stay parked waiting for a pool buffer */
 };
 
 typedef struct server server_t;
@@ -36,5 +40,7 @@ int server_port(const server_t *s);
  * (their uploads are aborted) and frees the server. */
 void server_shutdown(server_t *s, int64_t timeout_ms);
 unsigned server_inflight(const server_t *s);
+/* Resumes every request parked for a pool buffer (a bufpool release hook; any thread). */
+void server_wake(void *srv);
 
 #endif

@@ -3,6 +3,7 @@
 #define CAIRN_SERVER_INTERNAL_H
 #include "request.h"
 
-int server_stopping(const struct req *r);   /* 1 once shutdown began: responses close the connection */
+int server_stopping(const struct req *r);
+struct workq *server_workq(const struct req *r);   /* the server's worker pool (async.c) */   /* 1 once shutdown began: responses close the connection */
 
 #endif

@@ -12,6 +12,8 @@ struct bufpool {
   size_t count, size, allocated, nfree;
   void **free;
   uint64_t waits, timeouts;
+  void (*on_release)(void *);
+  void *release_arg;
 };
 
 bufpool_t *bufpool_create(size_t count, size_t size) {
@@ -70,6 +72,16 @@ void bufpool_put(bufpool_t *p, void *buf) {
   pthread_mutex_lock(&p->mu);
   p->free[p->nfree++] = buf;
   pthread_cond_signal(&p->cv);
+  void (*fn)(void *) = p->on_release;
+  void *arg = p->release_arg;
+  pthread_mutex_unlock(&p->mu);
+  if (fn) fn(arg);
+}
+
+void bufpool_on_release(bufpool_t *p, void (*fn)(void *), void *arg) {
+  pthread_mutex_lock(&p->mu);
+  p->on_release = fn;
+  p->release_arg = arg;
   pthread_mutex_unlock(&p->mu);
 }
 

@@ -16,6 +16,9 @@ void bufpool_destroy(bufpool_t *p);                    /* every buffer must be b
 int bufpool_get(bufpool_t *p, int64_t wait_ms, void **buf);
 void bufpool_put(bufpool_t *p, void *buf);
 size_t bufpool_bufsize(const bufpool_t *p);
+/* fn(arg) runs (outside the pool's lock) after every bufpool_put: the server wakes the requests
+ * it parked while the pool was empty. */
+void bufpool_on_release(bufpool_t *p, void (*fn)(void *), void *arg);
 void bufpool_stats(bufpool_t *p, struct bufpool_stats *out);
 
 #endif

@@ -25,7 +25,8 @@
   X(NOSPC,      "InsufficientStorage",     507, "no space left on volume")                   \
   X(METHOD,     "MethodNotAllowed",        405, "method not allowed")                        \
   X(CONTENTSHA, "XAmzContentSHA256Mismatch", 400, "x-amz-content-sha256 does not match body") \
-  X(DB,         "InternalError",           500, "metadata database error")
+  X(DB,         "InternalError",           500, "metadata database error")                   \
+  X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)")
 
 enum {
   CAIRN_OK = 0,

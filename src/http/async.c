@@ -1,0 +1,73 @@
+/* async.c - a fixed pool of worker threads with a FIFO job queue. */
+#include "async.h"
+#include "server_internal.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include <microhttpd.h>
+#include <pthread.h>
+
+struct job { struct job *next; struct MHD_Connection *conn; void (*fn)(void *); void *arg; };
+
+struct workq {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  struct job *head, *tail;
+  int stop;
+  unsigned n;
+  pthread_t *threads;
+};
+
+static void *worker(void *p) {
+  workq_t *q = p;
+  pthread_mutex_lock(&q->mu);
+  for (;;) {
+    while (!q->head && !q->stop) pthread_cond_wait(&q->cv, &q->mu);
+    struct job *j = q->head;
+    if (!j) break;   /* stopping and drained */
+    q->head = j->next;
+    if (!q->head) q->tail = NULL;
+    pthread_mutex_unlock(&q->mu);
+    j->fn(j->arg);
+    MHD_resume_connection(j->conn);
+    xfree(j);
+    pthread_mutex_lock(&q->mu);
+  }
+  pthread_mutex_unlock(&q->mu);
+  return NULL;
+}
+
+workq_t *workq_start(unsigned n) {
+  workq_t *q = xcalloc(1, sizeof *q);
+  pthread_mutex_init(&q->mu, NULL);
+  pthread_cond_init(&q->cv, NULL);
+  q->n = n ? n : 1;
+  q->threads = xcalloc(q->n, sizeof *q->threads);
+  for (unsigned i = 0; i < q->n; i++) pthread_create(&q->threads[i], NULL, worker, q);
+  return q;
+}
+
+void workq_stop(workq_t *q) {
+  if (!q) return;
+  pthread_mutex_lock(&q->mu);
+  q->stop = 1;
+  pthread_cond_broadcast(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  for (unsigned i = 0; i < q->n; i++) pthread_join(q->threads[i], NULL);
+  pthread_mutex_destroy(&q->mu);
+  pthread_cond_destroy(&q->cv);
+  xfree(q->threads);
+  xfree(q);
+}
+
+int http_defer(req_t *r, void (*fn)(void *), void *arg) {
+  workq_t *q = server_workq(r);
+  struct job *j = xmalloc(sizeof *j);
+  *j = (struct job){NULL, r->conn, fn, arg};
+  MHD_suspend_connection(r->conn);   /* before queueing: the worker resumes it */
+  pthread_mutex_lock(&q->mu);
+  if (q->tail) q->tail->next = j; else q->head = j;
+  q->tail = j;
+  pthread_cond_signal(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  return CAIRN_EDEFER;
+}
