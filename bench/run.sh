@@ -88,7 +88,9 @@ ddmb=$(echo "$ddr" | awk '{v=$1; if ($2 ~ /^GB/) v*=1000; if ($2 ~ /^kB/) v/=100
 limit=$(( sha < ddmb ? sha : ddmb ))
 row "openssl sha256 (8 MiB buffers) MB/s" "$sha"
 row "dd conv=fsync 512 MiB into the data dir MB/s" "$ddmb"
+sync   # earlier phases' dirty pages would otherwise be flushed during the PUT runs
 "$LG" put "$CURL_TPL" 8388608 48 1 "$CRED" 2> "$B/p1.txt" > /dev/null
+sync
 "$LG" put "$CURL_TPL" 8388608 96 4 "$CRED" 2> "$B/p4.txt" > /dev/null
 p1=$(field MBps < "$B/p1.txt"); p4=$(field MBps < "$B/p4.txt")
 row "PUT 8 MiB, 1 conn MB/s (ratio to limit $limit)" "$p1 ($(echo "scale=2; $p1/$limit" | bc))"
