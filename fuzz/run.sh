@@ -11,6 +11,7 @@ declare -A SRC=(
   [fuzz_locator]="src/store/locator.c"
   [fuzz_range]="src/http/range.c"
   [fuzz_sigv4]="src/crypto/sigv4.c"
+  [fuzz_manifest]="src/chunk/manifest.c"
 )
 mkdir -p build/fuzz
 for t in "${!SRC[@]}"; do

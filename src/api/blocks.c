@@ -69,7 +69,7 @@ static int put_body(req_t *r, const char *data, size_t n) {
 
 static void put_commit_job(void *arg) {
   struct put_state *st = arg;
-  st->rc = store_put_finish(st->put, &st->replicas, &st->size);
+  st->rc = store_put_finish(st->put, &st->replicas, &st->size, NULL);
   st->put = NULL;
 }
 

@@ -28,6 +28,7 @@ struct store_put {
   uint8_t *buf;
   size_t fill;
   vol_writer_t *w[STORE_MAX_VOLUMES];
+  int wvol[STORE_MAX_VOLUMES];  /* volume index of each writer */
   int nw;
   int hit[STORE_MAX_VOLUMES];   /* volume indexes holding a verified copy already */
   int nhit;
@@ -141,29 +142,36 @@ static void put_free(store_put_t *p) {
 }
 
 int store_put_begin(store_t *s, const char *id, int64_t expect, store_put_t **out) {
-  if (!valid_id(id)) return CAIRN_EINVAL;
+  if (id && !valid_id(id)) return CAIRN_EINVAL;
   if (expect > (int64_t)s->o.max_block) return CAIRN_ETOOBIG;
   int order[STORE_MAX_VOLUMES], targets[STORE_MAX_VOLUMES], nt = 0;
-  placement(s, id, order);
+  char spread[65];
+  if (!id) {   /* id unknown until the end: spread anonymous writes over the volumes */
+    uint8_t r[32];
+    crypto_random(r, sizeof r);
+    hex_encode(r, sizeof r, spread);
+  }
+  placement(s, id ? id : spread, order);
   for (int i = 0; i < s->nvols && nt < s->o.replicas; i++)
     if (!vol_is_read_only(s->vols[order[i]])) targets[nt++] = order[i];
   if (!nt) return CAIRN_EROFS;
 
   store_put_t *p = xcalloc(1, sizeof *p);
   p->s = s;
-  memcpy(p->id, id, 65);
+  if (id) memcpy(p->id, id, 65);
   p->expect = expect;
   int rc = bufpool_get(s->pool, s->o.buffer_wait_ms, (void **)&p->buf);
   if (rc) { p->buf = NULL; goto fail; }
   for (int i = 0; i < nt; i++) {
     vol_t *v = s->vols[targets[i]];
     uint64_t sz;
-    if (!vol_stat(v, id, &sz, NULL) && existing_copy_ok(p, v, sz)) {
+    if (id && !vol_stat(v, id, &sz, NULL) && existing_copy_ok(p, v, sz)) {
       p->hit[p->nhit++] = targets[i];
       continue;
     }
+    p->wvol[p->nw] = targets[i];
     if ((rc = vol_write_open(v, id, &p->w[p->nw]))) {
-      LOGW("cannot write %s on %s: %s", id, vol_path(v), cairn_strerror(rc));
+      LOGW("cannot write %s on %s: %s", id ? id : "a block", vol_path(v), cairn_strerror(rc));
       continue;
     }
     p->nw++;
@@ -186,7 +194,9 @@ static int flush(store_put_t *p) {
     if (!rc) { i++; continue; }
     LOGW("write of %s failed: %s", p->id, cairn_strerror(rc));
     vol_write_abort(p->w[i]);
-    p->w[i] = p->w[--p->nw];
+    p->nw--;
+    p->w[i] = p->w[p->nw];
+    p->wvol[i] = p->wvol[p->nw];
     if (!p->nw && !p->nhit) return rc;
   }
   p->fill = 0;
@@ -213,32 +223,42 @@ int store_put_write(store_put_t *p, const void *data, size_t n) {
   return 0;
 }
 
-int store_put_finish(store_put_t *p, int *replicas, uint64_t *size) {
-  int rc = p->err;
+int store_put_finish(store_put_t *p, int *replicas, uint64_t *size, char *id_out) {
+  int rc = p->err, anonymous = !p->id[0];
   if (!rc && p->expect >= 0 && p->got != (uint64_t)p->expect) rc = CAIRN_ESIZE;
   if (!rc) {
     uint8_t d[32];
     char hex[65];
     hash_final(p->h, d);
     hex_encode(d, 32, hex);
-    if (memcmp(hex, p->id, 64)) rc = CAIRN_EHASH;
+    if (anonymous) memcpy(p->id, hex, 65);
+    else if (memcmp(hex, p->id, 64)) rc = CAIRN_EHASH;
   }
   if (!rc) rc = flush(p);
   if (rc) { put_free(p); return rc; }
+  store_t *s = p->s;
   int ok = 0;
+  p->expect = (int64_t)p->got;   /* lets existing_copy_ok judge a found copy by its size */
   for (int i = 0; i < p->nw; i++) {
-    int e = vol_write_commit(p->w[i]);
+    vol_t *v = s->vols[p->wvol[i]];
+    uint64_t sz;
+    if (anonymous && !vol_stat(v, p->id, &sz, NULL) && existing_copy_ok(p, v, sz)) {
+      vol_write_abort(p->w[i]);   /* dedup: the same bytes are there already, skip the fsync */
+      p->hit[p->nhit++] = p->wvol[i];
+      continue;
+    }
+    int e = vol_write_commit_as(p->w[i], p->id);
     if (e) LOGW("commit of %s failed: %s", p->id, cairn_strerror(e)); else ok++;
   }
-  p->nw = 0;   /* committed or freed by commit */
+  p->nw = 0;   /* committed or freed */
   for (int i = 0; i < p->nhit; i++)
-    if (!vol_touch(p->s->vols[p->hit[i]], p->id)) ok++;
-  store_t *s = p->s;
+    if (!vol_touch(s->vols[p->hit[i]], p->id)) ok++;
   atomic_fetch_add(&s->puts, 1);
   if (p->nhit) atomic_fetch_add(&s->dedup_hits, 1);
   atomic_fetch_add(&s->put_bytes, p->got);
   *replicas = ok;
   *size = p->got;
+  if (id_out) memcpy(id_out, p->id, 65);
   put_free(p);
   return ok ? 0 : CAIRN_EIO;
 }

@@ -39,12 +39,15 @@ bufpool_t *store_pool(store_t *s);
 int store_nvols(const store_t *s);
 vol_t *store_vol(store_t *s, int i);
 
-/* Streaming write of block `id`. expect_size is -1 when unknown. May fail with CAIRN_EBUSY (pool),
- * CAIRN_ETOOBIG, CAIRN_EROFS. The put owns a pool buffer until finish or abort. */
+/* Streaming write of block `id`. expect_size is -1 when unknown. id NULL: the block's id is its
+ * hash, known at finish (the chunker's streams); an identical stored block is then kept and the
+ * new bytes dropped. May fail with CAIRN_EBUSY (pool), CAIRN_ETOOBIG, CAIRN_EROFS. The put owns a
+ * pool buffer until finish or abort. */
 int store_put_begin(store_t *s, const char *id, int64_t expect_size, store_put_t **out);
 int store_put_write(store_put_t *p, const void *data, size_t n);
-/* Verifies hash and size, commits durably; returns the number of replicas stored. Frees p. */
-int store_put_finish(store_put_t *p, int *replicas, uint64_t *size);
+/* Verifies hash and size, commits durably; gives the number of replicas stored, the size and
+ * (id_out, 65 bytes, may be NULL) the id. Frees p. */
+int store_put_finish(store_put_t *p, int *replicas, uint64_t *size, char *id_out);
 void store_put_abort(store_put_t *p);    /* frees p; nothing is left on any volume */
 
 /* Opens a verified copy of `id` (CAIRN_ENOENT, CAIRN_ECORRUPT when every copy is bad, CAIRN_EBUSY). */

@@ -60,14 +60,16 @@ int vol_write(vol_writer_t *w, const void *buf, size_t n) {
   return rc;
 }
 
-int vol_write_commit(vol_writer_t *w) {
+int vol_write_commit_as(vol_writer_t *w, const char *id) {
   vol_t *v = w->v;
   IO_LOCK(v);
-  int rc = v->d->write_commit(w->w);
+  int rc = v->d->write_commit(w->w, id);
   IO_UNLOCK(v);
   xfree(w);
   return rc;
 }
+
+int vol_write_commit(vol_writer_t *w) { return vol_write_commit_as(w, NULL); }
 
 void vol_write_abort(vol_writer_t *w) {
   if (!w) return;

@@ -24,9 +24,10 @@ typedef int (*vol_list_cb)(void *ctx, const struct vol_entry *e);   /* non-zero 
 
 struct vol_driver {
   const char *name;
-  int (*write_open)(void *impl, const char *id, void **w);
+  int (*write_open)(void *impl, const char *id, void **w);   /* id NULL: learned at commit */
   int (*write)(void *w, const void *buf, size_t n);
-  int (*write_commit)(void *w);          /* durable on success; frees w either way */
+  int (*write_commit)(void *w, const char *id);   /* durable as id (NULL: the id given at open);
+                                                   * frees w either way */
   void (*write_abort)(void *w);          /* removes the temp data; frees w */
   int (*read_open)(void *impl, const char *id, void **r, uint64_t *size);
   ssize_t (*read)(void *r, void *buf, size_t n, uint64_t off);
@@ -51,9 +52,12 @@ const char *vol_path(const vol_t *v);
 const char *vol_uuid(const vol_t *v);    /* stable identity used for placement */
 int vol_is_read_only(const vol_t *v);
 
-int vol_write_open(vol_t *v, const char *id, vol_writer_t **out);   /* CAIRN_EROFS when read_only */
+/* id may be NULL when the content's hash is only known at the end (streams cut by the chunker);
+ * such a write must be committed with vol_write_commit_as. CAIRN_EROFS when read_only. */
+int vol_write_open(vol_t *v, const char *id, vol_writer_t **out);
 int vol_write(vol_writer_t *w, const void *buf, size_t n);
 int vol_write_commit(vol_writer_t *w);   /* frees w */
+int vol_write_commit_as(vol_writer_t *w, const char *id);   /* frees w */
 void vol_write_abort(vol_writer_t *w);   /* frees w */
 
 int vol_read_open(vol_t *v, const char *id, vol_reader_t **out, uint64_t *size);  /* CAIRN_ENOENT */

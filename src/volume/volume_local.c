@@ -86,11 +86,12 @@ static int load_uuid(struct local *l) {
 
 static int l_write_open(void *impl, const char *id, void **out) {
   struct local *l = impl;
-  if (!valid_id(id)) return CAIRN_EINVAL;
+  if (id && !valid_id(id)) return CAIRN_EINVAL;
   struct lwriter *w = xcalloc(1, sizeof *w);
   w->l = l;
-  memcpy(w->id, id, 65);
-  w->tmp = xasprintf("%s/tmp/%s.%d.%u", l->root, id, (int)getpid(), atomic_fetch_add(&l->seq, 1));
+  if (id) memcpy(w->id, id, 65);
+  w->tmp = xasprintf("%s/tmp/%s.%d.%u", l->root, id ? id : "anonymous", (int)getpid(),
+                     atomic_fetch_add(&l->seq, 1));
   w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (w->fd < 0) {
     int rc = cairn_from_errno(errno);
@@ -122,9 +123,14 @@ static void free_writer(struct lwriter *w, int unlink_tmp) {
   xfree(w);
 }
 
-static int l_write_commit(void *wp) {
+static int l_write_commit(void *wp, const char *id) {
   struct lwriter *w = wp;
   struct local *l = w->l;
+  if (id) {
+    if (!valid_id(id)) { free_writer(w, 1); return CAIRN_EINVAL; }
+    memcpy(w->id, id, 65);
+  }
+  if (!w->id[0]) { free_writer(w, 1); return CAIRN_EINVAL; }
   char *dir = xasprintf("%s/blocks/%.2s", l->root, w->id);
   char *dst = block_path(l, w->id);
   int rc = 0;

@@ -102,3 +102,37 @@ static void insertion_resistance(void) {
 }
 
 void suite_fastcdc(void) { RUN(params_checked); RUN(bounds_and_streaming); RUN(insertion_resistance); }
+
+/* ---- manifests ---- */
+#include "chunk/manifest.h"
+
+#define A64 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define B64 "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static void manifest_roundtrip_and_find(void) {
+  struct manifest m, p;
+  manifest_init(&m);
+  ASSERT_EQ(manifest_add(&m, A64, 100), 0);
+  ASSERT_EQ(manifest_add(&m, B64, 0), 0);
+  ASSERT_EQ(manifest_add(&m, A64, 50), 0);
+  ASSERT_EQ(manifest_add(&m, "nothex", 5), CAIRN_EINVAL);
+  ASSERT_EQ(m.total, 150);
+  char *enc = manifest_encode(&m);
+  ASSERT_STREQ(enc, A64 "+100\n" B64 "+0\n" A64 "+50\n");
+  ASSERT_EQ(manifest_parse(enc, strlen(enc), 100, &p), 0);
+  ASSERT_EQ(p.n, 3);
+  ASSERT_EQ(p.b[2].offset, 100);
+  ASSERT_EQ(manifest_find(&p, 0), 0);
+  ASSERT_EQ(manifest_find(&p, 99), 0);
+  ASSERT_EQ(manifest_find(&p, 100), 2);   /* the empty block is skipped */
+  ASSERT_EQ(manifest_find(&p, 149), 2);
+  ASSERT_EQ(manifest_find(&p, 150), 3);
+  manifest_free(&p);
+  ASSERT_EQ(manifest_parse(enc, strlen(enc), 2, &p) == 0, 0);   /* over max_blocks */
+  ASSERT_EQ(manifest_parse(A64 "+1", 66, 10, &p), CAIRN_EINVAL);   /* no newline */
+  ASSERT_EQ(manifest_parse(A64 "+x\n", 67, 10, &p), CAIRN_EINVAL);
+  xfree(enc);
+  manifest_free(&m);
+}
+
+void suite_manifest(void) { RUN(manifest_roundtrip_and_find); }

@@ -89,7 +89,7 @@ static int put(store_t *s, const void *data, size_t n, int64_t expect, int chunk
   }
   int reps;
   uint64_t size;
-  return store_put_finish(p, &reps, &size);
+  return store_put_finish(p, &reps, &size, NULL);
 }
 
 static int read_all(store_t *s, const char *id, char *out, size_t cap, uint64_t *size) {
@@ -121,7 +121,7 @@ static void store_roundtrip_and_failures(void) {
   ASSERT_EQ(store_put_begin(s, other, -1, &p), 0);
   ASSERT_EQ(store_put_write(p, "wrong", 5), 0);
   int reps;
-  ASSERT_EQ(store_put_finish(p, &reps, &size), CAIRN_EHASH);
+  ASSERT_EQ(store_put_finish(p, &reps, &size, NULL), CAIRN_EHASH);
   ASSERT_EQ(store_has(s, other, NULL), CAIRN_ENOENT);
   char tmp[300];
   snprintf(tmp, sizeof tmp, "%s/tmp", dirs[0]);
@@ -247,8 +247,40 @@ static void volume_stale_tmp_removed(void) {
   vol_close(v);
 }
 
+static void anonymous_puts(void) {
+  const char *dirs[2];
+  store_t *s = mkstore(2, 1, dirs, VERIFY_READS_ALWAYS);
+  ASSERT(s);
+  static char data[150000];
+  for (size_t i = 0; i < sizeof data; i++) data[i] = (char)(i * 13);
+  char want[65], got[65], out[150000];
+  sha256_hex(data, sizeof data, want);
+  for (int round = 0; round < 4; round++) {   /* later rounds are dedup hits, maybe on another volume */
+    store_put_t *p;
+    ASSERT_EQ(store_put_begin(s, NULL, -1, &p), 0);
+    for (size_t off = 0; off < sizeof data; off += 7000)
+      ASSERT_EQ(store_put_write(p, data + off, sizeof data - off < 7000 ? sizeof data - off : 7000), 0);
+    int reps;
+    uint64_t size;
+    ASSERT_EQ(store_put_finish(p, &reps, &size, got), 0);
+    ASSERT_STREQ(got, want);
+    ASSERT_EQ(size, sizeof data);
+  }
+  uint64_t size;
+  ASSERT_EQ(read_all(s, want, out, sizeof out, &size), 0);
+  ASSERT(!memcmp(out, data, sizeof data));
+  char tmp0[300], tmp1[300];
+  snprintf(tmp0, sizeof tmp0, "%s/tmp", dirs[0]);
+  snprintf(tmp1, sizeof tmp1, "%s/tmp", dirs[1]);
+  ASSERT_EQ(count_files(tmp0) + count_files(tmp1), 0);
+  vol_t *where[2];
+  int copies = store_locate(s, want, where, 2, &size);
+  ASSERT(copies >= 1 && copies <= 2);
+  store_destroy(s);
+}
+
 void suite_bufpool(void) { RUN(pool_limits); RUN(pool_one_buffer_many_threads); }
 void suite_volume(void) { RUN(volume_stale_tmp_removed); }
 void suite_store(void) {
-  RUN(store_roundtrip_and_failures); RUN(corruption_and_repair); RUN(trash_cycle); RUN(index_dedups_replicas);
+  RUN(store_roundtrip_and_failures); RUN(corruption_and_repair); RUN(trash_cycle); RUN(index_dedups_replicas); RUN(anonymous_puts);
 }
