@@ -2,25 +2,34 @@
  * server uses to verify SigV4. */
 #include "app.h"
 #include "../service/users.h"
+#include "../util/err.h"
 
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
-    h_users_delete;
+    h_users_delete, h_s3;
+
+static int not_found(req_t *r) {
+  http_respond_error(r, CAIRN_ENOENT, "no such endpoint");
+  return 0;
+}
+static const struct handler h_not_found = {not_found, NULL, NULL};
 
 const struct route api_routes[] = {
-  {"GET", "/healthz", AUTH_NONE, &h_healthz},
-  {"GET", "/readyz", AUTH_NONE, &h_readyz},
-  {"GET", "/v1/status", AUTH_ADMIN, &h_status},
-  {"GET", "/v1/blocks", AUTH_USER, &h_block_index},
-  {"POST", "/v1/blocks/missing", AUTH_USER, &h_block_missing},
-  {"PUT", "/v1/blocks/", AUTH_USER, &h_block_put},
-  {"GET", "/v1/blocks/", AUTH_USER_OR_LOCATOR, &h_block_get},
-  {"HEAD", "/v1/blocks/", AUTH_USER_OR_LOCATOR, &h_block_get},
-  {"DELETE", "/v1/blocks/", AUTH_ADMIN, &h_block_delete},
-  {"POST", "/v1/blocks/", AUTH_ADMIN, &h_block_untrash},
-  {"GET", "/v1/users", AUTH_ADMIN, &h_users_list},
-  {"POST", "/v1/users", AUTH_ADMIN, &h_users_create},
-  {"DELETE", "/v1/users/", AUTH_ADMIN, &h_users_delete},
+  {"GET", "/healthz", AUTH_NONE, &h_healthz, 0},
+  {"GET", "/readyz", AUTH_NONE, &h_readyz, 0},
+  {"GET", "/v1/status", AUTH_ADMIN, &h_status, 0},
+  {"GET", "/v1/blocks", AUTH_USER, &h_block_index, 0},
+  {"POST", "/v1/blocks/missing", AUTH_USER, &h_block_missing, 0},
+  {"PUT", "/v1/blocks/", AUTH_USER, &h_block_put, 0},
+  {"GET", "/v1/blocks/", AUTH_USER_OR_LOCATOR, &h_block_get, 0},
+  {"HEAD", "/v1/blocks/", AUTH_USER_OR_LOCATOR, &h_block_get, 0},
+  {"DELETE", "/v1/blocks/", AUTH_ADMIN, &h_block_delete, 0},
+  {"POST", "/v1/blocks/", AUTH_ADMIN, &h_block_untrash, 0},
+  {"GET", "/v1/users", AUTH_ADMIN, &h_users_list, 0},
+  {"POST", "/v1/users", AUTH_ADMIN, &h_users_create, 0},
+  {"DELETE", "/v1/users/", AUTH_ADMIN, &h_users_delete, 0},
+  {"*", "/v1/", AUTH_NONE, &h_not_found, 0},   /* the rest of /v1 is not S3 */
+  {"*", "/", AUTH_USER, &h_s3, 1},     /* everything else is the S3 API */
 };
 const int api_nroutes = sizeof api_routes / sizeof api_routes[0];
 

@@ -47,6 +47,7 @@ struct req {
   int body_err;                 /* first error seen while reading the body */
   uint64_t discarded;           /* body bytes read after an error */
   int started;                  /* routed and authenticated */
+  int s3;                       /* answer errors as S3 XML */
   int has_body;
   int parked;                   /* suspended until a pool buffer frees */
   int parked_phase;             /* 1: begin, 2: end */
@@ -62,13 +63,15 @@ struct req {
 
 const char *http_header(req_t *r, const char *name);           /* case-insensitive; NULL if absent */
 const char *http_query(req_t *r, const char *name);            /* decoded value or NULL */
+int http_has_query(req_t *r, const char *name);                /* 1 if present, even as "?name" */
 void http_add_header(req_t *r, const char *name, const char *value);   /* copied into the pool */
 
 /* Responses (each copies or takes what it says; exactly one per request). */
 int http_respond_buf(req_t *r, int status, const char *ctype, const void *data, size_t len);
 int http_respond_text(req_t *r, int status, const char *text);
 int http_respond_json_str(req_t *r, int status, const char *json);
-/* {"error":{"code","message","request_id"}} with the error's status (Retry-After on 503). */
+/* {"error":{"code","message","request_id"}} with the error's status (Retry-After on 503);
+ * on S3 routes the S3 XML error document instead. */
 int http_respond_error(req_t *r, int err, const char *message);
 /* Serves [off, off+len) of fd with sendfile; the fd is dup'ed, the caller keeps its own. */
 int http_respond_fd(req_t *r, int status, int fd, uint64_t off, uint64_t len);

@@ -2,6 +2,7 @@
  * carries X-Request-Id; during shutdown it also closes the connection. */
 #include "request.h"
 #include "server_internal.h"
+#include "xml.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"
@@ -19,6 +20,16 @@ const char *http_header(req_t *r, const char *name) {
 
 const char *http_query(req_t *r, const char *name) {
   return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int http_has_query(req_t *r, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = r->raw_query; p && *p;) {
+    if (!strncmp(p, name, n) && (p[n] == '=' || p[n] == '&' || !p[n])) return 1;
+    p = strchr(p, '&');
+    if (p) p++;
+  }
+  return 0;
 }
 
 void http_add_header(req_t *r, const char *name, const char *value) {
@@ -58,6 +69,7 @@ int http_respond_json_str(req_t *r, int status, const char *json) {
 }
 
 int http_respond_error(req_t *r, int err, const char *message) {
+  if (r->s3) return s3_respond_error(r, err, message);
   int status = cairn_errstatus(err);
   r->err_code = cairn_errcode(err);
   json_t *j = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", r->err_code, "message",

@@ -89,6 +89,7 @@ static const struct route *route_find(struct server *s, const char *method, cons
     size_t n = strlen(rt->path);
     int prefix = rt->path[n - 1] == '/';
     if (prefix ? strncmp(path, rt->path, n) : strcmp(path, rt->path)) continue;
+    if (!strcmp(rt->method, "*") && *path_known) return NULL;   /* catch-alls do not hide a 405 */
     *path_known = 1;
     if (strcmp(rt->method, "*") && strcmp(rt->method, method)) continue;
     *tail = prefix ? path + n : "";
@@ -182,6 +183,7 @@ static void start(struct server *s, req_t *r) {
     return;
   }
   r->h = rt->h;
+  r->s3 = rt->s3;
   if (authorize(s, r, rt)) return;
   run_begin(s, r);
 }

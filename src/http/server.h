@@ -12,6 +12,7 @@ struct route {
   const char *path;        /* exact path, or prefix when it ends with '/' (tail = the rest) */
   enum route_auth auth;
   const struct handler *h;
+  int s3;                  /* errors as S3 XML instead of JSON */
 };
 
 /* Looks up the secret (heap, caller xfrees) and role of an access key; CAIRN_ENOENT if unknown. */

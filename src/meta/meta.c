@@ -21,6 +21,24 @@ int meta_user_add(meta_t *m, const struct meta_user *u) { return m->ops->user_ad
 int meta_user_by_key(meta_t *m, const char *k, struct meta_user *o) { return m->ops->user_by_key(m->impl, k, o); }
 int meta_user_rm(meta_t *m, const char *name) { return m->ops->user_rm(m->impl, name); }
 int meta_user_list(meta_t *m, meta_user_cb cb, void *ctx) { return m->ops->user_list(m->impl, cb, ctx); }
+int meta_bucket_create(meta_t *m, const struct meta_bucket *b) { return m->ops->bucket_create(m->impl, b); }
+int meta_bucket_get(meta_t *m, const char *n, struct meta_bucket *o) { return m->ops->bucket_get(m->impl, n, o); }
+int meta_bucket_delete(meta_t *m, const char *n) { return m->ops->bucket_delete(m->impl, n); }
+int meta_bucket_list(meta_t *m, meta_bucket_cb cb, void *ctx) { return m->ops->bucket_list(m->impl, cb, ctx); }
+int meta_object_put(meta_t *m, const struct meta_object *o) { return m->ops->object_put(m->impl, o); }
+int meta_object_get(meta_t *m, const char *b, const char *k, struct meta_object *o) { return m->ops->object_get(m->impl, b, k, o); }
+int meta_object_delete(meta_t *m, const char *b, const char *k) { return m->ops->object_delete(m->impl, b, k); }
+int meta_object_list(meta_t *m, const char *b, const char *p, const char *a, int l, meta_object_cb cb, void *ctx) {
+  return m->ops->object_list(m->impl, b, p, a, l, cb, ctx);
+}
+
+void meta_object_clear(struct meta_object *o) {
+  xfree(o->key);
+  xfree(o->content_type);
+  xfree(o->manifest);
+  o->key = o->content_type = o->manifest = NULL;
+}
+
 int meta_ping(meta_t *m) { return m->ops->ping(m->impl); }
 int meta_schema_version(meta_t *m) { return m->ops->schema_version(m->impl); }
 

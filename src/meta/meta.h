@@ -17,11 +17,34 @@ struct meta_user {
 };
 typedef int (*meta_user_cb)(void *ctx, const struct meta_user *u);
 
+struct meta_bucket { char name[64]; char owner[65]; int public_read; int64_t created_ms; };
+typedef int (*meta_bucket_cb)(void *ctx, const struct meta_bucket *b);
+
+struct meta_object {
+  char bucket[64];
+  char *key;             /* heap (meta_object_clear) */
+  uint64_t size;
+  char etag[48];         /* hex MD5, without quotes */
+  char *content_type;    /* heap */
+  char *manifest;        /* heap; chunk/manifest.h text encoding */
+  int64_t created_ms;
+};
+typedef int (*meta_object_cb)(void *ctx, const struct meta_object *o);   /* manifest is NULL */
+
 struct meta_ops {
   int (*user_add)(void *impl, const struct meta_user *u);
   int (*user_by_key)(void *impl, const char *access_key, struct meta_user *out);
   int (*user_rm)(void *impl, const char *name);
   int (*user_list)(void *impl, meta_user_cb cb, void *ctx);
+  int (*bucket_create)(void *impl, const struct meta_bucket *b);
+  int (*bucket_get)(void *impl, const char *name, struct meta_bucket *out);
+  int (*bucket_delete)(void *impl, const char *name);
+  int (*bucket_list)(void *impl, meta_bucket_cb cb, void *ctx);
+  int (*object_put)(void *impl, const struct meta_object *o);
+  int (*object_get)(void *impl, const char *bucket, const char *key, struct meta_object *out);
+  int (*object_delete)(void *impl, const char *bucket, const char *key);
+  int (*object_list)(void *impl, const char *bucket, const char *prefix, const char *after,
+                     int limit, meta_object_cb cb, void *ctx);
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
   void (*close)(void *impl);
@@ -34,6 +57,18 @@ int meta_user_add(meta_t *m, const struct meta_user *u);                  /* CAI
 int meta_user_by_key(meta_t *m, const char *access_key, struct meta_user *out);   /* CAIRN_ENOENT */
 int meta_user_rm(meta_t *m, const char *name);                            /* CAIRN_ENOENT */
 int meta_user_list(meta_t *m, meta_user_cb cb, void *ctx);
+int meta_bucket_create(meta_t *m, const struct meta_bucket *b);           /* CAIRN_EBUCKETEXISTS */
+int meta_bucket_get(meta_t *m, const char *name, struct meta_bucket *out); /* CAIRN_ENOSUCHBUCKET */
+int meta_bucket_delete(meta_t *m, const char *name);   /* CAIRN_ENOSUCHBUCKET, CAIRN_EBUCKETNOTEMPTY */
+int meta_bucket_list(meta_t *m, meta_bucket_cb cb, void *ctx);
+/* Creates or replaces (bucket, key) in one transaction; CAIRN_ENOSUCHBUCKET. */
+int meta_object_put(meta_t *m, const struct meta_object *o);
+int meta_object_get(meta_t *m, const char *bucket, const char *key, struct meta_object *out);
+int meta_object_delete(meta_t *m, const char *bucket, const char *key);   /* CAIRN_ENOSUCHKEY */
+/* Keys > after that start with prefix, in byte order, at most limit of them. */
+int meta_object_list(meta_t *m, const char *bucket, const char *prefix, const char *after, int limit,
+                     meta_object_cb cb, void *ctx);
+void meta_object_clear(struct meta_object *o);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

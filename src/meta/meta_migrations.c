@@ -10,5 +10,19 @@ const struct meta_migration meta_migrations[] = {
       " role TEXT NOT NULL CHECK (role IN ('admin', 'user')),"
       " enabled INTEGER NOT NULL DEFAULT 1,"
       " created_ms BIGINT NOT NULL)"},
+  {2, "CREATE TABLE buckets ("
+      " name TEXT PRIMARY KEY,"
+      " owner TEXT NOT NULL,"
+      " public_read INTEGER NOT NULL DEFAULT 0,"
+      " created_ms BIGINT NOT NULL);"
+      "CREATE TABLE objects ("
+      " bucket TEXT NOT NULL REFERENCES buckets(name),"
+      " key TEXT NOT NULL,"
+      " size BIGINT NOT NULL,"
+      " etag TEXT NOT NULL,"
+      " content_type TEXT NOT NULL,"
+      " manifest TEXT NOT NULL,"
+      " created_ms BIGINT NOT NULL,"
+      " PRIMARY KEY (bucket, key))"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

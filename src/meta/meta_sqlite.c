@@ -127,6 +127,170 @@ static int s_user_list(void *impl, meta_user_cb cb, void *ctx) {
   return rc;
 }
 
+/* ---- buckets ---- */
+
+static int s_bucket_create(void *impl, const struct meta_bucket *b) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "INSERT INTO buckets (name, owner, public_read, created_ms) VALUES (?,?,?,?)",
+                         -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, b->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, b->owner, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, b->public_read);
+  sqlite3_bind_int64(st, 4, b->created_ms);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r == SQLITE_CONSTRAINT) return CAIRN_EBUCKETEXISTS;
+  return r == SQLITE_DONE ? 0 : db_err(m, "insert bucket");
+}
+
+static void row_to_bucket(sqlite3_stmt *st, struct meta_bucket *b) {
+  memset(b, 0, sizeof *b);
+  snprintf(b->name, sizeof b->name, "%s", (const char *)sqlite3_column_text(st, 0));
+  snprintf(b->owner, sizeof b->owner, "%s", (const char *)sqlite3_column_text(st, 1));
+  b->public_read = sqlite3_column_int(st, 2);
+  b->created_ms = sqlite3_column_int64(st, 3);
+}
+
+static int s_bucket_get(void *impl, const char *name, struct meta_bucket *out) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "SELECT name, owner, public_read, created_ms FROM buckets WHERE name = ?",
+                         -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
+  if (r == SQLITE_ROW) { row_to_bucket(st, out); rc = 0; }
+  else if (r != SQLITE_DONE) rc = db_err(m, "select bucket");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int s_bucket_delete(void *impl, const char *name) {
+  struct msql *m = impl;
+  int rc = exec(m, "BEGIN IMMEDIATE");
+  if (rc) return rc;
+  sqlite3_stmt *st;
+  rc = CAIRN_EDB;
+  if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", -1, &st, NULL)) goto out;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r == SQLITE_ROW) { rc = CAIRN_EBUCKETNOTEMPTY; goto out; }
+  if (sqlite3_prepare_v2(m->db, "DELETE FROM buckets WHERE name = ?", -1, &st, NULL)) goto out;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) goto out;
+  rc = sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
+out:
+  exec(m, rc ? "ROLLBACK" : "COMMIT");
+  return rc;
+}
+
+static int s_bucket_list(void *impl, meta_bucket_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "SELECT name, owner, public_read, created_ms FROM buckets ORDER BY name",
+                         -1, &st, NULL))
+    return db_err(m, "prepare");
+  int rc = 0;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    struct meta_bucket b;
+    row_to_bucket(st, &b);
+    rc = cb(ctx, &b);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* ---- objects ---- */
+
+static int s_object_put(void *impl, const struct meta_object *o) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
+                         " manifest, created_ms) SELECT ?,?,?,?,?,?,? WHERE EXISTS"
+                         " (SELECT 1 FROM buckets WHERE name = ?1)", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, o->bucket, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, o->key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, (sqlite3_int64)o->size);
+  sqlite3_bind_text(st, 4, o->etag, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, o->content_type, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, o->manifest, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 7, o->created_ms);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) return db_err(m, "insert object");
+  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
+}
+
+static void row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_manifest) {
+  memset(o, 0, sizeof *o);
+  snprintf(o->bucket, sizeof o->bucket, "%s", (const char *)sqlite3_column_text(st, 0));
+  o->key = xstrdup((const char *)sqlite3_column_text(st, 1));
+  o->size = (uint64_t)sqlite3_column_int64(st, 2);
+  snprintf(o->etag, sizeof o->etag, "%s", (const char *)sqlite3_column_text(st, 3));
+  o->content_type = xstrdup((const char *)sqlite3_column_text(st, 4));
+  o->created_ms = sqlite3_column_int64(st, 5);
+  if (with_manifest) o->manifest = xstrdup((const char *)sqlite3_column_text(st, 6));
+}
+
+#define OBJECT_COLS "SELECT bucket, key, size, etag, content_type, created_ms, manifest FROM objects"
+
+static int s_object_get(void *impl, const char *bucket, const char *key, struct meta_object *out) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, OBJECT_COLS " WHERE bucket = ? AND key = ?", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st), rc = CAIRN_ENOSUCHKEY;
+  if (r == SQLITE_ROW) { row_to_object(st, out, 1); rc = 0; }
+  else if (r != SQLITE_DONE) rc = db_err(m, "select object");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int s_object_delete(void *impl, const char *bucket, const char *key) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "DELETE FROM objects WHERE bucket = ? AND key = ?", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) return db_err(m, "delete object");
+  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHKEY;
+}
+
+static int s_object_list(void *impl, const char *bucket, const char *prefix, const char *after,
+                         int limit, meta_object_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  /* byte-order comparison (BINARY collation) is S3's UTF-8 order */
+  if (sqlite3_prepare_v2(m->db, OBJECT_COLS " WHERE bucket = ?1 AND key > ?2 AND"
+                         " substr(CAST(key AS BLOB), 1, length(CAST(?3 AS BLOB))) = CAST(?3 AS BLOB)"
+                         " ORDER BY key LIMIT ?4", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, after, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 4, limit);
+  int rc = 0, r;
+  while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    struct meta_object o;
+    row_to_object(st, &o, 0);
+    rc = cb(ctx, &o);
+    meta_object_clear(&o);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 static int s_ping(void *impl) { return exec(impl, "SELECT 1"); }
 
 static void s_close(void *impl) {
@@ -136,7 +300,9 @@ static void s_close(void *impl) {
 }
 
 static const struct meta_ops sqlite_ops = {
-  s_user_add, s_user_by_key, s_user_rm, s_user_list, s_ping, s_schema_version, s_close,
+  s_user_add, s_user_by_key, s_user_rm, s_user_list, s_bucket_create, s_bucket_get, s_bucket_delete,
+  s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_ping,
+  s_schema_version, s_close,
 };
 
 int meta_open_sqlite(const char *path, meta_t **out) {

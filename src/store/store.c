@@ -30,6 +30,7 @@ struct store_put {
   vol_writer_t *w[STORE_MAX_VOLUMES];
   int wvol[STORE_MAX_VOLUMES];  /* volume index of each writer */
   int nw;
+  int borrowed;                 /* buf belongs to the caller */
   int hit[STORE_MAX_VOLUMES];   /* volume indexes holding a verified copy already */
   int nhit;
   int err;
@@ -136,12 +137,16 @@ static int existing_copy_ok(store_put_t *p, vol_t *v, uint64_t size) {
 
 static void put_free(store_put_t *p) {
   for (int i = 0; i < p->nw; i++) vol_write_abort(p->w[i]);
-  if (p->buf) bufpool_put(p->s->pool, p->buf);
+  if (p->buf && !p->borrowed) bufpool_put(p->s->pool, p->buf);
   hash_free(p->h);
   xfree(p);
 }
 
 int store_put_begin(store_t *s, const char *id, int64_t expect, store_put_t **out) {
+  return store_put_begin_buf(s, id, expect, NULL, out);
+}
+
+int store_put_begin_buf(store_t *s, const char *id, int64_t expect, void *buf, store_put_t **out) {
   if (id && !valid_id(id)) return CAIRN_EINVAL;
   if (expect > (int64_t)s->o.max_block) return CAIRN_ETOOBIG;
   int order[STORE_MAX_VOLUMES], targets[STORE_MAX_VOLUMES], nt = 0;
@@ -160,8 +165,9 @@ int store_put_begin(store_t *s, const char *id, int64_t expect, store_put_t **ou
   p->s = s;
   if (id) memcpy(p->id, id, 65);
   p->expect = expect;
-  int rc = bufpool_get(s->pool, s->o.buffer_wait_ms, (void **)&p->buf);
-  if (rc) { p->buf = NULL; goto fail; }
+  int rc = 0;
+  if (buf) { p->buf = buf; p->borrowed = 1; }
+  else if ((rc = bufpool_get(s->pool, s->o.buffer_wait_ms, (void **)&p->buf))) { p->buf = NULL; goto fail; }
   for (int i = 0; i < nt; i++) {
     vol_t *v = s->vols[targets[i]];
     uint64_t sz;
@@ -177,7 +183,7 @@ int store_put_begin(store_t *s, const char *id, int64_t expect, store_put_t **ou
     p->nw++;
   }
   if (!p->nw && !p->nhit) { if (!rc) rc = CAIRN_EIO; goto fail; }
-  if (!p->nw) { bufpool_put(s->pool, p->buf); p->buf = NULL; }   /* pure dedup: hash only */
+  if (!p->nw && !p->borrowed) { bufpool_put(s->pool, p->buf); p->buf = NULL; }   /* dedup: hash only */
   p->h = hash_new(HASH_SHA256);
   *out = p;
   return 0;

@@ -44,6 +44,9 @@ vol_t *store_vol(store_t *s, int i);
  * new bytes dropped. May fail with CAIRN_EBUSY (pool), CAIRN_ETOOBIG, CAIRN_EROFS. The put owns a
  * pool buffer until finish or abort. */
 int store_put_begin(store_t *s, const char *id, int64_t expect_size, store_put_t **out);
+/* The same with a pool buffer the caller already holds (and keeps): a stream of chunks takes one
+ * buffer for its whole life instead of one per chunk. */
+int store_put_begin_buf(store_t *s, const char *id, int64_t expect_size, void *buf, store_put_t **out);
 int store_put_write(store_put_t *p, const void *data, size_t n);
 /* Verifies hash and size, commits durably; gives the number of replicas stored, the size and
  * (id_out, 65 bytes, may be NULL) the id. Frees p. */

@@ -26,6 +26,14 @@
   X(METHOD,     "MethodNotAllowed",        405, "method not allowed")                        \
   X(CONTENTSHA, "XAmzContentSHA256Mismatch", 400, "x-amz-content-sha256 does not match body") \
   X(DB,         "InternalError",           500, "metadata database error")                   \
+  X(NOSUCHBUCKET, "NoSuchBucket",          404, "the specified bucket does not exist")       \
+  X(NOSUCHKEY,  "NoSuchKey",               404, "the specified key does not exist")          \
+  X(BUCKETEXISTS, "BucketAlreadyOwnedByYou", 409, "the bucket already exists")               \
+  X(BUCKETNOTEMPTY, "BucketNotEmpty",      409, "the bucket is not empty")                   \
+  X(BUCKETNAME, "InvalidBucketName",       400, "the bucket name is not valid")              \
+  X(KEYTOOLONG, "KeyTooLongError",         400, "the key is longer than 1024 bytes")         \
+  X(BADDIGEST,  "BadDigest",               400, "the Content-MD5 you specified did not match what was received") \
+  X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)")
 
 enum {

@@ -1,0 +1,303 @@
+/* s3.c - the S3 API (path-style): buckets, PutObject / GetObject / HeadObject / DeleteObject over
+ * deduplicated chunks. Listing lives in s3_list.c. Not yet here (answered 501 NotImplemented):
+ * multipart, copy, tagging, lifecycle, aws-chunked bodies, virtual-host addressing. */
+#include "s3.h"
+#include "../http/async.h"
+#include "../http/range.h"
+#include "../http/xml.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/timeutil.h"
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_KEY 1024
+
+static int fail(req_t *r, int err, const char *msg) {
+  http_respond_error(r, err, msg);
+  return 0;
+}
+
+/* DNS-compatible bucket names (S3 "Bucket naming rules"). */
+static int valid_bucket(const char *b) {
+  size_t n = strlen(b);
+  if (n < 3 || n > 63 || !isalnum((unsigned char)b[0]) || !isalnum((unsigned char)b[n - 1])) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(islower((unsigned char)b[i]) || isdigit((unsigned char)b[i]) || b[i] == '-' || b[i] == '.')) return 0;
+  return !strstr(b, "..");
+}
+
+static const char *unsupported_subresource(req_t *r) {
+  static const char *subs[] = {"uploads", "uploadId", "tagging", "lifecycle", "delete", "acl", "policy",
+                               "cors", "website", "logging", "notification", "replication", "encryption",
+                               "object-lock", "retention", "legal-hold", "torrent", "restore", "select"};
+  for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+    if (http_has_query(r, subs[i])) return subs[i];
+  return NULL;
+}
+
+static void object_cleanup(void *p) {
+  struct s3_req *q = p;
+  if (q->w) obj_writer_abort(q->w);   /* disconnect or error: no object is committed */
+  manifest_free(&q->m);
+}
+
+static int s3_begin(req_t *r) {
+  struct app *a = r->app;
+  struct s3_req *q = mempool_alloc(r->pool, sizeof *q);
+  manifest_init(&q->m);
+  mempool_on_cleanup(r->pool, object_cleanup, q);
+  r->state = q;
+  const char *slash = strchr(r->tail, '/');
+  size_t bl = slash ? (size_t)(slash - r->tail) : strlen(r->tail);
+  if (bl >= sizeof q->bucket) return fail(r, CAIRN_EBUCKETNAME, NULL);
+  memcpy(q->bucket, r->tail, bl);
+  q->key = slash ? slash + 1 : "";
+  if (strlen(q->key) > MAX_KEY) return fail(r, CAIRN_EKEYTOOLONG, NULL);
+  const char *sub = unsupported_subresource(r);
+  if (sub) return fail(r, CAIRN_ENOTIMPL, mempool_printf(r->pool, "?%s is not implemented yet", sub));
+  const char *m = r->method;
+  int get = !strcmp(m, "GET"), head = !strcmp(m, "HEAD"), put = !strcmp(m, "PUT"), del = !strcmp(m, "DELETE");
+  if (!*q->bucket) {
+    if (!get) return fail(r, CAIRN_EMETHOD, NULL);
+    q->op = S3_LIST_BUCKETS;
+    return 0;
+  }
+  if (!*q->key) {
+    if (put) q->op = S3_CREATE_BUCKET;
+    else if (head) q->op = S3_HEAD_BUCKET;
+    else if (del) q->op = S3_DELETE_BUCKET;
+    else if (get) q->op = http_has_query(r, "location") ? S3_LOCATION : http_has_query(r, "versioning") ? S3_VERSIONING : S3_LIST_OBJECTS;
+    else return fail(r, CAIRN_EMETHOD, NULL);
+    if (q->op == S3_CREATE_BUCKET && !valid_bucket(q->bucket)) return fail(r, CAIRN_EBUCKETNAME, NULL);
+    return 0;
+  }
+  if (get || head) { q->op = S3_GET_OBJECT; return 0; }
+  if (del) { q->op = S3_DELETE_OBJECT; return 0; }
+  if (!put) return fail(r, CAIRN_EMETHOD, NULL);
+  q->op = S3_PUT_OBJECT;
+  if (http_header(r, "x-amz-copy-source")) return fail(r, CAIRN_ENOTIMPL, "CopyObject is not implemented yet");
+  if (r->payload_hash && !strncmp(r->payload_hash, "STREAMING-", 10))
+    return fail(r, CAIRN_ENOTIMPL, "aws-chunked request bodies are not implemented yet");
+  struct meta_bucket b;
+  int rc = meta_bucket_get(a->meta, q->bucket, &b);
+  if (rc) return fail(r, rc, NULL);
+  struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
+  rc = obj_writer_begin(a->store, &p, &q->w);
+  if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : fail(r, rc, NULL); }
+  return 0;
+}
+
+static int s3_body(req_t *r, const char *data, size_t n) {
+  struct s3_req *q = r->state;
+  if (q->op != S3_PUT_OBJECT || !q->w) return 0;   /* e.g. CreateBucketConfiguration: ignored */
+  int rc = obj_writer_write(q->w, data, n);
+  if (rc) { obj_writer_abort(q->w); q->w = NULL; }
+  return rc;
+}
+
+/* ---- PutObject: finish the chunks, check digests, commit the object row, on a worker ---- */
+
+struct put_job {
+  struct s3_req *q;
+  meta_t *meta;
+  const char *ctype, *content_md5, *sha256;   /* copied from the request before deferring */
+};
+
+/* Content-MD5 (base64) and a hex x-amz-content-sha256 must match the body. */
+static int check_digests(const struct put_job *j) {
+  if (j->content_md5) {
+    unsigned char d[64];
+    size_t cl = strlen(j->content_md5);
+    if (cl > 64) return CAIRN_EBADDIGEST;
+    int n = EVP_DecodeBlock(d, (const unsigned char *)j->content_md5, (int)cl);
+    char hex[33];
+    static const char hx[] = "0123456789abcdef";
+    if (n < 16) return CAIRN_EBADDIGEST;
+    for (int i = 0; i < 16; i++) { hex[2 * i] = hx[d[i] >> 4]; hex[2 * i + 1] = hx[d[i] & 15]; }
+    hex[32] = 0;
+    if (strcmp(hex, j->q->md5)) return CAIRN_EBADDIGEST;
+  }
+  if (j->sha256 && strcmp(j->sha256, j->q->sha)) return CAIRN_ECONTENTSHA;
+  return 0;
+}
+
+static void put_commit_job(void *arg) {
+  struct put_job *j = arg;
+  struct s3_req *q = j->q;
+  q->rc = obj_writer_finish(q->w, &q->m, q->md5, q->sha);
+  q->w = NULL;
+  if (!q->rc) q->rc = check_digests(j);   /* on failure nothing is committed */
+  if (q->rc) return;
+  char *enc = manifest_encode(&q->m);
+  struct meta_object o = {0};
+  snprintf(o.bucket, sizeof o.bucket, "%s", q->bucket);
+  o.key = (char *)q->key;
+  o.size = q->m.total;
+  snprintf(o.etag, sizeof o.etag, "%s", q->md5);
+  o.content_type = (char *)j->ctype;
+  o.manifest = enc;
+  o.created_ms = time_now_ms();
+  q->rc = meta_object_put(j->meta, &o);
+  xfree(enc);
+}
+
+static int put_object_end(req_t *r, struct s3_req *q) {
+  if (!q->committing) {
+    q->committing = 1;
+    struct put_job *j = mempool_alloc(r->pool, sizeof *j);
+    const char *ct = http_header(r, "Content-Type"), *cm = http_header(r, "Content-MD5");
+    const char *ph = r->payload_hash;
+    *j = (struct put_job){q, ((struct app *)r->app)->meta,
+                          mempool_strdup(r->pool, ct ? ct : "binary/octet-stream"),
+                          cm ? mempool_strdup(r->pool, cm) : NULL,
+                          ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL};
+    return http_defer(r, put_commit_job, j);
+  }
+  if (q->rc) return fail(r, q->rc, NULL);
+  char etag[40];
+  snprintf(etag, sizeof etag, "\"%s\"", q->md5);
+  http_add_header(r, "ETag", etag);
+  return http_respond_buf(r, 200, NULL, "", 0);
+}
+
+/* ---- GetObject / HeadObject ---- */
+
+static long obj_read(void *cls, uint64_t pos, char *buf, size_t max) {
+  (void)pos;
+  long n = obj_reader_read(cls, buf, max);
+  return n < 0 ? -1 : n;   /* an error aborts the connection: never a complete wrong body */
+}
+static void obj_free(void *cls) { obj_reader_close(cls); }
+static long no_body(void *cls, uint64_t pos, char *buf, size_t max) {
+  (void)cls; (void)pos; (void)buf; (void)max;
+  return 0;
+}
+
+static int get_object(req_t *r, struct s3_req *q) {
+  struct app *a = r->app;
+  struct meta_object o;
+  int rc = meta_object_get(a->meta, q->bucket, q->key, &o);
+  if (rc == CAIRN_ENOSUCHKEY && meta_bucket_get(a->meta, q->bucket, &(struct meta_bucket){0}))
+    rc = CAIRN_ENOSUCHBUCKET;
+  if (rc) return fail(r, rc, NULL);
+  char etag[52], date[64];
+  snprintf(etag, sizeof etag, "\"%s\"", o.etag);
+  time_format_http((time_t)(o.created_ms / 1000), date, sizeof date);
+  http_add_header(r, "ETag", etag);
+  http_add_header(r, "Last-Modified", date);
+  http_add_header(r, "Content-Type", o.content_type);
+  http_add_header(r, "Accept-Ranges", "bytes");
+  uint64_t off = 0, len = o.size;
+  int status = 200;
+  char cr[96];
+  switch (range_parse(http_header(r, "Range"), o.size, &off, &len)) {
+  case RANGE_UNSATISFIABLE:
+    snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)o.size);
+    http_add_header(r, "Content-Range", cr);
+    meta_object_clear(&o);
+    return fail(r, CAIRN_ERANGE, NULL);
+  case RANGE_OK:
+    status = 206;
+    snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)off,
+             (unsigned long long)(off + len - 1), (unsigned long long)o.size);
+    http_add_header(r, "Content-Range", cr);
+    break;
+  case RANGE_NONE:
+    break;
+  }
+  if (!strcmp(r->method, "HEAD")) {
+    meta_object_clear(&o);
+    return http_respond_stream(r, status, len, no_body, NULL, NULL);
+  }
+  rc = manifest_parse(o.manifest, strlen(o.manifest), SIZE_MAX, &q->m);
+  meta_object_clear(&o);
+  if (rc) return fail(r, CAIRN_EIO, "stored manifest is unreadable");
+  obj_reader_t *rd = obj_reader_open(a->store, &q->m, off, len);
+  return http_respond_stream(r, status, len, obj_read, rd, obj_free);
+}
+
+/* ---- buckets ---- */
+
+struct blist { sbuf_t *b; };
+static int bucket_xml(void *ctx, const struct meta_bucket *b) {
+  sbuf_t *x = ctx;
+  char ts[40];
+  time_format_iso8601_ms(b->created_ms, ts, sizeof ts);
+  sbuf_adds(x, "<Bucket>");
+  xml_elem(x, "Name", b->name);
+  xml_elem(x, "CreationDate", ts);
+  sbuf_adds(x, "</Bucket>");
+  return 0;
+}
+
+static int list_buckets(req_t *r) {
+  struct app *a = r->app;
+  sbuf_t x = {0};
+  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult xmlns=\"%s\"><Owner>", S3_XMLNS);
+  xml_elem(&x, "ID", r->user_key ? r->user_key : "");
+  xml_elem(&x, "DisplayName", r->user_key ? r->user_key : "");
+  sbuf_adds(&x, "</Owner><Buckets>");
+  int rc = meta_bucket_list(a->meta, bucket_xml, &x);
+  sbuf_adds(&x, "</Buckets></ListAllMyBucketsResult>\n");
+  if (rc) { sbuf_free(&x); return fail(r, rc, NULL); }
+  return xml_respond(r, 200, &x);
+}
+
+static int bucket_op(req_t *r, struct s3_req *q) {
+  struct app *a = r->app;
+  struct meta_bucket b = {0};
+  int rc;
+  sbuf_t x = {0};
+  switch (q->op) {
+  case S3_CREATE_BUCKET:
+    snprintf(b.name, sizeof b.name, "%s", q->bucket);
+    snprintf(b.owner, sizeof b.owner, "%s", r->user_key ? r->user_key : "");
+    b.created_ms = time_now_ms();
+    if ((rc = meta_bucket_create(a->meta, &b))) return fail(r, rc, NULL);
+    http_add_header(r, "Location", mempool_printf(r->pool, "/%s", q->bucket));
+    return http_respond_buf(r, 200, NULL, "", 0);
+  case S3_HEAD_BUCKET:
+    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return fail(r, rc, NULL);
+    http_add_header(r, "x-amz-bucket-region", a->cfg->region);
+    return http_respond_buf(r, 200, NULL, "", 0);
+  case S3_DELETE_BUCKET:
+    if ((rc = meta_bucket_delete(a->meta, q->bucket))) return fail(r, rc, NULL);
+    return http_respond_buf(r, 204, NULL, "", 0);
+  case S3_LOCATION:
+  case S3_VERSIONING:
+    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return fail(r, rc, NULL);
+    sbuf_adds(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if (q->op == S3_VERSIONING) sbuf_printf(&x, "<VersioningConfiguration xmlns=\"%s\"/>\n", S3_XMLNS);
+    else {
+      sbuf_printf(&x, "<LocationConstraint xmlns=\"%s\">", S3_XMLNS);
+      if (strcmp(a->cfg->region, "us-east-1")) xml_text(&x, a->cfg->region);
+      sbuf_adds(&x, "</LocationConstraint>\n");
+    }
+    return xml_respond(r, 200, &x);
+  default:
+    return fail(r, CAIRN_EIO, NULL);
+  }
+}
+
+static int s3_end(req_t *r) {
+  struct app *a = r->app;
+  struct s3_req *q = r->state;
+  switch (q->op) {
+  case S3_LIST_BUCKETS: return list_buckets(r);
+  case S3_LIST_OBJECTS: return s3_list_objects(r, q);
+  case S3_PUT_OBJECT: return put_object_end(r, q);
+  case S3_GET_OBJECT: return get_object(r, q);
+  case S3_DELETE_OBJECT: {
+    int rc = meta_object_delete(a->meta, q->bucket, q->key);
+    if (rc == CAIRN_ENOSUCHKEY) rc = meta_bucket_get(a->meta, q->bucket, &(struct meta_bucket){0});
+    if (rc) return fail(r, rc, NULL);
+    return http_respond_buf(r, 204, NULL, "", 0);   /* S3 answers 204 whether or not it existed */
+  }
+  default: return bucket_op(r, q);
+  }
+}
+
+const struct handler h_s3 = {s3_begin, s3_body, s3_end};

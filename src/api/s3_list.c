@@ -1,0 +1,156 @@
+/* s3_list.c - ListObjects (v1) and ListObjectsV2: prefix, delimiter with CommonPrefixes,
+ * max-keys (at most 1000), marker / start-after / continuation-token, encoding-type=url. */
+#include "s3.h"
+#include "../crypto/sigv4.h"
+#include "../http/xml.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/sbuf.h"
+#include "../util/timeutil.h"
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_KEYS 1000
+
+struct lister {
+  const char *prefix, *delim;
+  int max, count, truncated, url;
+  sbuf_t contents, prefixes;
+  char *last;        /* last key or common prefix emitted: the next marker */
+  char *skip;        /* keys starting with this common prefix are already counted */
+  char *after;       /* where the next batch starts */
+  int batch_rows;
+};
+
+static void add_text(struct lister *l, sbuf_t *b, const char *s) {
+  if (!l->url) { xml_text(b, s); return; }
+  static const char hx[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        strchr("-_.~/", *p)) sbuf_addc(b, (char)*p);
+    else { char e[3] = {'%', hx[*p >> 4], hx[*p & 15]}; sbuf_add(b, e, 3); }
+  }
+}
+
+static void set_str(char **dst, const char *s, size_t n) {
+  xfree(*dst);
+  *dst = xstrndup(s, n);
+}
+
+static int on_key(void *ctx, const struct meta_object *o) {
+  struct lister *l = ctx;
+  l->batch_rows++;
+  set_str(&l->after, o->key, strlen(o->key));
+  if (l->skip && !strncmp(o->key, l->skip, strlen(l->skip))) return 0;
+  if (l->count >= l->max) { l->truncated = 1; return 1; }
+  size_t pl = strlen(l->prefix);
+  const char *d = *l->delim ? strstr(o->key + pl, l->delim) : NULL;
+  if (d) {
+    size_t cl = (size_t)(d - o->key) + strlen(l->delim);
+    set_str(&l->skip, o->key, cl);
+    set_str(&l->last, o->key, cl);
+    sbuf_adds(&l->prefixes, "<CommonPrefixes><Prefix>");
+    add_text(l, &l->prefixes, l->skip);
+    sbuf_adds(&l->prefixes, "</Prefix></CommonPrefixes>");
+  } else {
+    set_str(&l->last, o->key, strlen(o->key));
+    char ts[40];
+    time_format_iso8601_ms(o->created_ms, ts, sizeof ts);
+    sbuf_adds(&l->contents, "<Contents><Key>");
+    add_text(l, &l->contents, o->key);
+    sbuf_printf(&l->contents, "</Key><LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag>"
+                "<Size>%llu</Size><StorageClass>STANDARD</StorageClass></Contents>",
+                ts, o->etag, (unsigned long long)o->size);
+  }
+  l->count++;
+  return 0;
+}
+
+/* Continuation tokens are the base64 of the last key or common prefix returned. */
+static char *token_encode(const char *s) {
+  size_t n = strlen(s);
+  char *out = xmalloc(4 * ((n + 2) / 3) + 1);
+  EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
+  return out;
+}
+
+static char *token_decode(const char *t) {
+  size_t n = strlen(t);
+  if (n % 4 || n > 4 * 1024) return NULL;
+  char *out = xmalloc(n + 1);
+  int k = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)t, (int)n);
+  if (k < 0) { xfree(out); return NULL; }
+  while (n && t[n - 1] == '=') { n--; k--; }
+  out[k] = 0;
+  return out;
+}
+
+int s3_list_objects(req_t *r, struct s3_req *q) {
+  struct app *a = r->app;
+  struct meta_bucket b;
+  int rc = meta_bucket_get(a->meta, q->bucket, &b);
+  if (rc) return http_respond_error(r, rc, NULL), 0;
+  const char *lt = http_query(r, "list-type");
+  int v2 = lt && !strcmp(lt, "2");
+  const char *mk = http_query(r, "max-keys"), *enc = http_query(r, "encoding-type");
+  struct lister l = {0};
+  l.prefix = http_query(r, "prefix") ? http_query(r, "prefix") : "";
+  l.delim = http_query(r, "delimiter") ? http_query(r, "delimiter") : "";
+  l.max = MAX_KEYS;
+  if (mk) {
+    char *end;
+    long v = strtol(mk, &end, 10);
+    if (!*mk || *end || v < 0) return http_respond_error(r, CAIRN_EINVAL, "max-keys must be a non-negative integer"), 0;
+    if (v < l.max) l.max = (int)v;
+  }
+  if (enc && strcmp(enc, "url")) return http_respond_error(r, CAIRN_EINVAL, "encoding-type must be url"), 0;
+  l.url = enc != NULL;
+  const char *token = v2 ? http_query(r, "continuation-token") : NULL;
+  const char *start = v2 ? http_query(r, "start-after") : http_query(r, "marker");
+  char *from = NULL;
+  if (token) {
+    from = token_decode(token);
+    if (!from) return http_respond_error(r, CAIRN_EINVAL, "the continuation token is not valid"), 0;
+  } else {
+    from = xstrdup(start ? start : "");
+  }
+  /* a marker that is a common prefix skips everything under it */
+  if (*l.delim && strlen(from) > strlen(l.delim) && !strcmp(from + strlen(from) - strlen(l.delim), l.delim))
+    l.skip = xstrdup(from);
+  l.after = from;
+  do {
+    l.batch_rows = 0;
+    rc = meta_object_list(a->meta, q->bucket, l.prefix, l.after, 1000, on_key, &l);
+  } while (!rc && l.batch_rows == 1000 && !l.truncated);
+  if (rc < 0) {
+    sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after);
+    return http_respond_error(r, rc, NULL), 0;
+  }
+  sbuf_t x = {0};
+  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"%s\">", S3_XMLNS);
+  xml_elem(&x, "Name", q->bucket);
+  sbuf_adds(&x, "<Prefix>"); add_text(&l, &x, l.prefix); sbuf_adds(&x, "</Prefix>");
+  if (*l.delim) { sbuf_adds(&x, "<Delimiter>"); add_text(&l, &x, l.delim); sbuf_adds(&x, "</Delimiter>"); }
+  sbuf_printf(&x, "<MaxKeys>%d</MaxKeys>", l.max);
+  if (l.url) sbuf_adds(&x, "<EncodingType>url</EncodingType>");
+  sbuf_printf(&x, "<IsTruncated>%s</IsTruncated>", l.truncated ? "true" : "false");
+  if (v2) {
+    sbuf_printf(&x, "<KeyCount>%d</KeyCount>", l.count);
+    if (token) xml_elem(&x, "ContinuationToken", token);
+    if (start && !token) { sbuf_adds(&x, "<StartAfter>"); add_text(&l, &x, start); sbuf_adds(&x, "</StartAfter>"); }
+    if (l.truncated && l.last) {
+      char *t = token_encode(l.last);
+      xml_elem(&x, "NextContinuationToken", t);
+      xfree(t);
+    }
+  } else {
+    sbuf_adds(&x, "<Marker>"); add_text(&l, &x, start ? start : ""); sbuf_adds(&x, "</Marker>");
+    if (l.truncated && l.last && *l.delim) { sbuf_adds(&x, "<NextMarker>"); add_text(&l, &x, l.last); sbuf_adds(&x, "</NextMarker>"); }
+  }
+  if (l.contents.s) sbuf_add(&x, l.contents.s, l.contents.len);
+  if (l.prefixes.s) sbuf_add(&x, l.prefixes.s, l.prefixes.len);
+  sbuf_adds(&x, "</ListBucketResult>\n");
+  sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after);
+  return xml_respond(r, 200, &x);
+}

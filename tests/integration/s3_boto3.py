@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""s3_boto3.py - S3 API checks with Debian's boto3 (1.26) against a running cairn.
+Usage: s3_boto3.py URL DATA_DIR   (keys from CAIRN_ACCESS_KEY / CAIRN_SECRET_KEY)
+Prints one "ok - ..." or "not ok - ..." line per check."""
+import hashlib, os, sys, time, urllib.parse, urllib.request, urllib.error, base64
+import boto3, botocore
+from botocore.config import Config
+
+url, data_dir = sys.argv[1], sys.argv[2]
+s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+                  aws_access_key_id=os.environ["CAIRN_ACCESS_KEY"],
+                  aws_secret_access_key=os.environ["CAIRN_SECRET_KEY"],
+                  config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
+                                signature_version="s3v4"))   # SigV4 presigned URLs too
+
+def check(name, cond):
+    print(("ok - " if cond else "not ok - ") + "s3 " + name, flush=True)
+
+def error_code(fn, *a, **kw):
+    try:
+        fn(*a, **kw)
+        return None
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
+
+def block_bytes():
+    total = 0
+    for root, _, files in os.walk(os.path.join(data_dir, "blocks")):
+        total += sum(os.path.getsize(os.path.join(root, f)) for f in files)
+    return total
+
+# buckets
+s3.create_bucket(Bucket="alpha")
+check("CreateBucket then ListBuckets", [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["alpha"])
+check("CreateBucket twice: BucketAlreadyOwnedByYou", error_code(s3.create_bucket, Bucket="alpha") == "BucketAlreadyOwnedByYou")
+check("invalid bucket name: InvalidBucketName", error_code(s3.create_bucket, Bucket="Bad_Name") == "InvalidBucketName")
+check("HeadBucket", s3.head_bucket(Bucket="alpha")["ResponseMetadata"]["HTTPStatusCode"] == 200)
+check("HeadBucket of a missing bucket: 404", error_code(s3.head_bucket, Bucket="nope") == "404")
+check("GetBucketLocation", s3.get_bucket_location(Bucket="alpha").get("LocationConstraint") in (None, ""))
+check("GetBucketVersioning: not enabled", "Status" not in s3.get_bucket_versioning(Bucket="alpha"))
+check("PutObject to a missing bucket: NoSuchBucket", error_code(s3.put_object, Bucket="nope", Key="k", Body=b"x") == "NoSuchBucket")
+
+# objects
+for size in (0, 1, 1024, 5 * 1024 * 1024 + 3):
+    data = os.urandom(size)
+    r = s3.put_object(Bucket="alpha", Key=f"obj/{size}", Body=data, ContentType="application/x-cairn")
+    check(f"PutObject {size} B: ETag is the MD5", r["ETag"] == '"%s"' % hashlib.md5(data).hexdigest())
+    g = s3.get_object(Bucket="alpha", Key=f"obj/{size}")
+    check(f"GetObject {size} B round trip", g["Body"].read() == data)
+    check(f"GetObject {size} B Content-Type kept", g["ContentType"] == "application/x-cairn")
+    h = s3.head_object(Bucket="alpha", Key=f"obj/{size}")
+    check(f"HeadObject {size} B size", h["ContentLength"] == size)
+big = os.urandom(3 * 1024 * 1024)
+s3.put_object(Bucket="alpha", Key="weird key/ü+%&=?.bin", Body=big)
+check("key with spaces, unicode and reserved characters", s3.get_object(Bucket="alpha", Key="weird key/ü+%&=?.bin")["Body"].read() == big)
+r = s3.get_object(Bucket="alpha", Key="weird key/ü+%&=?.bin", Range="bytes=1048570-1048590")
+check("ranged GetObject across a chunk", r["Body"].read() == big[1048570:1048591] and r["ContentRange"] == "bytes 1048570-1048590/%d" % len(big))
+check("unsatisfiable range: InvalidRange", error_code(s3.get_object, Bucket="alpha", Key="obj/1024", Range="bytes=5000-") == "InvalidRange")
+check("GetObject of a missing key: NoSuchKey", error_code(s3.get_object, Bucket="alpha", Key="missing") == "NoSuchKey")
+check("GetObject in a missing bucket: NoSuchBucket", error_code(s3.get_object, Bucket="nope", Key="missing") == "NoSuchBucket")
+check("key over 1024 bytes: KeyTooLongError", error_code(s3.put_object, Bucket="alpha", Key="k" * 1025, Body=b"x") == "KeyTooLongError")
+bad_md5 = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+check("wrong Content-MD5: BadDigest", error_code(s3.put_object, Bucket="alpha", Key="obj/1", Body=b"changed", ContentMD5=bad_md5) == "BadDigest")
+check("  ... and the object is unchanged", s3.head_object(Bucket="alpha", Key="obj/1")["ContentLength"] == 1)
+good_md5 = base64.b64encode(hashlib.md5(b"fine").digest()).decode()
+s3.put_object(Bucket="alpha", Key="md5ok", Body=b"fine", ContentMD5=good_md5)
+check("right Content-MD5 accepted", s3.get_object(Bucket="alpha", Key="md5ok")["Body"].read() == b"fine")
+s3.delete_object(Bucket="alpha", Key="md5ok")
+check("DeleteObject", error_code(s3.head_object, Bucket="alpha", Key="md5ok") == "404")
+check("DeleteObject of a missing key: 204", s3.delete_object(Bucket="alpha", Key="md5ok")["ResponseMetadata"]["HTTPStatusCode"] == 204)
+check("not yet implemented: NotImplemented", error_code(s3.get_object_tagging, Bucket="alpha", Key="obj/1") == "NotImplemented")
+
+# presigned URLs with plain urllib
+pre = s3.generate_presigned_url("get_object", Params={"Bucket": "alpha", "Key": "obj/1024"}, ExpiresIn=60)
+check("presigned GET with urllib", urllib.request.urlopen(pre).read() == s3.get_object(Bucket="alpha", Key="obj/1024")["Body"].read())
+pre = s3.generate_presigned_url("get_object", Params={"Bucket": "alpha", "Key": "obj/1024"}, ExpiresIn=1)
+time.sleep(2)
+try:
+    urllib.request.urlopen(pre); code = 200
+except urllib.error.HTTPError as e:
+    code, body = e.code, e.read().decode()
+check("expired presigned URL: 403 with an S3 XML error", code == 403 and "<Code>AccessDenied</Code>" in body and "<RequestId>" in body)
+
+# dedup through content-defined chunks
+s3.create_bucket(Bucket="dedup")
+blob = os.urandom(32 * 1024 * 1024)
+before = block_bytes()
+s3.put_object(Bucket="dedup", Key="one", Body=blob)
+first = block_bytes() - before
+s3.put_object(Bucket="dedup", Key="two", Body=blob)
+second = block_bytes() - before - first
+check(f"same 32 MiB under a second key grows block storage by {second} B (< 1 %)", second < first / 100)
+edited = blob[:1000] + b"!" + blob[1000:]
+s3.put_object(Bucket="dedup", Key="three", Body=edited)
+third = block_bytes() - before - first - second
+check(f"one byte inserted near the start grows it by {100 * third / first:.1f} % (< 10 %)", third < first / 10)
+check("the edited object reads back", s3.get_object(Bucket="dedup", Key="three")["Body"].read() == edited)
+
+# listing
+for i in range(1100):
+    s3.put_object(Bucket="dedup", Key="many/%04d" % i, Body=b"")
+for k in ("a/1", "a/2", "b/1", "c"):
+    s3.put_object(Bucket="dedup", Key="tree/" + k, Body=b"x")
+pages = list(s3.get_paginator("list_objects_v2").paginate(Bucket="dedup", Prefix="many/"))
+keys = [o["Key"] for p in pages for o in p.get("Contents", [])]
+check("ListObjectsV2 paginator over 1100 keys (2 pages)", keys == ["many/%04d" % i for i in range(1100)] and len(pages) == 2)
+pages = list(s3.get_paginator("list_objects").paginate(Bucket="dedup", Prefix="many/", PaginationConfig={"PageSize": 300}))
+check("ListObjects v1 paginator, 300 per page", sum(len(p.get("Contents", [])) for p in pages) == 1100 and len(pages) == 4)
+r = s3.list_objects_v2(Bucket="dedup", Prefix="tree/", Delimiter="/")
+check("delimiter: CommonPrefixes and Contents", [c["Prefix"] for c in r["CommonPrefixes"]] == ["tree/a/", "tree/b/"] and [o["Key"] for o in r["Contents"]] == ["tree/c"])
+r = s3.list_objects_v2(Bucket="dedup", Prefix="tree/", Delimiter="/", MaxKeys=1)
+r2 = s3.list_objects_v2(Bucket="dedup", Prefix="tree/", Delimiter="/", MaxKeys=5, ContinuationToken=r["NextContinuationToken"])
+check("delimiter with max-keys and a continuation token", r["IsTruncated"] and [c["Prefix"] for c in r2["CommonPrefixes"]] == ["tree/b/"])
+r = s3.list_objects_v2(Bucket="dedup", Prefix="tree/", StartAfter="tree/a/2")
+check("start-after", [o["Key"] for o in r["Contents"]] == ["tree/b/1", "tree/c"])
+r = s3.list_objects_v2(Bucket="alpha", Prefix="weird", EncodingType="url")
+check("encoding-type=url", urllib.parse.unquote(r["Contents"][0]["Key"]) == "weird key/ü+%&=?.bin" and " " not in r["Contents"][0]["Key"])
+check("bad continuation token: InvalidArgument", error_code(s3.list_objects_v2, Bucket="dedup", ContinuationToken="***") == "InvalidArgument")
+
+# bucket deletion
+check("DeleteBucket of a non-empty bucket: BucketNotEmpty", error_code(s3.delete_bucket, Bucket="alpha") == "BucketNotEmpty")
+s3.create_bucket(Bucket="empty")
+s3.delete_bucket(Bucket="empty")
+check("DeleteBucket of an empty bucket", error_code(s3.head_bucket, Bucket="empty") == "404")
