@@ -30,7 +30,7 @@ static int valid_bucket(const char *b) {
 }
 
 static const char *unsupported_subresource(req_t *r) {
-  static const char *subs[] = {"uploads", "uploadId", "tagging", "lifecycle", "delete", "acl", "policy",
+  static const char *subs[] = {"tagging", "lifecycle", "delete", "acl", "policy",
                                "cors", "website", "logging", "notification", "replication", "encryption",
                                "object-lock", "retention", "legal-hold", "torrent", "restore", "select"};
   for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
@@ -42,6 +42,7 @@ static void object_cleanup(void *p) {
   struct s3_req *q = p;
   if (q->w) obj_writer_abort(q->w);   /* disconnect or error: no object is committed */
   manifest_free(&q->m);
+  sbuf_free(&q->xml);
 }
 
 static int s3_begin(req_t *r) {
@@ -56,6 +57,7 @@ static int s3_begin(req_t *r) {
   memcpy(q->bucket, r->tail, bl);
   q->key = slash ? slash + 1 : "";
   if (strlen(q->key) > MAX_KEY) return fail(r, CAIRN_EKEYTOOLONG, NULL);
+  if (*q->bucket && s3_mpu_route(r, q, !*q->key)) return s3_mpu_begin(r, q);
   const char *sub = unsupported_subresource(r);
   if (sub) return fail(r, CAIRN_ENOTIMPL, mempool_printf(r->pool, "?%s is not implemented yet", sub));
   const char *m = r->method;
@@ -78,21 +80,33 @@ static int s3_begin(req_t *r) {
   if (del) { q->op = S3_DELETE_OBJECT; return 0; }
   if (!put) return fail(r, CAIRN_EMETHOD, NULL);
   q->op = S3_PUT_OBJECT;
-  if (http_header(r, "x-amz-copy-source")) return fail(r, CAIRN_ENOTIMPL, "CopyObject is not implemented yet");
-  if (r->payload_hash && !strncmp(r->payload_hash, "STREAMING-", 10))
-    return fail(r, CAIRN_ENOTIMPL, "aws-chunked request bodies are not implemented yet");
   struct meta_bucket b;
   int rc = meta_bucket_get(a->meta, q->bucket, &b);
   if (rc) return fail(r, rc, NULL);
+  return s3_start_body(r, q);
+}
+
+/* PutObject and UploadPart: the body streams through the chunker into the block store. */
+int s3_start_body(req_t *r, struct s3_req *q) {
+  struct app *a = r->app;
+  if (http_header(r, "x-amz-copy-source")) return fail(r, CAIRN_ENOTIMPL, "copying is not implemented yet");
+  if (r->payload_hash && !strncmp(r->payload_hash, "STREAMING-", 10))
+    return fail(r, CAIRN_ENOTIMPL, "aws-chunked request bodies are not implemented yet");
+  if (q->w) return 0;   /* parked before: the writer exists */
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
-  rc = obj_writer_begin(a->store, &p, &q->w);
+  int rc = obj_writer_begin(a->store, &p, &q->w);
   if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : fail(r, rc, NULL); }
   return 0;
 }
 
 static int s3_body(req_t *r, const char *data, size_t n) {
   struct s3_req *q = r->state;
-  if (q->op != S3_PUT_OBJECT || !q->w) return 0;   /* e.g. CreateBucketConfiguration: ignored */
+  if (q->op == S3_MPU_COMPLETE) {   /* the part list, bounded like any JSON body */
+    if (q->xml.len + n > ((struct app *)r->app)->cfg->json_body_max) return CAIRN_ETOOBIG;
+    sbuf_add(&q->xml, data, n);
+    return 0;
+  }
+  if (!q->w) return 0;   /* e.g. CreateBucketConfiguration: ignored */
   int rc = obj_writer_write(q->w, data, n);
   if (rc) { obj_writer_abort(q->w); q->w = NULL; }
   return rc;
@@ -132,19 +146,25 @@ static void put_commit_job(void *arg) {
   if (!q->rc) q->rc = check_digests(j);   /* on failure nothing is committed */
   if (q->rc) return;
   char *enc = manifest_encode(&q->m);
-  struct meta_object o = {0};
-  snprintf(o.bucket, sizeof o.bucket, "%s", q->bucket);
-  o.key = (char *)q->key;
-  o.size = q->m.total;
-  snprintf(o.etag, sizeof o.etag, "%s", q->md5);
-  o.content_type = (char *)j->ctype;
-  o.manifest = enc;
-  o.created_ms = time_now_ms();
-  q->rc = meta_object_put(j->meta, &o);
+  if (q->part) {
+    struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms()};
+    snprintf(p.etag, sizeof p.etag, "%s", q->md5);
+    q->rc = meta_part_put(j->meta, q->upload_id, &p);
+  } else {
+    struct meta_object o = {0};
+    snprintf(o.bucket, sizeof o.bucket, "%s", q->bucket);
+    o.key = (char *)q->key;
+    o.size = q->m.total;
+    snprintf(o.etag, sizeof o.etag, "%s", q->md5);
+    o.content_type = (char *)j->ctype;
+    o.manifest = enc;
+    o.created_ms = time_now_ms();
+    q->rc = meta_object_put(j->meta, &o);
+  }
   xfree(enc);
 }
 
-static int put_object_end(req_t *r, struct s3_req *q) {
+int s3_put_end(req_t *r, struct s3_req *q) {
   if (!q->committing) {
     q->committing = 1;
     struct put_job *j = mempool_alloc(r->pool, sizeof *j);
@@ -288,7 +308,9 @@ static int s3_end(req_t *r) {
   switch (q->op) {
   case S3_LIST_BUCKETS: return list_buckets(r);
   case S3_LIST_OBJECTS: return s3_list_objects(r, q);
-  case S3_PUT_OBJECT: return put_object_end(r, q);
+  case S3_PUT_OBJECT: return s3_put_end(r, q);
+  case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
+  case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);
   case S3_DELETE_OBJECT: {
     int rc = meta_object_delete(a->meta, q->bucket, q->key);

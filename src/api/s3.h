@@ -3,10 +3,12 @@
 #define CAIRN_S3_H
 #include "app.h"
 #include "../service/objects.h"
+#include "../util/sbuf.h"
 
 enum s3_op {
   S3_LIST_BUCKETS, S3_CREATE_BUCKET, S3_HEAD_BUCKET, S3_DELETE_BUCKET, S3_LIST_OBJECTS,
   S3_LOCATION, S3_VERSIONING, S3_PUT_OBJECT, S3_GET_OBJECT, S3_DELETE_OBJECT,
+  S3_MPU_CREATE, S3_MPU_PART, S3_MPU_COMPLETE, S3_MPU_ABORT, S3_MPU_LIST_PARTS, S3_MPU_LIST_UPLOADS,
 };
 
 struct s3_req {
@@ -17,8 +19,17 @@ struct s3_req {
   int committing, rc;       /* PutObject commit on a worker */
   struct manifest m;
   char md5[33], sha[65];
+  const char *upload_id;    /* multipart */
+  int part;                 /* UploadPart number (1..10000), 0 for PutObject */
+  sbuf_t xml;               /* CompleteMultipartUpload body (bounded) */
 };
 
+int s3_start_body(req_t *r, struct s3_req *q);     /* s3.c: PutObject / UploadPart body */
+int s3_put_end(req_t *r, struct s3_req *q);        /* s3.c: commit on a worker, then answer */
 int s3_list_objects(req_t *r, struct s3_req *q);   /* s3_list.c: ListObjects v1 and v2 */
+/* s3_multipart.c: picks the multipart operation from method and query (1 if it is one) */
+int s3_mpu_route(req_t *r, struct s3_req *q, int is_bucket);
+int s3_mpu_begin(req_t *r, struct s3_req *q);       /* checks before the body */
+int s3_mpu_end(req_t *r, struct s3_req *q);         /* everything but UploadPart's commit */
 
 #endif

@@ -39,6 +39,20 @@ void meta_object_clear(struct meta_object *o) {
   o->key = o->content_type = o->manifest = NULL;
 }
 
+int meta_upload_create(meta_t *m, const struct meta_upload *u) { return m->ops->upload_create(m->impl, u); }
+int meta_upload_get(meta_t *m, const char *id, struct meta_upload *o) { return m->ops->upload_get(m->impl, id, o); }
+int meta_upload_delete(meta_t *m, const char *id) { return m->ops->upload_delete(m->impl, id); }
+int meta_upload_list(meta_t *m, const char *b, meta_upload_cb cb, void *ctx) { return m->ops->upload_list(m->impl, b, cb, ctx); }
+int meta_part_put(meta_t *m, const char *id, const struct meta_part *p) { return m->ops->part_put(m->impl, id, p); }
+int meta_part_list(meta_t *m, const char *id, int wm, meta_part_cb cb, void *ctx) { return m->ops->part_list(m->impl, id, wm, cb, ctx); }
+int meta_upload_complete(meta_t *m, const char *id, const struct meta_object *o) { return m->ops->upload_complete(m->impl, id, o); }
+
+void meta_upload_clear(struct meta_upload *u) {
+  xfree(u->key);
+  xfree(u->content_type);
+  u->key = u->content_type = NULL;
+}
+
 int meta_ping(meta_t *m) { return m->ops->ping(m->impl); }
 int meta_schema_version(meta_t *m) { return m->ops->schema_version(m->impl); }
 

@@ -31,6 +31,11 @@ struct meta_object {
 };
 typedef int (*meta_object_cb)(void *ctx, const struct meta_object *o);   /* manifest is NULL */
 
+struct meta_upload { char id[65]; char bucket[64]; char *key; char *content_type; int64_t created_ms; };
+typedef int (*meta_upload_cb)(void *ctx, const struct meta_upload *u);
+struct meta_part { int number; uint64_t size; char etag[48]; char *manifest; int64_t created_ms; };
+typedef int (*meta_part_cb)(void *ctx, const struct meta_part *p);
+
 struct meta_ops {
   int (*user_add)(void *impl, const struct meta_user *u);
   int (*user_by_key)(void *impl, const char *access_key, struct meta_user *out);
@@ -45,6 +50,13 @@ struct meta_ops {
   int (*object_delete)(void *impl, const char *bucket, const char *key);
   int (*object_list)(void *impl, const char *bucket, const char *prefix, const char *after,
                      int limit, meta_object_cb cb, void *ctx);
+  int (*upload_create)(void *impl, const struct meta_upload *u);
+  int (*upload_get)(void *impl, const char *id, struct meta_upload *out);
+  int (*upload_delete)(void *impl, const char *id);
+  int (*upload_list)(void *impl, const char *bucket, meta_upload_cb cb, void *ctx);
+  int (*part_put)(void *impl, const char *upload_id, const struct meta_part *p);
+  int (*part_list)(void *impl, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx);
+  int (*upload_complete)(void *impl, const char *upload_id, const struct meta_object *o);
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
   void (*close)(void *impl);
@@ -69,6 +81,17 @@ int meta_object_delete(meta_t *m, const char *bucket, const char *key);   /* CAI
 int meta_object_list(meta_t *m, const char *bucket, const char *prefix, const char *after, int limit,
                      meta_object_cb cb, void *ctx);
 void meta_object_clear(struct meta_object *o);
+
+/* Multipart uploads: parts are committed one by one; completion replaces the object and drops
+ * the upload in one transaction. CAIRN_ENOSUCHUPLOAD when the upload is gone. */
+int meta_upload_create(meta_t *m, const struct meta_upload *u);
+int meta_upload_get(meta_t *m, const char *id, struct meta_upload *out);
+int meta_upload_delete(meta_t *m, const char *id);
+int meta_upload_list(meta_t *m, const char *bucket, meta_upload_cb cb, void *ctx);
+int meta_part_put(meta_t *m, const char *upload_id, const struct meta_part *p);
+int meta_part_list(meta_t *m, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx);
+int meta_upload_complete(meta_t *m, const char *upload_id, const struct meta_object *o);
+void meta_upload_clear(struct meta_upload *u);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

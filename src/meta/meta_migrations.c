@@ -24,5 +24,20 @@ const struct meta_migration meta_migrations[] = {
       " manifest TEXT NOT NULL,"
       " created_ms BIGINT NOT NULL,"
       " PRIMARY KEY (bucket, key))"},
+  {3, "CREATE TABLE uploads ("
+      " upload_id TEXT PRIMARY KEY,"
+      " bucket TEXT NOT NULL REFERENCES buckets(name),"
+      " key TEXT NOT NULL,"
+      " content_type TEXT NOT NULL,"
+      " created_ms BIGINT NOT NULL);"
+      "CREATE INDEX uploads_by_bucket ON uploads (bucket, key);"
+      "CREATE TABLE parts ("
+      " upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,"
+      " part_number INTEGER NOT NULL,"
+      " size BIGINT NOT NULL,"
+      " etag TEXT NOT NULL,"
+      " manifest TEXT NOT NULL,"
+      " created_ms BIGINT NOT NULL,"
+      " PRIMARY KEY (upload_id, part_number))"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -291,6 +291,127 @@ static int s_object_list(void *impl, const char *bucket, const char *prefix, con
   return rc;
 }
 
+/* ---- multipart uploads ---- */
+
+static int s_upload_create(void *impl, const struct meta_upload *u) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "INSERT INTO uploads (upload_id, bucket, key, content_type, created_ms)"
+                         " SELECT ?,?,?,?,? WHERE EXISTS (SELECT 1 FROM buckets WHERE name = ?2)", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, u->bucket, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, u->key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, u->content_type, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, u->created_ms);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) return db_err(m, "insert upload");
+  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
+}
+
+static void row_to_upload(sqlite3_stmt *st, struct meta_upload *u) {
+  memset(u, 0, sizeof *u);
+  snprintf(u->id, sizeof u->id, "%s", (const char *)sqlite3_column_text(st, 0));
+  snprintf(u->bucket, sizeof u->bucket, "%s", (const char *)sqlite3_column_text(st, 1));
+  u->key = xstrdup((const char *)sqlite3_column_text(st, 2));
+  u->content_type = xstrdup((const char *)sqlite3_column_text(st, 3));
+  u->created_ms = sqlite3_column_int64(st, 4);
+}
+
+#define UPLOAD_COLS "SELECT upload_id, bucket, key, content_type, created_ms FROM uploads"
+
+static int s_upload_get(void *impl, const char *id, struct meta_upload *out) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, UPLOAD_COLS " WHERE upload_id = ?", -1, &st, NULL)) return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st), rc = CAIRN_ENOSUCHUPLOAD;
+  if (r == SQLITE_ROW) { row_to_upload(st, out); rc = 0; }
+  else if (r != SQLITE_DONE) rc = db_err(m, "select upload");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int delete_upload(struct msql *m, const char *id) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "DELETE FROM uploads WHERE upload_id = ?", -1, &st, NULL)) return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) return db_err(m, "delete upload");
+  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHUPLOAD;   /* parts go by ON DELETE CASCADE */
+}
+
+static int s_upload_delete(void *impl, const char *id) { return delete_upload(impl, id); }
+
+static int s_upload_list(void *impl, const char *bucket, meta_upload_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, UPLOAD_COLS " WHERE bucket = ? ORDER BY key, created_ms", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+  int rc = 0;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    struct meta_upload u;
+    row_to_upload(st, &u);
+    rc = cb(ctx, &u);
+    meta_upload_clear(&u);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int s_part_put(void *impl, const char *upload_id, const struct meta_part *p) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO parts (upload_id, part_number, size, etag, manifest,"
+                         " created_ms) SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM uploads WHERE upload_id = ?1)",
+                         -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, upload_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, p->number);
+  sqlite3_bind_int64(st, 3, (sqlite3_int64)p->size);
+  sqlite3_bind_text(st, 4, p->etag, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, p->manifest, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 6, p->created_ms);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) return db_err(m, "insert part");
+  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHUPLOAD;
+}
+
+static int s_part_list(void *impl, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "SELECT part_number, size, etag, manifest, created_ms FROM parts"
+                         " WHERE upload_id = ? ORDER BY part_number", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, upload_id, -1, SQLITE_STATIC);
+  int rc = 0;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    struct meta_part p = {0};
+    p.number = sqlite3_column_int(st, 0);
+    p.size = (uint64_t)sqlite3_column_int64(st, 1);
+    snprintf(p.etag, sizeof p.etag, "%s", (const char *)sqlite3_column_text(st, 2));
+    p.manifest = with_manifest ? (char *)sqlite3_column_text(st, 3) : NULL;   /* valid during cb */
+    p.created_ms = sqlite3_column_int64(st, 4);
+    rc = cb(ctx, &p);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int s_upload_complete(void *impl, const char *upload_id, const struct meta_object *o) {
+  struct msql *m = impl;
+  int rc = exec(m, "BEGIN IMMEDIATE");
+  if (rc) return rc;
+  rc = delete_upload(m, upload_id);   /* fails when a concurrent complete or abort won */
+  if (!rc) rc = s_object_put(m, o);
+  int e = exec(m, rc ? "ROLLBACK" : "COMMIT");
+  return rc ? rc : e;
+}
+
 static int s_ping(void *impl) { return exec(impl, "SELECT 1"); }
 
 static void s_close(void *impl) {
@@ -301,7 +422,8 @@ static void s_close(void *impl) {
 
 static const struct meta_ops sqlite_ops = {
   s_user_add, s_user_by_key, s_user_rm, s_user_list, s_bucket_create, s_bucket_get, s_bucket_delete,
-  s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_ping,
+  s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_upload_create,
+  s_upload_get, s_upload_delete, s_upload_list, s_part_put, s_part_list, s_upload_complete, s_ping,
   s_schema_version, s_close,
 };
 

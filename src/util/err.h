@@ -33,6 +33,11 @@
   X(BUCKETNAME, "InvalidBucketName",       400, "the bucket name is not valid")              \
   X(KEYTOOLONG, "KeyTooLongError",         400, "the key is longer than 1024 bytes")         \
   X(BADDIGEST,  "BadDigest",               400, "the Content-MD5 you specified did not match what was received") \
+  X(NOSUCHUPLOAD, "NoSuchUpload",          404, "the specified multipart upload does not exist") \
+  X(INVALIDPART, "InvalidPart",            400, "one or more of the specified parts could not be found or its ETag did not match") \
+  X(PARTORDER,  "InvalidPartOrder",        400, "the list of parts was not in ascending order") \
+  X(TOOSMALL,   "EntityTooSmall",          400, "a part other than the last is smaller than 5 MiB") \
+  X(MALFORMEDXML, "MalformedXML",          400, "the XML you provided was not well-formed")  \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)")
 

@@ -122,3 +122,49 @@ check("DeleteBucket of a non-empty bucket: BucketNotEmpty", error_code(s3.delete
 s3.create_bucket(Bucket="empty")
 s3.delete_bucket(Bucket="empty")
 check("DeleteBucket of an empty bucket", error_code(s3.head_bucket, Bucket="empty") == "404")
+
+# multipart uploads
+from boto3.s3.transfer import TransferConfig
+s3.create_bucket(Bucket="multi")
+MiB = 1024 * 1024
+parts = [os.urandom(5 * MiB), os.urandom(5 * MiB), os.urandom(123)]
+up = s3.create_multipart_upload(Bucket="multi", Key="big", ContentType="video/x-test")
+uid = up["UploadId"]
+etags = [s3.upload_part(Bucket="multi", Key="big", UploadId=uid, PartNumber=i + 1, Body=p)["ETag"] for i, p in enumerate(parts)]
+check("UploadPart ETags are the parts' MD5s", etags == ['"%s"' % hashlib.md5(p).hexdigest() for p in parts])
+lp = s3.list_parts(Bucket="multi", Key="big", UploadId=uid)
+check("ListParts", [p["PartNumber"] for p in lp["Parts"]] == [1, 2, 3] and lp["Parts"][2]["Size"] == 123)
+check("ListMultipartUploads", [u["UploadId"] for u in s3.list_multipart_uploads(Bucket="multi")["Uploads"]] == [uid])
+bad = [{"PartNumber": 2, "ETag": etags[1]}, {"PartNumber": 1, "ETag": etags[0]}]
+check("Complete with parts out of order: InvalidPartOrder",
+      error_code(s3.complete_multipart_upload, Bucket="multi", Key="big", UploadId=uid, MultipartUpload={"Parts": bad}) == "InvalidPartOrder")
+bad = [{"PartNumber": 1, "ETag": etags[1]}]
+check("Complete with a wrong ETag: InvalidPart",
+      error_code(s3.complete_multipart_upload, Bucket="multi", Key="big", UploadId=uid, MultipartUpload={"Parts": bad}) == "InvalidPart")
+done = s3.complete_multipart_upload(Bucket="multi", Key="big", UploadId=uid,
+                                    MultipartUpload={"Parts": [{"PartNumber": i + 1, "ETag": e} for i, e in enumerate(etags)]})
+want = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest() + "-3"
+check("CompleteMultipartUpload ETag is md5-of-md5s-N", done["ETag"] == '"%s"' % want)
+g = s3.get_object(Bucket="multi", Key="big")
+check("the completed object reads back whole", g["Body"].read() == b"".join(parts) and g["ContentType"] == "video/x-test")
+r = s3.get_object(Bucket="multi", Key="big", Range="bytes=%d-%d" % (5 * MiB - 10, 5 * MiB + 9))
+check("a range across the part boundary", r["Body"].read() == (parts[0] + parts[1])[5 * MiB - 10:5 * MiB + 10])
+check("the upload is gone after completion", error_code(s3.list_parts, Bucket="multi", Key="big", UploadId=uid) == "NoSuchUpload")
+up = s3.create_multipart_upload(Bucket="multi", Key="small-parts")
+e1 = s3.upload_part(Bucket="multi", Key="small-parts", UploadId=up["UploadId"], PartNumber=1, Body=b"a" * 100)["ETag"]
+e2 = s3.upload_part(Bucket="multi", Key="small-parts", UploadId=up["UploadId"], PartNumber=2, Body=b"b" * 100)["ETag"]
+check("a non-last part under 5 MiB: EntityTooSmall",
+      error_code(s3.complete_multipart_upload, Bucket="multi", Key="small-parts", UploadId=up["UploadId"],
+                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}]}) == "EntityTooSmall")
+s3.abort_multipart_upload(Bucket="multi", Key="small-parts", UploadId=up["UploadId"])
+check("AbortMultipartUpload", error_code(s3.list_parts, Bucket="multi", Key="small-parts", UploadId=up["UploadId"]) == "NoSuchUpload")
+check("UploadPart to an unknown upload: NoSuchUpload",
+      error_code(s3.upload_part, Bucket="multi", Key="k", UploadId="nope", PartNumber=1, Body=b"x") == "NoSuchUpload")
+path = os.path.join(data_dir, "..", "upload-src")
+blob = os.urandom(21 * MiB)
+open(path, "wb").write(blob)
+s3.upload_file(path, "multi", "via-upload-file", Config=TransferConfig(multipart_threshold=8 * MiB, multipart_chunksize=8 * MiB))
+h = s3.head_object(Bucket="multi", Key="via-upload-file")
+check("boto3 upload_file with multipart (21 MiB in 8 MiB parts)", h["ContentLength"] == len(blob) and h["ETag"].endswith('-3"'))
+check("  ... reads back", s3.get_object(Bucket="multi", Key="via-upload-file")["Body"].read() == blob)
+os.unlink(path)

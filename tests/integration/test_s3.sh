@@ -9,3 +9,20 @@ expect "anonymous S3 GET: 403" "$code" 403
 check "  ... S3 XML error body" grep -q '<Code>AccessDenied</Code>' "$T/err"
 expect "curl --aws-sigv4 GetObject" "$(scurl "$URL/alpha/obj/1024" | wc -c)" 1024
 expect "no temp files left" "$(count_files "$DATA/tmp")" 0
+
+# aws cli v2 (Debian's /usr/bin/aws): high-level commands, multipart at 20 MiB
+export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+AWS="/usr/bin/aws --endpoint-url $URL"
+if [ -x /usr/bin/aws ]; then
+  head -c 20971520 /dev/urandom > "$T/f20m"; head -c 1024 /dev/urandom > "$T/f1k"; : > "$T/f0"
+  check "aws s3 mb" $AWS s3 mb s3://cli
+  for f in f0 f1k f20m; do
+    check "aws s3 cp $f up" $AWS s3 cp "$T/$f" "s3://cli/$f"
+    $AWS s3 cp "s3://cli/$f" "$T/$f.back" > /dev/null 2>&1
+    check "aws s3 cp $f down, same bytes" cmp "$T/$f" "$T/$f.back"
+  done
+  check "aws s3 ls lists the three" sh -c "$AWS s3 ls s3://cli/ | grep -c f | grep -q 3"
+  check "aws s3api head-object of the multipart one" sh -c "$AWS s3api head-object --bucket cli --key f20m | grep -q '\"ContentLength\": 20971520'"
+  check "aws s3 rm" $AWS s3 rm s3://cli/f1k
+  check "aws s3 presign URL works with curl" sh -c "curl -sf \"\$($AWS s3 presign s3://cli/f20m --expires-in 60)\" | cmp - '$T/f20m'"
+fi

@@ -1,0 +1,248 @@
+/* s3_multipart.c - multipart uploads: Create, UploadPart (the body path of s3.c), Complete (the
+ * object joins the parts' manifests: no bytes are copied), Abort, ListParts,
+ * ListMultipartUploads. The Complete body is parsed with expat. */
+#include "s3.h"
+#include "../crypto/hash.h"
+#include "../http/xml.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/hex.h"
+#include "../util/timeutil.h"
+#include <expat.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PARTS 10000
+#define MIN_PART (5u << 20)
+
+static int fail(req_t *r, int err, const char *msg) {
+  http_respond_error(r, err, msg);
+  return 0;
+}
+
+int s3_mpu_route(req_t *r, struct s3_req *q, int is_bucket) {
+  const char *m = r->method;
+  int has_id = http_has_query(r, "uploadId");
+  if (is_bucket) {
+    if (!strcmp(m, "GET") && http_has_query(r, "uploads")) { q->op = S3_MPU_LIST_UPLOADS; return 1; }
+    return 0;
+  }
+  if (!strcmp(m, "POST") && http_has_query(r, "uploads")) q->op = S3_MPU_CREATE;
+  else if (!strcmp(m, "PUT") && has_id && http_has_query(r, "partNumber")) q->op = S3_MPU_PART;
+  else if (!strcmp(m, "POST") && has_id) q->op = S3_MPU_COMPLETE;
+  else if (!strcmp(m, "DELETE") && has_id) q->op = S3_MPU_ABORT;
+  else if (!strcmp(m, "GET") && has_id) q->op = S3_MPU_LIST_PARTS;
+  else return 0;
+  q->upload_id = http_query(r, "uploadId");
+  if (!q->upload_id) q->upload_id = "";
+  return 1;
+}
+
+/* The upload must exist and belong to this bucket and key. */
+static int check_upload(req_t *r, struct s3_req *q) {
+  struct meta_upload u;
+  int rc = meta_upload_get(((struct app *)r->app)->meta, q->upload_id, &u);
+  if (!rc && (strcmp(u.bucket, q->bucket) || strcmp(u.key, q->key))) rc = CAIRN_ENOSUCHUPLOAD;
+  if (!rc) meta_upload_clear(&u);
+  return rc;
+}
+
+int s3_mpu_begin(req_t *r, struct s3_req *q) {
+  if (q->op == S3_MPU_PART) {
+    const char *pn = http_query(r, "partNumber");
+    char *end;
+    long n = pn ? strtol(pn, &end, 10) : 0;
+    if (!pn || *end || n < 1 || n > MAX_PARTS) return fail(r, CAIRN_EINVAL, "partNumber must be 1 to 10000");
+    q->part = (int)n;
+    if (!q->w) {
+      int rc = check_upload(r, q);
+      if (rc) return fail(r, rc, NULL);
+    }
+    return s3_start_body(r, q);
+  }
+  return 0;
+}
+
+/* ---- CompleteMultipartUpload body ---- */
+
+struct part_ref { int number; char etag[48]; };
+struct cparse { struct part_ref *v; int n, cap, bad; int in_part; char field[16]; sbuf_t text; };
+
+static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs) {
+  (void)attrs;
+  struct cparse *c = ud;
+  if (!strcmp(name, "Part")) {
+    if (c->n == c->cap) { c->cap = c->cap ? c->cap * 2 : 16; c->v = xrealloc(c->v, (size_t)c->cap * sizeof *c->v); }
+    if (c->n >= MAX_PARTS) { c->bad = 1; return; }
+    memset(&c->v[c->n], 0, sizeof c->v[c->n]);
+    c->in_part = 1;
+  } else if (c->in_part) {
+    snprintf(c->field, sizeof c->field, "%s", name);
+    c->text.len = 0;
+  }
+}
+
+static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
+  struct cparse *c = ud;
+  if (c->in_part && c->field[0] && c->text.len < 256) sbuf_add(&c->text, s, (size_t)len);
+}
+
+static void XMLCALL on_end(void *ud, const XML_Char *name) {
+  struct cparse *c = ud;
+  if (!strcmp(name, "Part") && c->in_part) { c->in_part = 0; c->n++; return; }
+  if (!c->in_part || !c->field[0]) return;
+  const char *t = c->text.s ? c->text.s : "";
+  if (!strcmp(c->field, "PartNumber")) c->v[c->n].number = atoi(t);
+  else if (!strcmp(c->field, "ETag")) {
+    while (*t == '"' || *t == ' ') t++;   /* "etag" with or without quotes */
+    size_t l = strcspn(t, "\" ");
+    snprintf(c->v[c->n].etag, sizeof c->v[c->n].etag, "%.*s", (int)l, t);
+  }
+  c->field[0] = 0;
+}
+
+struct gather { sbuf_t manifest; hash_ctx_t *md5; uint64_t size; int idx, n, err; struct part_ref *want; };
+
+static int gather_part(void *ctx, const struct meta_part *p) {
+  struct gather *g = ctx;
+  if (g->idx >= g->n || g->err) return 0;
+  if (p->number != g->want[g->idx].number) return 0;   /* not asked for: dropped with the upload */
+  if (strcmp(p->etag, g->want[g->idx].etag)) { g->err = CAIRN_EINVALIDPART; return 1; }
+  if (g->idx < g->n - 1 && p->size < MIN_PART) { g->err = CAIRN_ETOOSMALL; return 1; }
+  uint8_t d[16];
+  if (hex_decode(p->etag, 32, d)) { g->err = CAIRN_EINVALIDPART; return 1; }
+  hash_update(g->md5, d, 16);
+  sbuf_adds(&g->manifest, p->manifest);   /* manifests concatenate: no bytes are copied */
+  g->size += p->size;
+  g->idx++;
+  return 0;
+}
+
+static int complete(req_t *r, struct s3_req *q) {
+  struct app *a = r->app;
+  struct meta_upload u;
+  int rc = meta_upload_get(a->meta, q->upload_id, &u);
+  if (!rc && (strcmp(u.bucket, q->bucket) || strcmp(u.key, q->key))) { meta_upload_clear(&u); rc = CAIRN_ENOSUCHUPLOAD; }
+  if (rc) return fail(r, rc, NULL);
+  struct cparse c = {0};
+  XML_Parser xp = XML_ParserCreate(NULL);
+  XML_SetUserData(xp, &c);
+  XML_SetElementHandler(xp, on_start, on_end);
+  XML_SetCharacterDataHandler(xp, on_text);
+  int ok = XML_Parse(xp, q->xml.s ? q->xml.s : "", (int)q->xml.len, 1) == XML_STATUS_OK && !c.bad && c.n > 0;
+  XML_ParserFree(xp);
+  sbuf_free(&c.text);
+  rc = ok ? 0 : CAIRN_EMALFORMEDXML;
+  for (int i = 1; !rc && i < c.n; i++) if (c.v[i].number <= c.v[i - 1].number) rc = CAIRN_EPARTORDER;
+  struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v};
+  if (!rc && (rc = meta_part_list(a->meta, q->upload_id, 1, gather_part, &g)) > 0) rc = 0;   /* >0: stopped */
+  if (!rc) rc = g.err ? g.err : g.idx < c.n ? CAIRN_EINVALIDPART : 0;
+  char etag[64] = "";
+  if (!rc) {
+    uint8_t d[16];
+    char hex[33];
+    hash_final(g.md5, d);
+    hex_encode(d, 16, hex);
+    snprintf(etag, sizeof etag, "%s-%d", hex, c.n);
+    struct meta_object o = {0};
+    snprintf(o.bucket, sizeof o.bucket, "%s", q->bucket);
+    o.key = (char *)q->key;
+    o.size = g.size;
+    snprintf(o.etag, sizeof o.etag, "%s", etag);
+    o.content_type = u.content_type;
+    o.manifest = g.manifest.s ? g.manifest.s : "";
+    o.created_ms = time_now_ms();
+    rc = meta_upload_complete(a->meta, q->upload_id, &o);
+  }
+  hash_free(g.md5);
+  sbuf_free(&g.manifest);
+  xfree(c.v);
+  meta_upload_clear(&u);
+  if (rc) return fail(r, rc, NULL);
+  sbuf_t x = {0};
+  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
+  xml_elem(&x, "Location", mempool_printf(r->pool, "/%s/%s", q->bucket, q->key));
+  xml_elem(&x, "Bucket", q->bucket);
+  xml_elem(&x, "Key", q->key);
+  sbuf_printf(&x, "<ETag>&quot;%s&quot;</ETag></CompleteMultipartUploadResult>\n", etag);
+  return xml_respond(r, 200, &x);
+}
+
+/* ---- the rest ---- */
+
+static int part_xml(void *ctx, const struct meta_part *p) {
+  char ts[40];
+  time_format_iso8601_ms(p->created_ms, ts, sizeof ts);
+  sbuf_printf(ctx, "<Part><PartNumber>%d</PartNumber><LastModified>%s</LastModified>"
+              "<ETag>&quot;%s&quot;</ETag><Size>%llu</Size></Part>", p->number, ts, p->etag,
+              (unsigned long long)p->size);
+  return 0;
+}
+
+static int upload_xml(void *ctx, const struct meta_upload *u) {
+  char ts[40];
+  time_format_iso8601_ms(u->created_ms, ts, sizeof ts);
+  sbuf_adds(ctx, "<Upload>");
+  xml_elem(ctx, "Key", u->key);
+  xml_elem(ctx, "UploadId", u->id);
+  sbuf_printf(ctx, "<Initiated>%s</Initiated><StorageClass>STANDARD</StorageClass></Upload>", ts);
+  return 0;
+}
+
+int s3_mpu_end(req_t *r, struct s3_req *q) {
+  struct app *a = r->app;
+  sbuf_t x = {0};
+  int rc;
+  switch (q->op) {
+  case S3_MPU_CREATE: {
+    uint8_t rnd[16];
+    struct meta_upload u = {0};
+    crypto_random(rnd, sizeof rnd);
+    hex_encode(rnd, sizeof rnd, u.id);
+    snprintf(u.bucket, sizeof u.bucket, "%s", q->bucket);
+    u.key = (char *)q->key;
+    const char *ct = http_header(r, "Content-Type");
+    u.content_type = (char *)(ct ? ct : "binary/octet-stream");
+    u.created_ms = time_now_ms();
+    if ((rc = meta_upload_create(a->meta, &u))) return fail(r, rc, NULL);
+    sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
+    xml_elem(&x, "Bucket", q->bucket);
+    xml_elem(&x, "Key", q->key);
+    xml_elem(&x, "UploadId", u.id);
+    sbuf_adds(&x, "</InitiateMultipartUploadResult>\n");
+    return xml_respond(r, 200, &x);
+  }
+  case S3_MPU_PART:
+    return s3_put_end(r, q);
+  case S3_MPU_COMPLETE:
+    return complete(r, q);
+  case S3_MPU_ABORT:
+    if ((rc = check_upload(r, q)) || (rc = meta_upload_delete(a->meta, q->upload_id))) return fail(r, rc, NULL);
+    return http_respond_buf(r, 204, NULL, "", 0);
+  case S3_MPU_LIST_PARTS:
+    if ((rc = check_upload(r, q))) return fail(r, rc, NULL);
+    sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListPartsResult xmlns=\"%s\">", S3_XMLNS);
+    xml_elem(&x, "Bucket", q->bucket);
+    xml_elem(&x, "Key", q->key);
+    xml_elem(&x, "UploadId", q->upload_id);
+    sbuf_adds(&x, "<PartNumberMarker>0</PartNumberMarker><MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>");
+    rc = meta_part_list(a->meta, q->upload_id, 0, part_xml, &x);
+    sbuf_adds(&x, "</ListPartsResult>\n");
+    if (rc) { sbuf_free(&x); return fail(r, rc, NULL); }
+    return xml_respond(r, 200, &x);
+  case S3_MPU_LIST_UPLOADS: {
+    struct meta_bucket b;
+    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return fail(r, rc, NULL);
+    sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListMultipartUploadsResult xmlns=\"%s\">", S3_XMLNS);
+    xml_elem(&x, "Bucket", q->bucket);
+    sbuf_adds(&x, "<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads>"
+                  "<IsTruncated>false</IsTruncated>");
+    rc = meta_upload_list(a->meta, q->bucket, upload_xml, &x);
+    sbuf_adds(&x, "</ListMultipartUploadsResult>\n");
+    if (rc) { sbuf_free(&x); return fail(r, rc, NULL); }
+    return xml_respond(r, 200, &x);
+  }
+  default:
+    return fail(r, CAIRN_EIO, NULL);
+  }
+}
