@@ -137,7 +137,7 @@ static int complete(req_t *r, struct s3_req *q) {
   struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v};
   if (!rc && (rc = meta_part_list(a->meta, q->upload_id, 1, gather_part, &g)) > 0) rc = 0;   /* >0: stopped */
   if (!rc) rc = g.err ? g.err : g.idx < c.n ? CAIRN_EINVALIDPART : 0;
-  char etag[64] = "";
+  char etag[40] = "";   /* 32 hex digits, "-", up to 5 digits */
   if (!rc) {
     uint8_t d[16];
     char hex[33];
