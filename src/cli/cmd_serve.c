@@ -2,6 +2,7 @@
  * HTTP server and the trash emptier, and shut down gracefully on SIGTERM or SIGINT. */
 #include "cli.h"
 #include "../api/app.h"
+#include "../service/gc.h"
 #include "../service/users.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -15,7 +16,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct janitor { store_t *store; int64_t interval_ms; pthread_mutex_t mu; pthread_cond_t cv; int stop; };
+/* The janitor thread: empties expired trash every trash_interval and collects garbage every
+ * gc_interval. */
+struct janitor {
+  store_t *store;
+  meta_t *meta;
+  int64_t interval_ms, gc_interval_ms, gc_grace_ms, next_gc_ms;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int stop;
+};
 
 static void *janitor_main(void *p) {
   struct janitor *j = p;
@@ -32,6 +42,11 @@ static void *janitor_main(void *p) {
     int n = 0;
     store_empty_trash(j->store, &n);
     if (n) LOGI("trash: deleted %d expired blocks", n);
+    if (j->gc_interval_ms && time_mono_ms() >= j->next_gc_ms) {
+      struct gc_report rep;
+      gc_run(j->meta, j->store, j->gc_grace_ms, &rep);
+      j->next_gc_ms = time_mono_ms() + j->gc_interval_ms;
+    }
     pthread_mutex_lock(&j->mu);
   }
   pthread_mutex_unlock(&j->mu);
@@ -134,7 +149,8 @@ int cmd_serve(int argc, char **argv) {
   LOGI("cairn %s listening on http://%s:%d (data %s, %d volumes)", CAIRN_VERSION, host,
        server_port(srv), c.data_dir, store_nvols(a.store));
 
-  struct janitor j = {a.store, c.trash_interval_ms, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+  struct janitor j = {a.store, a.meta, c.trash_interval_ms, c.gc_interval_ms, c.gc_grace_ms,
+                      time_mono_ms() + c.gc_interval_ms, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
   pthread_t jt;
   pthread_create(&jt, NULL, janitor_main, &j);
 

@@ -20,6 +20,8 @@ struct config {
   char *verify_dedup;        /* always | size | never */
   int64_t trash_lifetime_ms;
   int64_t trash_interval_ms;
+  int64_t gc_grace_ms;
+  int64_t gc_interval_ms;
   int64_t signature_ttl_ms;
   char *region;
   int64_t clock_skew_ms;

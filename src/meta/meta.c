@@ -47,6 +47,8 @@ int meta_part_put(meta_t *m, const char *id, const struct meta_part *p) { return
 int meta_part_list(meta_t *m, const char *id, int wm, meta_part_cb cb, void *ctx) { return m->ops->part_list(m->impl, id, wm, cb, ctx); }
 int meta_upload_complete(meta_t *m, const char *id, const struct meta_object *o) { return m->ops->upload_complete(m->impl, id, o); }
 
+int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx) { return m->ops->manifest_each(m->impl, cb, ctx); }
+
 void meta_upload_clear(struct meta_upload *u) {
   xfree(u->key);
   xfree(u->content_type);

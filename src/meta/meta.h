@@ -36,6 +36,9 @@ typedef int (*meta_upload_cb)(void *ctx, const struct meta_upload *u);
 struct meta_part { int number; uint64_t size; char etag[48]; char *manifest; int64_t created_ms; };
 typedef int (*meta_part_cb)(void *ctx, const struct meta_part *p);
 
+/* Every manifest that keeps blocks alive (objects, parts of uploads in progress): gc roots. */
+typedef int (*meta_manifest_cb)(void *ctx, const char *manifest);
+
 struct meta_ops {
   int (*user_add)(void *impl, const struct meta_user *u);
   int (*user_by_key)(void *impl, const char *access_key, struct meta_user *out);
@@ -57,6 +60,7 @@ struct meta_ops {
   int (*part_put)(void *impl, const char *upload_id, const struct meta_part *p);
   int (*part_list)(void *impl, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx);
   int (*upload_complete)(void *impl, const char *upload_id, const struct meta_object *o);
+  int (*manifest_each)(void *impl, meta_manifest_cb cb, void *ctx);
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
   void (*close)(void *impl);
@@ -92,6 +96,7 @@ int meta_part_put(meta_t *m, const char *upload_id, const struct meta_part *p);
 int meta_part_list(meta_t *m, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx);
 int meta_upload_complete(meta_t *m, const char *upload_id, const struct meta_object *o);
 void meta_upload_clear(struct meta_upload *u);
+int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

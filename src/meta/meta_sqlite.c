@@ -412,6 +412,19 @@ static int s_upload_complete(void *impl, const char *upload_id, const struct met
   return rc ? rc : e;
 }
 
+static int s_manifest_each(void *impl, meta_manifest_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  /* one read transaction: a consistent snapshot of every root */
+  if (sqlite3_prepare_v2(m->db, "SELECT manifest FROM objects UNION ALL SELECT manifest FROM parts",
+                         -1, &st, NULL))
+    return db_err(m, "prepare");
+  int rc = 0;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) rc = cb(ctx, (const char *)sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return rc;
+}
+
 static int s_ping(void *impl) { return exec(impl, "SELECT 1"); }
 
 static void s_close(void *impl) {
@@ -423,7 +436,8 @@ static void s_close(void *impl) {
 static const struct meta_ops sqlite_ops = {
   s_user_add, s_user_by_key, s_user_rm, s_user_list, s_bucket_create, s_bucket_get, s_bucket_delete,
   s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_upload_create,
-  s_upload_get, s_upload_delete, s_upload_list, s_part_put, s_part_list, s_upload_complete, s_ping,
+  s_upload_get, s_upload_delete, s_upload_list, s_part_put, s_part_list, s_upload_complete,
+  s_manifest_each, s_ping,
   s_schema_version, s_close,
 };
 
