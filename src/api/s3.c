@@ -30,7 +30,7 @@ static int valid_bucket(const char *b) {
 }
 
 static const char *unsupported_subresource(req_t *r) {
-  static const char *subs[] = {"tagging", "lifecycle", "delete", "acl", "policy",
+  static const char *subs[] = {"tagging", "lifecycle", "acl", "policy",
                                "cors", "website", "logging", "notification", "replication", "encryption",
                                "object-lock", "retention", "legal-hold", "torrent", "restore", "select"};
   for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
@@ -68,6 +68,7 @@ static int s3_begin(req_t *r) {
     return 0;
   }
   if (!*q->key) {
+    if (!strcmp(m, "POST") && http_has_query(r, "delete")) { q->op = S3_DELETE_OBJECTS; return 0; }
     if (put) q->op = S3_CREATE_BUCKET;
     else if (head) q->op = S3_HEAD_BUCKET;
     else if (del) q->op = S3_DELETE_BUCKET;
@@ -80,6 +81,7 @@ static int s3_begin(req_t *r) {
   if (del) { q->op = S3_DELETE_OBJECT; return 0; }
   if (!put) return fail(r, CAIRN_EMETHOD, NULL);
   q->op = S3_PUT_OBJECT;
+  if (http_header(r, "x-amz-copy-source")) { q->op = S3_COPY_OBJECT; return 0; }
   struct meta_bucket b;
   int rc = meta_bucket_get(a->meta, q->bucket, &b);
   if (rc) return fail(r, rc, NULL);
@@ -101,7 +103,7 @@ int s3_start_body(req_t *r, struct s3_req *q) {
 
 static int s3_body(req_t *r, const char *data, size_t n) {
   struct s3_req *q = r->state;
-  if (q->op == S3_MPU_COMPLETE) {   /* the part list, bounded like any JSON body */
+  if (q->op == S3_MPU_COMPLETE || q->op == S3_DELETE_OBJECTS) {   /* XML, bounded like JSON bodies */
     if (q->xml.len + n > ((struct app *)r->app)->cfg->json_body_max) return CAIRN_ETOOBIG;
     sbuf_add(&q->xml, data, n);
     return 0;
@@ -118,6 +120,7 @@ struct put_job {
   struct s3_req *q;
   meta_t *meta;
   const char *ctype, *content_md5, *sha256;   /* copied from the request before deferring */
+  const char *headers;
 };
 
 /* Content-MD5 (base64) and a hex x-amz-content-sha256 must match the body. */
@@ -159,6 +162,7 @@ static void put_commit_job(void *arg) {
     o.content_type = (char *)j->ctype;
     o.manifest = enc;
     o.created_ms = time_now_ms();
+    o.headers = (char *)j->headers;
     q->rc = meta_object_put(j->meta, &o);
   }
   xfree(enc);
@@ -173,7 +177,8 @@ int s3_put_end(req_t *r, struct s3_req *q) {
     *j = (struct put_job){q, ((struct app *)r->app)->meta,
                           mempool_strdup(r->pool, ct ? ct : "binary/octet-stream"),
                           cm ? mempool_strdup(r->pool, cm) : NULL,
-                          ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL};
+                          ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL,
+                          s3_headers_from_request(r)};
     return http_defer(r, put_commit_job, j);
   }
   if (q->rc) return fail(r, q->rc, NULL);
@@ -208,7 +213,12 @@ static int get_object(req_t *r, struct s3_req *q) {
   time_format_http((time_t)(o.created_ms / 1000), date, sizeof date);
   http_add_header(r, "ETag", etag);
   http_add_header(r, "Last-Modified", date);
-  http_add_header(r, "Content-Type", o.content_type);
+  rc = s3_preconditions(r, o.etag, o.created_ms);
+  if (rc == CAIRN_ENOTMODIFIED) { meta_object_clear(&o); return http_respond_buf(r, 304, NULL, "", 0); }
+  if (rc) { meta_object_clear(&o); return fail(r, rc, NULL); }
+  const char *rct = http_query(r, "response-content-type");
+  http_add_header(r, "Content-Type", rct ? rct : o.content_type);
+  s3_headers_to_response(r, o.headers);
   http_add_header(r, "Accept-Ranges", "bytes");
   uint64_t off = 0, len = o.size;
   int status = 200;
@@ -309,6 +319,8 @@ static int s3_end(req_t *r) {
   case S3_LIST_BUCKETS: return list_buckets(r);
   case S3_LIST_OBJECTS: return s3_list_objects(r, q);
   case S3_PUT_OBJECT: return s3_put_end(r, q);
+  case S3_COPY_OBJECT: return s3_copy_object(r, q);
+  case S3_DELETE_OBJECTS: return s3_delete_objects(r, q);
   case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);

@@ -151,6 +151,7 @@ static int complete(req_t *r, struct s3_req *q) {
     snprintf(o.etag, sizeof o.etag, "%s", etag);
     o.content_type = u.content_type;
     o.manifest = g.manifest.s ? g.manifest.s : "";
+    o.headers = u.headers;
     o.created_ms = time_now_ms();
     rc = meta_upload_complete(a->meta, q->upload_id, &o);
   }
@@ -204,6 +205,7 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
     const char *ct = http_header(r, "Content-Type");
     u.content_type = (char *)(ct ? ct : "binary/octet-stream");
     u.created_ms = time_now_ms();
+    u.headers = s3_headers_from_request(r);
     if ((rc = meta_upload_create(a->meta, &u))) return fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);

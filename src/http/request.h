@@ -64,6 +64,8 @@ struct req {
 const char *http_header(req_t *r, const char *name);           /* case-insensitive; NULL if absent */
 const char *http_query(req_t *r, const char *name);            /* decoded value or NULL */
 int http_has_query(req_t *r, const char *name);                /* 1 if present, even as "?name" */
+/* Calls fn for every request header (name as sent). */
+void http_each_header(req_t *r, void (*fn)(void *ctx, const char *name, const char *value), void *ctx);
 void http_add_header(req_t *r, const char *name, const char *value);   /* copied into the pool */
 
 /* Responses (each copies or takes what it says; exactly one per request). */

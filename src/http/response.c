@@ -22,6 +22,20 @@ const char *http_query(req_t *r, const char *name) {
   return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct each_ctx { void (*fn)(void *, const char *, const char *); void *ctx; };
+
+static enum MHD_Result each_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v) {
+  (void)kind;
+  struct each_ctx *e = cls;
+  e->fn(e->ctx, k, v ? v : "");
+  return MHD_YES;
+}
+
+void http_each_header(req_t *r, void (*fn)(void *ctx, const char *name, const char *value), void *ctx) {
+  struct each_ctx e = {fn, ctx};
+  MHD_get_connection_values(r->conn, MHD_HEADER_KIND, each_cb, &e);
+}
+
 int http_has_query(req_t *r, const char *name) {
   size_t n = strlen(name);
   for (const char *p = r->raw_query; p && *p;) {

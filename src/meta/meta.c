@@ -36,7 +36,8 @@ void meta_object_clear(struct meta_object *o) {
   xfree(o->key);
   xfree(o->content_type);
   xfree(o->manifest);
-  o->key = o->content_type = o->manifest = NULL;
+  xfree(o->headers);
+  o->key = o->content_type = o->manifest = o->headers = NULL;
 }
 
 int meta_upload_create(meta_t *m, const struct meta_upload *u) { return m->ops->upload_create(m->impl, u); }
@@ -52,7 +53,8 @@ int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx) { return m->op
 void meta_upload_clear(struct meta_upload *u) {
   xfree(u->key);
   xfree(u->content_type);
-  u->key = u->content_type = NULL;
+  xfree(u->headers);
+  u->key = u->content_type = u->headers = NULL;
 }
 
 int meta_ping(meta_t *m) { return m->ops->ping(m->impl); }

@@ -28,10 +28,11 @@ struct meta_object {
   char *content_type;    /* heap */
   char *manifest;        /* heap; chunk/manifest.h text encoding */
   int64_t created_ms;
+  char *headers;         /* heap JSON object: x-amz-meta-*, Content-Encoding, Cache-Control, ... */
 };
 typedef int (*meta_object_cb)(void *ctx, const struct meta_object *o);   /* manifest is NULL */
 
-struct meta_upload { char id[65]; char bucket[64]; char *key; char *content_type; int64_t created_ms; };
+struct meta_upload { char id[65]; char bucket[64]; char *key; char *content_type; int64_t created_ms; char *headers; };
 typedef int (*meta_upload_cb)(void *ctx, const struct meta_upload *u);
 struct meta_part { int number; uint64_t size; char etag[48]; char *manifest; int64_t created_ms; };
 typedef int (*meta_part_cb)(void *ctx, const struct meta_part *p);

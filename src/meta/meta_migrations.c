@@ -39,5 +39,7 @@ const struct meta_migration meta_migrations[] = {
       " manifest TEXT NOT NULL,"
       " created_ms BIGINT NOT NULL,"
       " PRIMARY KEY (upload_id, part_number))"},
+  {4, "ALTER TABLE objects ADD COLUMN headers TEXT NOT NULL DEFAULT '{}';"
+      "ALTER TABLE uploads ADD COLUMN headers TEXT NOT NULL DEFAULT '{}'"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -211,7 +211,7 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
-                         " manifest, created_ms) SELECT ?,?,?,?,?,?,? WHERE EXISTS"
+                         " manifest, created_ms, headers) SELECT ?,?,?,?,?,?,?,? WHERE EXISTS"
                          " (SELECT 1 FROM buckets WHERE name = ?1)", -1, &st, NULL))
     return db_err(m, "prepare");
   sqlite3_bind_text(st, 1, o->bucket, -1, SQLITE_STATIC);
@@ -221,6 +221,7 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   sqlite3_bind_text(st, 5, o->content_type, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 6, o->manifest, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 7, o->created_ms);
+  sqlite3_bind_text(st, 8, o->headers ? o->headers : "{}", -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
   if (r != SQLITE_DONE) return db_err(m, "insert object");
@@ -236,9 +237,10 @@ static void row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_mani
   o->content_type = xstrdup((const char *)sqlite3_column_text(st, 4));
   o->created_ms = sqlite3_column_int64(st, 5);
   if (with_manifest) o->manifest = xstrdup((const char *)sqlite3_column_text(st, 6));
+  o->headers = xstrdup((const char *)sqlite3_column_text(st, 7));
 }
 
-#define OBJECT_COLS "SELECT bucket, key, size, etag, content_type, created_ms, manifest FROM objects"
+#define OBJECT_COLS "SELECT bucket, key, size, etag, content_type, created_ms, manifest, headers FROM objects"
 
 static int s_object_get(void *impl, const char *bucket, const char *key, struct meta_object *out) {
   struct msql *m = impl;
@@ -296,14 +298,15 @@ static int s_object_list(void *impl, const char *bucket, const char *prefix, con
 static int s_upload_create(void *impl, const struct meta_upload *u) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "INSERT INTO uploads (upload_id, bucket, key, content_type, created_ms)"
-                         " SELECT ?,?,?,?,? WHERE EXISTS (SELECT 1 FROM buckets WHERE name = ?2)", -1, &st, NULL))
+  if (sqlite3_prepare_v2(m->db, "INSERT INTO uploads (upload_id, bucket, key, content_type, created_ms, headers)"
+                         " SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM buckets WHERE name = ?2)", -1, &st, NULL))
     return db_err(m, "prepare");
   sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, u->bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, u->key, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, u->content_type, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 5, u->created_ms);
+  sqlite3_bind_text(st, 6, u->headers ? u->headers : "{}", -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
   if (r != SQLITE_DONE) return db_err(m, "insert upload");
@@ -317,9 +320,10 @@ static void row_to_upload(sqlite3_stmt *st, struct meta_upload *u) {
   u->key = xstrdup((const char *)sqlite3_column_text(st, 2));
   u->content_type = xstrdup((const char *)sqlite3_column_text(st, 3));
   u->created_ms = sqlite3_column_int64(st, 4);
+  u->headers = xstrdup((const char *)sqlite3_column_text(st, 5));
 }
 
-#define UPLOAD_COLS "SELECT upload_id, bucket, key, content_type, created_ms FROM uploads"
+#define UPLOAD_COLS "SELECT upload_id, bucket, key, content_type, created_ms, headers FROM uploads"
 
 static int s_upload_get(void *impl, const char *id, struct meta_upload *out) {
   struct msql *m = impl;

@@ -38,6 +38,8 @@
   X(PARTORDER,  "InvalidPartOrder",        400, "the list of parts was not in ascending order") \
   X(TOOSMALL,   "EntityTooSmall",          400, "a part other than the last is smaller than 5 MiB") \
   X(MALFORMEDXML, "MalformedXML",          400, "the XML you provided was not well-formed")  \
+  X(PRECONDITION, "PreconditionFailed",    412, "at least one of the preconditions you specified did not hold") \
+  X(NOTMODIFIED, "NotModified",            304, "not modified")                              \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)")
 

@@ -168,3 +168,43 @@ h = s3.head_object(Bucket="multi", Key="via-upload-file")
 check("boto3 upload_file with multipart (21 MiB in 8 MiB parts)", h["ContentLength"] == len(blob) and h["ETag"].endswith('-3"'))
 check("  ... reads back", s3.get_object(Bucket="multi", Key="via-upload-file")["Body"].read() == blob)
 os.unlink(path)
+
+# metadata, standard headers, conditional requests
+s3.put_object(Bucket="alpha", Key="meta", Body=b"hello", Metadata={"Owner": "ada", "x": "1"},
+              ContentEncoding="identity", ContentDisposition='attachment; filename="h.txt"',
+              CacheControl="max-age=60", ContentLanguage="en", Expires="Wed, 21 Oct 2037 07:28:00 GMT")
+h = s3.head_object(Bucket="alpha", Key="meta")
+check("user metadata x-amz-meta-* round trip", h["Metadata"] == {"owner": "ada", "x": "1"})
+check("Content-Encoding, -Disposition, Cache-Control, Content-Language, Expires kept",
+      h["ContentEncoding"] == "identity" and h["ContentDisposition"] == 'attachment; filename="h.txt"'
+      and h["CacheControl"] == "max-age=60" and h["ContentLanguage"] == "en" and h["Expires"].year == 2037)
+g = s3.get_object(Bucket="alpha", Key="meta", ResponseContentType="text/x-over", ResponseCacheControl="no-cache")
+check("response-content-type and response-cache-control overrides", g["ContentType"] == "text/x-over" and g["CacheControl"] == "no-cache")
+etag = h["ETag"]
+check("If-None-Match with the ETag: 304", error_code(s3.get_object, Bucket="alpha", Key="meta", IfNoneMatch=etag) == "304")
+check("If-Match with another ETag: PreconditionFailed", error_code(s3.get_object, Bucket="alpha", Key="meta", IfMatch='"0000"') == "PreconditionFailed")
+check("If-Match with the ETag: 200", s3.get_object(Bucket="alpha", Key="meta", IfMatch=etag)["Body"].read() == b"hello")
+import datetime
+future = datetime.datetime.utcnow() + datetime.timedelta(days=1)
+past = datetime.datetime.utcnow() - datetime.timedelta(days=1)
+check("If-Modified-Since in the future: 304", error_code(s3.get_object, Bucket="alpha", Key="meta", IfModifiedSince=future) == "304")
+check("If-Unmodified-Since in the past: PreconditionFailed", error_code(s3.get_object, Bucket="alpha", Key="meta", IfUnmodifiedSince=past) == "PreconditionFailed")
+
+# CopyObject and DeleteObjects
+before = block_bytes()
+s3.copy_object(Bucket="dedup", Key="copy-of-one", CopySource={"Bucket": "dedup", "Key": "one"})
+check("CopyObject copies no bytes", block_bytes() == before)
+check("  ... and the copy reads back", s3.get_object(Bucket="dedup", Key="copy-of-one")["Body"].read() == s3.get_object(Bucket="dedup", Key="one")["Body"].read())
+s3.copy_object(Bucket="alpha", Key="meta-copy", CopySource="alpha/meta")
+check("CopyObject with COPY keeps metadata", s3.head_object(Bucket="alpha", Key="meta-copy")["Metadata"] == {"owner": "ada", "x": "1"})
+s3.copy_object(Bucket="alpha", Key="meta-copy", CopySource="alpha/meta", MetadataDirective="REPLACE",
+               Metadata={"new": "yes"}, ContentType="text/plain")
+h = s3.head_object(Bucket="alpha", Key="meta-copy")
+check("CopyObject with REPLACE sets new metadata", h["Metadata"] == {"new": "yes"} and h["ContentType"] == "text/plain")
+check("CopyObject of a missing source: NoSuchKey", error_code(s3.copy_object, Bucket="alpha", Key="x", CopySource="alpha/none") == "NoSuchKey")
+r = s3.delete_objects(Bucket="alpha", Delete={"Objects": [{"Key": "meta"}, {"Key": "meta-copy"}, {"Key": "never-was"}]})
+check("DeleteObjects", sorted(d["Key"] for d in r["Deleted"]) == ["meta", "meta-copy", "never-was"])
+check("  ... they are gone", error_code(s3.head_object, Bucket="alpha", Key="meta") == "404")
+s3.put_object(Bucket="alpha", Key="q1", Body=b"1")
+r = s3.delete_objects(Bucket="alpha", Delete={"Objects": [{"Key": "q1"}], "Quiet": True})
+check("DeleteObjects Quiet answers no Deleted list", "Deleted" not in r and error_code(s3.head_object, Bucket="alpha", Key="q1") == "404")

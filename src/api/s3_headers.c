@@ -1,0 +1,94 @@
+/* s3_headers.c - object headers kept with an object (x-amz-meta-*, Content-Encoding,
+ * Content-Disposition, Cache-Control, Content-Language, Expires) as a JSON object; their return
+ * on GET/HEAD with response-* query overrides; and the conditional request headers. */
+#include "s3.h"
+#include "../util/err.h"
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static const char *standard[] = {"Content-Encoding", "Content-Disposition", "Cache-Control",
+                                 "Content-Language", "Expires"};
+#define NSTD (sizeof standard / sizeof standard[0])
+
+static void collect(void *ctx, const char *name, const char *value) {
+  json_t *o = ctx;
+  if (!strncasecmp(name, "x-amz-meta-", 11)) {
+    char lower[256];
+    size_t n = strlen(name);
+    if (n >= sizeof lower) return;
+    for (size_t i = 0; i <= n; i++) lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+    json_object_set_new(o, lower, json_string(value));
+    return;
+  }
+  for (size_t i = 0; i < NSTD; i++)
+    if (!strcasecmp(name, standard[i])) json_object_set_new(o, standard[i], json_string(value));
+}
+
+char *s3_headers_from_request(req_t *r) {
+  json_t *o = json_object();
+  http_each_header(r, collect, o);
+  char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(o);
+  char *copy = mempool_strdup(r->pool, s ? s : "{}");
+  free(s);
+  return copy;
+}
+
+void s3_headers_to_response(req_t *r, const char *stored) {
+  json_error_t e;
+  json_t *o = json_loads(stored ? stored : "{}", 0, &e);
+  const char *k;
+  json_t *v;
+  static const struct { const char *query, *header; } over[] = {
+    {"response-content-encoding", "Content-Encoding"}, {"response-content-disposition", "Content-Disposition"},
+    {"response-cache-control", "Cache-Control"}, {"response-content-language", "Content-Language"},
+    {"response-expires", "Expires"}};
+  json_object_foreach(o, k, v) {
+    int overridden = 0;
+    for (size_t i = 0; i < sizeof over / sizeof over[0]; i++)
+      if (!strcmp(k, over[i].header) && http_query(r, over[i].query)) overridden = 1;
+    if (!overridden && json_is_string(v)) http_add_header(r, k, json_string_value(v));
+  }
+  json_decref(o);
+  for (size_t i = 0; i < sizeof over / sizeof over[0]; i++)
+    if (http_query(r, over[i].query)) http_add_header(r, over[i].header, http_query(r, over[i].query));
+}
+
+static int etag_matches(const char *list, const char *etag) {
+  if (!strcmp(list, "*")) return 1;
+  size_t el = strlen(etag);
+  for (const char *p = list; *p;) {
+    while (*p == ' ' || *p == ',') p++;
+    if (!strncmp(p, "W/", 2)) p += 2;
+    const char *q = p;
+    if (*q == '"') q++;
+    if (!strncmp(q, etag, el) && (q[el] == '"' || q[el] == ',' || !q[el] || q[el] == ' ')) return 1;
+    p = strchr(p, ',');
+    if (!p) break;
+  }
+  return 0;
+}
+
+static int parse_http_date(const char *s, time_t *t) {
+  struct tm tm = {0};
+  const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end) return -1;
+  *t = timegm(&tm);
+  return 0;
+}
+
+/* RFC 9110 section 13.2.2 order: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since. */
+int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms) {
+  time_t mtime = (time_t)(mtime_ms / 1000), t;
+  const char *im = http_header(r, "If-Match"), *ius = http_header(r, "If-Unmodified-Since");
+  const char *inm = http_header(r, "If-None-Match"), *ims = http_header(r, "If-Modified-Since");
+  if (im && !etag_matches(im, etag)) return CAIRN_EPRECONDITION;
+  if (!im && ius && !parse_http_date(ius, &t) && mtime > t) return CAIRN_EPRECONDITION;
+  int get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
+  if (inm && etag_matches(inm, etag)) return get ? CAIRN_ENOTMODIFIED : CAIRN_EPRECONDITION;
+  if (!inm && ims && get && !parse_http_date(ims, &t) && mtime <= t) return CAIRN_ENOTMODIFIED;
+  return 0;
+}
