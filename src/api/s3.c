@@ -30,7 +30,7 @@ static int valid_bucket(const char *b) {
 }
 
 static const char *unsupported_subresource(req_t *r) {
-  static const char *subs[] = {"tagging", "lifecycle", "acl", "policy",
+  static const char *subs[] = { "acl", "policy",
                                "cors", "website", "logging", "notification", "replication", "encryption",
                                "object-lock", "retention", "legal-hold", "torrent", "restore", "select"};
   for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
@@ -58,6 +58,16 @@ static int s3_begin(req_t *r) {
   q->key = slash ? slash + 1 : "";
   if (strlen(q->key) > MAX_KEY) return fail(r, CAIRN_EKEYTOOLONG, NULL);
   if (*q->bucket && s3_mpu_route(r, q, !*q->key)) return s3_mpu_begin(r, q);
+  const char *m0 = r->method;
+  int sub_get = !strcmp(m0, "GET"), sub_put = !strcmp(m0, "PUT"), sub_del = !strcmp(m0, "DELETE");
+  if (*q->key && http_has_query(r, "tagging") && (sub_get || sub_put || sub_del)) {
+    q->op = sub_get ? S3_TAGGING_GET : sub_put ? S3_TAGGING_PUT : S3_TAGGING_DELETE;
+    return 0;
+  }
+  if (*q->bucket && !*q->key && http_has_query(r, "lifecycle") && (sub_get || sub_put || sub_del)) {
+    q->op = sub_get ? S3_LIFECYCLE_GET : sub_put ? S3_LIFECYCLE_PUT : S3_LIFECYCLE_DELETE;
+    return 0;
+  }
   const char *sub = unsupported_subresource(r);
   if (sub) return fail(r, CAIRN_ENOTIMPL, mempool_printf(r->pool, "?%s is not implemented yet", sub));
   const char *m = r->method;
@@ -103,7 +113,8 @@ int s3_start_body(req_t *r, struct s3_req *q) {
 
 static int s3_body(req_t *r, const char *data, size_t n) {
   struct s3_req *q = r->state;
-  if (q->op == S3_MPU_COMPLETE || q->op == S3_DELETE_OBJECTS) {   /* XML, bounded like JSON bodies */
+  if (q->op == S3_MPU_COMPLETE || q->op == S3_DELETE_OBJECTS || q->op == S3_TAGGING_PUT ||
+      q->op == S3_LIFECYCLE_PUT) {   /* XML, bounded like JSON bodies */
     if (q->xml.len + n > ((struct app *)r->app)->cfg->json_body_max) return CAIRN_ETOOBIG;
     sbuf_add(&q->xml, data, n);
     return 0;
@@ -120,7 +131,7 @@ struct put_job {
   struct s3_req *q;
   meta_t *meta;
   const char *ctype, *content_md5, *sha256;   /* copied from the request before deferring */
-  const char *headers;
+  const char *headers, *tags;
 };
 
 /* Content-MD5 (base64) and a hex x-amz-content-sha256 must match the body. */
@@ -163,6 +174,7 @@ static void put_commit_job(void *arg) {
     o.manifest = enc;
     o.created_ms = time_now_ms();
     o.headers = (char *)j->headers;
+    o.tags = (char *)j->tags;
     q->rc = meta_object_put(j->meta, &o);
   }
   xfree(enc);
@@ -178,7 +190,7 @@ int s3_put_end(req_t *r, struct s3_req *q) {
                           mempool_strdup(r->pool, ct ? ct : "binary/octet-stream"),
                           cm ? mempool_strdup(r->pool, cm) : NULL,
                           ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL,
-                          s3_headers_from_request(r)};
+                          s3_headers_from_request(r), s3_tags_from_request(r)};
     return http_defer(r, put_commit_job, j);
   }
   if (q->rc) return fail(r, q->rc, NULL);
@@ -207,6 +219,7 @@ static int get_object(req_t *r, struct s3_req *q) {
   int rc = meta_object_get(a->meta, q->bucket, q->key, &o);
   if (rc == CAIRN_ENOSUCHKEY && meta_bucket_get(a->meta, q->bucket, &(struct meta_bucket){0}))
     rc = CAIRN_ENOSUCHBUCKET;
+  if (!rc && s3_object_expired(r, q->bucket, &o)) { meta_object_clear(&o); rc = CAIRN_ENOSUCHKEY; }
   if (rc) return fail(r, rc, NULL);
   char etag[52], date[64];
   snprintf(etag, sizeof etag, "\"%s\"", o.etag);
@@ -321,6 +334,8 @@ static int s3_end(req_t *r) {
   case S3_PUT_OBJECT: return s3_put_end(r, q);
   case S3_COPY_OBJECT: return s3_copy_object(r, q);
   case S3_DELETE_OBJECTS: return s3_delete_objects(r, q);
+  case S3_TAGGING_GET: case S3_TAGGING_PUT: case S3_TAGGING_DELETE:
+  case S3_LIFECYCLE_GET: case S3_LIFECYCLE_PUT: case S3_LIFECYCLE_DELETE: return s3_subresource_end(r, q);
   case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);

@@ -9,7 +9,8 @@ enum s3_op {
   S3_LIST_BUCKETS, S3_CREATE_BUCKET, S3_HEAD_BUCKET, S3_DELETE_BUCKET, S3_LIST_OBJECTS,
   S3_LOCATION, S3_VERSIONING, S3_PUT_OBJECT, S3_GET_OBJECT, S3_DELETE_OBJECT,
   S3_MPU_CREATE, S3_MPU_PART, S3_MPU_COMPLETE, S3_MPU_ABORT, S3_MPU_LIST_PARTS, S3_MPU_LIST_UPLOADS,
-  S3_COPY_OBJECT, S3_DELETE_OBJECTS,
+  S3_COPY_OBJECT, S3_DELETE_OBJECTS, S3_TAGGING_GET, S3_TAGGING_PUT, S3_TAGGING_DELETE,
+  S3_LIFECYCLE_GET, S3_LIFECYCLE_PUT, S3_LIFECYCLE_DELETE,
 };
 
 struct s3_req {
@@ -25,11 +26,14 @@ struct s3_req {
   sbuf_t xml;               /* CompleteMultipartUpload body (bounded) */
 };
 
+char *s3_tags_from_request(req_t *r);                /* s3_lifecycle.c: x-amz-tagging, pool-owned */
 char *s3_headers_from_request(req_t *r);             /* s3_headers.c: JSON, pool-owned */
 void s3_headers_to_response(req_t *r, const char *stored);
 int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* 0, EPRECONDITION, ENOTMODIFIED */
 int s3_copy_object(req_t *r, struct s3_req *q);       /* s3_copy.c */
 int s3_delete_objects(req_t *r, struct s3_req *q);    /* s3_copy.c: POST ?delete */
+int s3_subresource_end(req_t *r, struct s3_req *q);   /* s3_lifecycle.c: tagging, lifecycle */
+int s3_object_expired(req_t *r, const char *bucket, const struct meta_object *o);   /* 1: hide it */
 int s3_start_body(req_t *r, struct s3_req *q);     /* s3.c: PutObject / UploadPart body */
 int s3_put_end(req_t *r, struct s3_req *q);        /* s3.c: commit on a worker, then answer */
 int s3_list_objects(req_t *r, struct s3_req *q);   /* s3_list.c: ListObjects v1 and v2 */

@@ -3,6 +3,7 @@
 #include "s3.h"
 #include "../crypto/sigv4.h"
 #include "../http/xml.h"
+#include "../service/lifecycle.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"
@@ -15,6 +16,8 @@
 
 struct lister {
   const char *prefix, *delim;
+  char *rules;       /* the bucket's lifecycle rules: expired objects are not listed */
+  int64_t now, day_ms;
   int max, count, truncated, url;
   sbuf_t contents, prefixes;
   char *last;        /* last key or common prefix emitted: the next marker */
@@ -43,6 +46,7 @@ static int on_key(void *ctx, const struct meta_object *o) {
   l->batch_rows++;
   set_str(&l->after, o->key, strlen(o->key));
   if (l->skip && !strncmp(o->key, l->skip, strlen(l->skip))) return 0;
+  if (l->rules && lifecycle_expired(l->rules, o->key, o->tags, o->created_ms, l->now, l->day_ms)) return 0;
   if (l->count >= l->max) { l->truncated = 1; return 1; }
   size_t pl = strlen(l->prefix);
   const char *d = *l->delim ? strstr(o->key + pl, l->delim) : NULL;
@@ -119,12 +123,15 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   if (*l.delim && strlen(from) > strlen(l.delim) && !strcmp(from + strlen(from) - strlen(l.delim), l.delim))
     l.skip = xstrdup(from);
   l.after = from;
+  meta_lifecycle_get(a->meta, q->bucket, &l.rules);
+  l.now = time_now_ms();
+  l.day_ms = a->cfg->lifecycle_day_ms;
   do {
     l.batch_rows = 0;
     rc = meta_object_list(a->meta, q->bucket, l.prefix, l.after, 1000, on_key, &l);
   } while (!rc && l.batch_rows == 1000 && !l.truncated);
   if (rc < 0) {
-    sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after);
+    sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after); xfree(l.rules);
     return http_respond_error(r, rc, NULL), 0;
   }
   sbuf_t x = {0};
@@ -151,6 +158,6 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   if (l.contents.s) sbuf_add(&x, l.contents.s, l.contents.len);
   if (l.prefixes.s) sbuf_add(&x, l.prefixes.s, l.prefixes.len);
   sbuf_adds(&x, "</ListBucketResult>\n");
-  sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after);
+  sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after); xfree(l.rules);
   return xml_respond(r, 200, &x);
 }

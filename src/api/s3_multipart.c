@@ -152,6 +152,7 @@ static int complete(req_t *r, struct s3_req *q) {
     o.content_type = u.content_type;
     o.manifest = g.manifest.s ? g.manifest.s : "";
     o.headers = u.headers;
+    o.tags = u.tags;
     o.created_ms = time_now_ms();
     rc = meta_upload_complete(a->meta, q->upload_id, &o);
   }
@@ -206,6 +207,7 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
     u.content_type = (char *)(ct ? ct : "binary/octet-stream");
     u.created_ms = time_now_ms();
     u.headers = s3_headers_from_request(r);
+    u.tags = s3_tags_from_request(r);
     if ((rc = meta_upload_create(a->meta, &u))) return fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "../api/app.h"
 #include "../service/gc.h"
+#include "../service/lifecycle.h"
 #include "../service/users.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -22,6 +23,7 @@ struct janitor {
   store_t *store;
   meta_t *meta;
   int64_t interval_ms, gc_interval_ms, gc_grace_ms, next_gc_ms;
+  int64_t lc_interval_ms, lc_day_ms, next_lc_ms;
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int stop;
@@ -42,6 +44,11 @@ static void *janitor_main(void *p) {
     int n = 0;
     store_empty_trash(j->store, &n);
     if (n) LOGI("trash: deleted %d expired blocks", n);
+    if (j->lc_interval_ms && time_mono_ms() >= j->next_lc_ms) {
+      int deleted, aborted;
+      lifecycle_sweep(j->meta, j->lc_day_ms, &deleted, &aborted);
+      j->next_lc_ms = time_mono_ms() + j->lc_interval_ms;
+    }
     if (j->gc_interval_ms && time_mono_ms() >= j->next_gc_ms) {
       struct gc_report rep;
       gc_run(j->meta, j->store, j->gc_grace_ms, &rep);
@@ -149,8 +156,13 @@ int cmd_serve(int argc, char **argv) {
   LOGI("cairn %s listening on http://%s:%d (data %s, %d volumes)", CAIRN_VERSION, host,
        server_port(srv), c.data_dir, store_nvols(a.store));
 
-  struct janitor j = {a.store, a.meta, c.trash_interval_ms, c.gc_interval_ms, c.gc_grace_ms,
-                      time_mono_ms() + c.gc_interval_ms, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+  int64_t wake = c.trash_interval_ms;   /* the janitor wakes for the most frequent of its jobs */
+  if (c.lifecycle_interval_ms && c.lifecycle_interval_ms < wake) wake = c.lifecycle_interval_ms;
+  if (c.gc_interval_ms && c.gc_interval_ms < wake) wake = c.gc_interval_ms;
+  struct janitor j = {a.store, a.meta, wake, c.gc_interval_ms, c.gc_grace_ms,
+                      time_mono_ms() + c.gc_interval_ms, c.lifecycle_interval_ms, c.lifecycle_day_ms,
+                      time_mono_ms() + c.lifecycle_interval_ms, PTHREAD_MUTEX_INITIALIZER,
+                      PTHREAD_COND_INITIALIZER, 0};
   pthread_t jt;
   pthread_create(&jt, NULL, janitor_main, &j);
 

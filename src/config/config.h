@@ -21,6 +21,8 @@ struct config {
   int64_t trash_lifetime_ms;
   int64_t trash_interval_ms;
   int64_t gc_grace_ms;
+  int64_t lifecycle_day_ms;
+  int64_t lifecycle_interval_ms;
   int64_t gc_interval_ms;
   int64_t signature_ttl_ms;
   char *region;

@@ -37,7 +37,8 @@ void meta_object_clear(struct meta_object *o) {
   xfree(o->content_type);
   xfree(o->manifest);
   xfree(o->headers);
-  o->key = o->content_type = o->manifest = o->headers = NULL;
+  xfree(o->tags);
+  o->key = o->content_type = o->manifest = o->headers = o->tags = NULL;
 }
 
 int meta_upload_create(meta_t *m, const struct meta_upload *u) { return m->ops->upload_create(m->impl, u); }
@@ -50,11 +51,16 @@ int meta_upload_complete(meta_t *m, const char *id, const struct meta_object *o)
 
 int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx) { return m->ops->manifest_each(m->impl, cb, ctx); }
 
+int meta_object_set_tags(meta_t *m, const char *b, const char *k, const char *t) { return m->ops->object_set_tags(m->impl, b, k, t); }
+int meta_lifecycle_set(meta_t *m, const char *b, const char *r) { return m->ops->lifecycle_set(m->impl, b, r); }
+int meta_lifecycle_get(meta_t *m, const char *b, char **r) { return m->ops->lifecycle_get(m->impl, b, r); }
+
 void meta_upload_clear(struct meta_upload *u) {
   xfree(u->key);
   xfree(u->content_type);
   xfree(u->headers);
-  u->key = u->content_type = u->headers = NULL;
+  xfree(u->tags);
+  u->key = u->content_type = u->headers = u->tags = NULL;
 }
 
 int meta_ping(meta_t *m) { return m->ops->ping(m->impl); }

@@ -29,10 +29,11 @@ struct meta_object {
   char *manifest;        /* heap; chunk/manifest.h text encoding */
   int64_t created_ms;
   char *headers;         /* heap JSON object: x-amz-meta-*, Content-Encoding, Cache-Control, ... */
+  char *tags;            /* heap JSON object of tag key -> value */
 };
 typedef int (*meta_object_cb)(void *ctx, const struct meta_object *o);   /* manifest is NULL */
 
-struct meta_upload { char id[65]; char bucket[64]; char *key; char *content_type; int64_t created_ms; char *headers; };
+struct meta_upload { char id[65]; char bucket[64]; char *key; char *content_type; int64_t created_ms; char *headers; char *tags; };
 typedef int (*meta_upload_cb)(void *ctx, const struct meta_upload *u);
 struct meta_part { int number; uint64_t size; char etag[48]; char *manifest; int64_t created_ms; };
 typedef int (*meta_part_cb)(void *ctx, const struct meta_part *p);
@@ -62,6 +63,9 @@ struct meta_ops {
   int (*part_list)(void *impl, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx);
   int (*upload_complete)(void *impl, const char *upload_id, const struct meta_object *o);
   int (*manifest_each)(void *impl, meta_manifest_cb cb, void *ctx);
+  int (*object_set_tags)(void *impl, const char *bucket, const char *key, const char *tags);
+  int (*lifecycle_set)(void *impl, const char *bucket, const char *rules);
+  int (*lifecycle_get)(void *impl, const char *bucket, char **rules);
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
   void (*close)(void *impl);
@@ -98,6 +102,10 @@ int meta_part_list(meta_t *m, const char *upload_id, int with_manifest, meta_par
 int meta_upload_complete(meta_t *m, const char *upload_id, const struct meta_object *o);
 void meta_upload_clear(struct meta_upload *u);
 int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx);
+int meta_object_set_tags(meta_t *m, const char *bucket, const char *key, const char *tags);   /* ENOSUCHKEY */
+/* Lifecycle rules (JSON, service/lifecycle.h); NULL removes them. get: *rules NULL when none. */
+int meta_lifecycle_set(meta_t *m, const char *bucket, const char *rules);
+int meta_lifecycle_get(meta_t *m, const char *bucket, char **rules);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

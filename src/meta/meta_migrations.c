@@ -41,5 +41,8 @@ const struct meta_migration meta_migrations[] = {
       " PRIMARY KEY (upload_id, part_number))"},
   {4, "ALTER TABLE objects ADD COLUMN headers TEXT NOT NULL DEFAULT '{}';"
       "ALTER TABLE uploads ADD COLUMN headers TEXT NOT NULL DEFAULT '{}'"},
+  {5, "ALTER TABLE objects ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';"
+      "ALTER TABLE uploads ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';"
+      "ALTER TABLE buckets ADD COLUMN lifecycle TEXT"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -211,7 +211,7 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
-                         " manifest, created_ms, headers) SELECT ?,?,?,?,?,?,?,? WHERE EXISTS"
+                         " manifest, created_ms, headers, tags) SELECT ?,?,?,?,?,?,?,?,? WHERE EXISTS"
                          " (SELECT 1 FROM buckets WHERE name = ?1)", -1, &st, NULL))
     return db_err(m, "prepare");
   sqlite3_bind_text(st, 1, o->bucket, -1, SQLITE_STATIC);
@@ -222,6 +222,7 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   sqlite3_bind_text(st, 6, o->manifest, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 7, o->created_ms);
   sqlite3_bind_text(st, 8, o->headers ? o->headers : "{}", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 9, o->tags ? o->tags : "{}", -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
   if (r != SQLITE_DONE) return db_err(m, "insert object");
@@ -238,9 +239,10 @@ static void row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_mani
   o->created_ms = sqlite3_column_int64(st, 5);
   if (with_manifest) o->manifest = xstrdup((const char *)sqlite3_column_text(st, 6));
   o->headers = xstrdup((const char *)sqlite3_column_text(st, 7));
+  o->tags = xstrdup((const char *)sqlite3_column_text(st, 8));
 }
 
-#define OBJECT_COLS "SELECT bucket, key, size, etag, content_type, created_ms, manifest, headers FROM objects"
+#define OBJECT_COLS "SELECT bucket, key, size, etag, content_type, created_ms, manifest, headers, tags FROM objects"
 
 static int s_object_get(void *impl, const char *bucket, const char *key, struct meta_object *out) {
   struct msql *m = impl;
@@ -298,8 +300,8 @@ static int s_object_list(void *impl, const char *bucket, const char *prefix, con
 static int s_upload_create(void *impl, const struct meta_upload *u) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "INSERT INTO uploads (upload_id, bucket, key, content_type, created_ms, headers)"
-                         " SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM buckets WHERE name = ?2)", -1, &st, NULL))
+  if (sqlite3_prepare_v2(m->db, "INSERT INTO uploads (upload_id, bucket, key, content_type, created_ms, headers, tags)"
+                         " SELECT ?,?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM buckets WHERE name = ?2)", -1, &st, NULL))
     return db_err(m, "prepare");
   sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, u->bucket, -1, SQLITE_STATIC);
@@ -307,6 +309,7 @@ static int s_upload_create(void *impl, const struct meta_upload *u) {
   sqlite3_bind_text(st, 4, u->content_type, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 5, u->created_ms);
   sqlite3_bind_text(st, 6, u->headers ? u->headers : "{}", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, u->tags ? u->tags : "{}", -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
   if (r != SQLITE_DONE) return db_err(m, "insert upload");
@@ -321,9 +324,10 @@ static void row_to_upload(sqlite3_stmt *st, struct meta_upload *u) {
   u->content_type = xstrdup((const char *)sqlite3_column_text(st, 3));
   u->created_ms = sqlite3_column_int64(st, 4);
   u->headers = xstrdup((const char *)sqlite3_column_text(st, 5));
+  u->tags = xstrdup((const char *)sqlite3_column_text(st, 6));
 }
 
-#define UPLOAD_COLS "SELECT upload_id, bucket, key, content_type, created_ms, headers FROM uploads"
+#define UPLOAD_COLS "SELECT upload_id, bucket, key, content_type, created_ms, headers, tags FROM uploads"
 
 static int s_upload_get(void *impl, const char *id, struct meta_upload *out) {
   struct msql *m = impl;
@@ -429,6 +433,49 @@ static int s_manifest_each(void *impl, meta_manifest_cb cb, void *ctx) {
   return rc;
 }
 
+static int s_object_set_tags(void *impl, const char *bucket, const char *key, const char *tags) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, tags, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) return db_err(m, "update tags");
+  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHKEY;
+}
+
+static int s_lifecycle_set(void *impl, const char *bucket, const char *rules) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "UPDATE buckets SET lifecycle = ? WHERE name = ?", -1, &st, NULL))
+    return db_err(m, "prepare");
+  if (rules) sqlite3_bind_text(st, 1, rules, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 1);
+  sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) return db_err(m, "update lifecycle");
+  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
+}
+
+static int s_lifecycle_get(void *impl, const char *bucket, char **rules) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  *rules = NULL;
+  if (sqlite3_prepare_v2(m->db, "SELECT lifecycle FROM buckets WHERE name = ?", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
+  if (r == SQLITE_ROW) {
+    rc = 0;
+    if (sqlite3_column_type(st, 0) != SQLITE_NULL) *rules = xstrdup((const char *)sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
 static int s_ping(void *impl) { return exec(impl, "SELECT 1"); }
 
 static void s_close(void *impl) {
@@ -441,7 +488,7 @@ static const struct meta_ops sqlite_ops = {
   s_user_add, s_user_by_key, s_user_rm, s_user_list, s_bucket_create, s_bucket_get, s_bucket_delete,
   s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_upload_create,
   s_upload_get, s_upload_delete, s_upload_list, s_part_put, s_part_list, s_upload_complete,
-  s_manifest_each, s_ping,
+  s_manifest_each, s_object_set_tags, s_lifecycle_set, s_lifecycle_get, s_ping,
   s_schema_version, s_close,
 };
 

@@ -40,6 +40,7 @@
   X(MALFORMEDXML, "MalformedXML",          400, "the XML you provided was not well-formed")  \
   X(PRECONDITION, "PreconditionFailed",    412, "at least one of the preconditions you specified did not hold") \
   X(NOTMODIFIED, "NotModified",            304, "not modified")                              \
+  X(NOLIFECYCLE, "NoSuchLifecycleConfiguration", 404, "the lifecycle configuration does not exist") \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)")
 

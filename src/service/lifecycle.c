@@ -1,0 +1,314 @@
+/* lifecycle.c - lifecycle rules, tags, and the janitor's sweep. XML through expat, JSON through
+ * jansson. */
+#include "lifecycle.h"
+#include "../crypto/sigv4.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "../util/sbuf.h"
+#include "../util/timeutil.h"
+#include <expat.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A tiny path-tracking expat reader: the handler sees "/A/B/C" and the text of each leaf. */
+struct xr { char path[256]; sbuf_t text; void (*leaf)(void *ctx, const char *path, const char *text); void *ctx;
+            void (*open)(void *ctx, const char *path); };
+
+static void XMLCALL xr_start(void *ud, const XML_Char *name, const XML_Char **attrs) {
+  (void)attrs;
+  struct xr *x = ud;
+  size_t n = strlen(x->path);
+  snprintf(x->path + n, sizeof x->path - n, "/%s", name);
+  x->text.len = 0;
+  if (x->open) x->open(x->ctx, x->path);
+}
+
+static void XMLCALL xr_text(void *ud, const XML_Char *s, int len) {
+  struct xr *x = ud;
+  if (x->text.len < 4096) sbuf_add(&x->text, s, (size_t)len);
+}
+
+static void XMLCALL xr_end(void *ud, const XML_Char *name) {
+  struct xr *x = ud;
+  (void)name;
+  x->leaf(x->ctx, x->path, x->text.s ? x->text.s : "");
+  x->text.len = 0;
+  if (x->text.s) x->text.s[0] = 0;
+  char *slash = strrchr(x->path, '/');
+  if (slash) *slash = 0;
+}
+
+static int xr_parse(const char *xml, size_t len, void (*leaf)(void *, const char *, const char *),
+                    void (*open)(void *, const char *), void *ctx) {
+  struct xr x = {"", {0}, leaf, ctx, open};
+  XML_Parser p = XML_ParserCreate(NULL);
+  XML_SetUserData(p, &x);
+  XML_SetElementHandler(p, xr_start, xr_end);
+  XML_SetCharacterDataHandler(p, xr_text);
+  int ok = XML_Parse(p, xml, (int)len, 1) == XML_STATUS_OK;
+  XML_ParserFree(p);
+  sbuf_free(&x.text);
+  return ok ? 0 : CAIRN_EMALFORMEDXML;
+}
+
+/* ---- rules ---- */
+
+struct rparse { json_t *rules, *cur; const char *why; char tagkey[256]; };
+
+static void r_open(void *ctx, const char *path) {
+  struct rparse *p = ctx;
+  if (!strcmp(path, "/LifecycleConfiguration/Rule")) {
+    p->cur = json_object();
+    json_object_set_new(p->cur, "tags", json_object());
+    json_array_append_new(p->rules, p->cur);
+  }
+}
+
+static void r_leaf(void *ctx, const char *path, const char *text) {
+  struct rparse *p = ctx;
+  const char *r = "/LifecycleConfiguration/Rule/";
+  if (!p->cur || strncmp(path, r, strlen(r))) return;
+  const char *f = path + strlen(r);
+  if (!strcmp(f, "ID")) json_object_set_new(p->cur, "id", json_string(text));
+  else if (!strcmp(f, "Status")) json_object_set_new(p->cur, "enabled", json_boolean(!strcmp(text, "Enabled")));
+  else if (!strcmp(f, "Prefix") || !strcmp(f, "Filter/Prefix") || !strcmp(f, "Filter/And/Prefix"))
+    json_object_set_new(p->cur, "prefix", json_string(text));
+  else if (!strcmp(f, "Filter/Tag/Key") || !strcmp(f, "Filter/And/Tag/Key")) snprintf(p->tagkey, sizeof p->tagkey, "%s", text);
+  else if (!strcmp(f, "Filter/Tag/Value") || !strcmp(f, "Filter/And/Tag/Value"))
+    json_object_set_new(json_object_get(p->cur, "tags"), p->tagkey, json_string(text));
+  else if (!strcmp(f, "Expiration/Days")) json_object_set_new(p->cur, "days", json_integer(atoll(text)));
+  else if (!strcmp(f, "Expiration/Date")) {
+    struct tm tm = {0};
+    if (!strptime(text, "%Y-%m-%dT%H:%M:%S", &tm)) { p->why = "Expiration Date must be ISO 8601"; return; }
+    json_object_set_new(p->cur, "date_ms", json_integer((json_int_t)timegm(&tm) * 1000));
+  } else if (!strcmp(f, "AbortIncompleteMultipartUpload/DaysAfterInitiation"))
+    json_object_set_new(p->cur, "abort_days", json_integer(atoll(text)));
+}
+
+int lifecycle_parse(const char *xml, size_t len, char **rules, const char **why) {
+  struct rparse p = {json_array(), NULL, NULL, ""};
+  int rc = xr_parse(xml, len, r_leaf, r_open, &p);
+  if (!rc && !json_array_size(p.rules)) { rc = CAIRN_EMALFORMEDXML; p.why = "no Rule"; }
+  if (!rc && p.why) rc = CAIRN_EINVAL;
+  *why = p.why;
+  *rules = rc ? NULL : json_dumps(p.rules, JSON_COMPACT);
+  json_decref(p.rules);
+  if (*rules) { char *c = xstrdup(*rules); free(*rules); *rules = c; }
+  return rc;
+}
+
+static int rule_matches(json_t *rule, const char *key, json_t *tags) {
+  if (!json_is_true(json_object_get(rule, "enabled"))) return 0;
+  const char *prefix = json_string_value(json_object_get(rule, "prefix"));
+  if (prefix && strncmp(key, prefix, strlen(prefix))) return 0;
+  const char *k;
+  json_t *v;
+  json_object_foreach(json_object_get(rule, "tags"), k, v) {
+    json_t *have = tags ? json_object_get(tags, k) : NULL;
+    if (!have || strcmp(json_string_value(have), json_string_value(v))) return 0;
+  }
+  return 1;
+}
+
+int lifecycle_expired(const char *rules, const char *key, const char *tags, int64_t created_ms,
+                      int64_t now_ms, int64_t day_ms) {
+  if (!rules) return 0;
+  json_error_t e;
+  json_t *rs = json_loads(rules, 0, &e), *ts = json_loads(tags ? tags : "{}", 0, &e), *rule;
+  size_t i;
+  int expired = 0;
+  json_array_foreach(rs, i, rule) {
+    if (!rule_matches(rule, key, ts)) continue;
+    json_int_t days = json_integer_value(json_object_get(rule, "days"));
+    json_int_t date = json_integer_value(json_object_get(rule, "date_ms"));
+    if ((days > 0 && created_ms + days * day_ms <= now_ms) || (date > 0 && now_ms >= date)) expired = 1;
+  }
+  json_decref(rs);
+  json_decref(ts);
+  return expired;
+}
+
+int lifecycle_abort_due(const char *rules, const char *key, int64_t created_ms, int64_t now_ms, int64_t day_ms) {
+  if (!rules) return 0;
+  json_error_t e;
+  json_t *rs = json_loads(rules, 0, &e), *rule;
+  size_t i;
+  int due = 0;
+  json_array_foreach(rs, i, rule) {
+    json_int_t d = json_integer_value(json_object_get(rule, "abort_days"));
+    const char *prefix = json_string_value(json_object_get(rule, "prefix"));
+    if (json_is_true(json_object_get(rule, "enabled")) && d > 0 && (!prefix || !strncmp(key, prefix, strlen(prefix))) &&
+        created_ms + d * day_ms <= now_ms)
+      due = 1;
+  }
+  json_decref(rs);
+  return due;
+}
+
+static void xml_put(sbuf_t *b, const char *name, const char *v) {
+  sbuf_printf(b, "<%s>", name);
+  for (; *v; v++) {
+    if (*v == '<') sbuf_adds(b, "&lt;"); else if (*v == '&') sbuf_adds(b, "&amp;"); else if (*v == '>') sbuf_adds(b, "&gt;");
+    else sbuf_addc(b, *v);
+  }
+  sbuf_printf(b, "</%s>", name);
+}
+
+char *lifecycle_to_xml(const char *rules) {
+  json_error_t e;
+  json_t *rs = json_loads(rules, 0, &e), *rule;
+  sbuf_t b = {0};
+  sbuf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LifecycleConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+  size_t i;
+  json_array_foreach(rs, i, rule) {
+    sbuf_adds(&b, "<Rule>");
+    const char *id = json_string_value(json_object_get(rule, "id"));
+    if (id) xml_put(&b, "ID", id);
+    json_t *tags = json_object_get(rule, "tags");
+    const char *prefix = json_string_value(json_object_get(rule, "prefix"));
+    size_t nt = json_object_size(tags);
+    sbuf_adds(&b, "<Filter>");
+    if ((prefix ? 1 : 0) + nt > 1) sbuf_adds(&b, "<And>");
+    if (prefix) xml_put(&b, "Prefix", prefix);
+    const char *k;
+    json_t *v;
+    json_object_foreach(tags, k, v) { sbuf_adds(&b, "<Tag>"); xml_put(&b, "Key", k); xml_put(&b, "Value", json_string_value(v)); sbuf_adds(&b, "</Tag>"); }
+    if ((prefix ? 1 : 0) + nt > 1) sbuf_adds(&b, "</And>");
+    sbuf_adds(&b, "</Filter>");
+    sbuf_printf(&b, "<Status>%s</Status>", json_is_true(json_object_get(rule, "enabled")) ? "Enabled" : "Disabled");
+    json_int_t days = json_integer_value(json_object_get(rule, "days")), date = json_integer_value(json_object_get(rule, "date_ms"));
+    if (days) sbuf_printf(&b, "<Expiration><Days>%lld</Days></Expiration>", (long long)days);
+    if (date) {
+      time_t t = (time_t)(date / 1000);
+      struct tm tm;
+      gmtime_r(&t, &tm);
+      char ts[40];
+      strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+      sbuf_printf(&b, "<Expiration><Date>%s</Date></Expiration>", ts);
+    }
+    json_int_t ad = json_integer_value(json_object_get(rule, "abort_days"));
+    if (ad) sbuf_printf(&b, "<AbortIncompleteMultipartUpload><DaysAfterInitiation>%lld</DaysAfterInitiation></AbortIncompleteMultipartUpload>", (long long)ad);
+    sbuf_adds(&b, "</Rule>");
+  }
+  sbuf_adds(&b, "</LifecycleConfiguration>\n");
+  json_decref(rs);
+  return sbuf_steal(&b);
+}
+
+/* ---- tags ---- */
+
+static char *dump(json_t *o) {
+  char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(o);
+  char *c = xstrdup(s ? s : "{}");
+  free(s);
+  return c;
+}
+
+char *tags_from_query(const char *q) {
+  json_t *o = json_object();
+  for (const char *p = q; p && *p;) {
+    const char *amp = strchr(p, '&');
+    size_t len = amp ? (size_t)(amp - p) : strlen(p);
+    const char *eq = memchr(p, '=', len);
+    size_t kl = eq ? (size_t)(eq - p) : len;
+    char *k = sigv4_uri_decode(p, kl), *v = eq ? sigv4_uri_decode(eq + 1, len - kl - 1) : xstrdup("");
+    if (k && v && *k) json_object_set_new(o, k, json_string(v));
+    xfree(k);
+    xfree(v);
+    p = amp ? amp + 1 : NULL;
+  }
+  return dump(o);
+}
+
+struct tparse { json_t *o; char key[256]; };
+static void t_leaf(void *ctx, const char *path, const char *text) {
+  struct tparse *t = ctx;
+  if (!strcmp(path, "/Tagging/TagSet/Tag/Key")) snprintf(t->key, sizeof t->key, "%s", text);
+  else if (!strcmp(path, "/Tagging/TagSet/Tag/Value")) json_object_set_new(t->o, t->key, json_string(text));
+}
+
+int tags_from_xml(const char *xml, size_t len, char **json) {
+  struct tparse t = {json_object(), ""};
+  int rc = xr_parse(xml, len, t_leaf, NULL, &t);
+  if (rc || json_object_size(t.o) > 10) { json_decref(t.o); return rc ? rc : CAIRN_EINVAL; }   /* S3: 10 tags */
+  *json = dump(t.o);
+  return 0;
+}
+
+char *tags_to_xml(const char *json) {
+  json_error_t e;
+  json_t *o = json_loads(json ? json : "{}", 0, &e);
+  sbuf_t b = {0};
+  sbuf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>");
+  const char *k;
+  json_t *v;
+  json_object_foreach(o, k, v) { sbuf_adds(&b, "<Tag>"); xml_put(&b, "Key", k); xml_put(&b, "Value", json_string_value(v)); sbuf_adds(&b, "</Tag>"); }
+  sbuf_adds(&b, "</TagSet></Tagging>\n");
+  json_decref(o);
+  return sbuf_steal(&b);
+}
+
+/* ---- the janitor's sweep ---- */
+
+struct victims { char **keys; int n, cap; const char *rules; int64_t now, day; char *after; };
+
+static void push(struct victims *v, const char *s) {
+  if (v->n == v->cap) { v->cap = v->cap ? v->cap * 2 : 64; v->keys = xrealloc(v->keys, (size_t)v->cap * sizeof *v->keys); }
+  v->keys[v->n++] = xstrdup(s);
+}
+
+static int on_object(void *ctx, const struct meta_object *o) {
+  struct victims *v = ctx;
+  xfree(v->after);
+  v->after = xstrdup(o->key);
+  if (lifecycle_expired(v->rules, o->key, o->tags, o->created_ms, v->now, v->day)) push(v, o->key);
+  return 0;
+}
+
+static int on_upload(void *ctx, const struct meta_upload *u) {
+  struct victims *v = ctx;
+  if (lifecycle_abort_due(v->rules, u->key, u->created_ms, v->now, v->day)) push(v, u->id);
+  return 0;
+}
+
+static int collect_bucket(void *ctx, const struct meta_bucket *b) {
+  struct victims *names = ctx;
+  push(names, b->name);
+  return 0;
+}
+
+int lifecycle_sweep(meta_t *m, int64_t day_ms, int *deleted, int *aborted) {
+  *deleted = *aborted = 0;
+  struct victims buckets = {0};
+  int rc = meta_bucket_list(m, collect_bucket, &buckets);
+  for (int i = 0; !rc && i < buckets.n; i++) {
+    char *rules = NULL;
+    if (meta_lifecycle_get(m, buckets.keys[i], &rules) || !rules) continue;
+    struct victims v = {NULL, 0, 0, rules, time_now_ms(), day_ms, xstrdup("")};
+    int before;
+    do {   /* in batches: the key list of a big bucket is never held whole */
+      before = v.n;
+      char *after = xstrdup(v.after);
+      meta_object_list(m, buckets.keys[i], "", after, 1000, on_object, &v);
+      int moved = strcmp(after, v.after);
+      xfree(after);
+      for (int k = before; k < v.n; k++) if (!meta_object_delete(m, buckets.keys[i], v.keys[k])) (*deleted)++;
+      if (!moved) break;
+    } while (1);
+    for (int k = 0; k < v.n; k++) xfree(v.keys[k]);
+    v.n = 0;
+    meta_upload_list(m, buckets.keys[i], on_upload, &v);
+    for (int k = 0; k < v.n; k++) { if (!meta_upload_delete(m, v.keys[k])) (*aborted)++; xfree(v.keys[k]); }
+    xfree(v.keys);
+    xfree(v.after);
+    xfree(rules);
+  }
+  for (int i = 0; i < buckets.n; i++) xfree(buckets.keys[i]);
+  xfree(buckets.keys);
+  if (*deleted || *aborted) LOGI("lifecycle: deleted %d expired objects, aborted %d stale uploads", *deleted, *aborted);
+  return rc;
+}

@@ -1,0 +1,27 @@
+/* lifecycle.h - S3 bucket lifecycle rules: Expiration (Days or Date) and
+ * AbortIncompleteMultipartUpload, filtered by prefix and/or tags. Rules are parsed from the S3 XML
+ * into a JSON array kept with the bucket; an expired object answers 404 at once and the janitor
+ * deletes it later. `day_ms` is the length of a day (lifecycle_day_seconds: tests shrink it). */
+#ifndef CAIRN_LIFECYCLE_H
+#define CAIRN_LIFECYCLE_H
+#include "../meta/meta.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* S3 LifecycleConfiguration XML -> rules JSON (heap, caller xfrees). CAIRN_EMALFORMEDXML or
+ * CAIRN_EINVAL with *why set. */
+int lifecycle_parse(const char *xml, size_t len, char **rules, const char **why);
+char *lifecycle_to_xml(const char *rules);   /* heap; the configuration as S3 returns it */
+int lifecycle_expired(const char *rules, const char *key, const char *tags, int64_t created_ms,
+                      int64_t now_ms, int64_t day_ms);
+int lifecycle_abort_due(const char *rules, const char *key, int64_t created_ms, int64_t now_ms,
+                        int64_t day_ms);
+/* Tags from "k1=v1&k2=v2" (x-amz-tagging) or Tagging XML -> JSON object (heap). */
+char *tags_from_query(const char *q);
+int tags_from_xml(const char *xml, size_t len, char **json);
+char *tags_to_xml(const char *json);
+
+/* One janitor pass over every bucket with rules: deletes expired objects, aborts stale uploads. */
+int lifecycle_sweep(meta_t *m, int64_t day_ms, int *deleted, int *aborted);
+
+#endif
