@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <openssl/evp.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define MAX_KEY 1024
@@ -38,6 +39,28 @@ static const char *unsupported_subresource(req_t *r) {
   return NULL;
 }
 
+/* Host "<bucket>.<domain>[:port]": copies the bucket name, returns it; NULL for path style. */
+static const char *virtual_host_bucket(req_t *r, const char *domain, char *out, size_t cap) {
+  const char *host = http_header(r, "Host");
+  if (!host || !domain || !*domain) return NULL;
+  size_t hl = strcspn(host, ":"), dl = strlen(domain);
+  if (hl <= dl + 1 || host[hl - dl - 1] != '.' || strncasecmp(host + hl - dl, domain, dl)) return NULL;
+  size_t bl = hl - dl - 1;
+  if (bl >= cap) return NULL;
+  memcpy(out, host, bl);
+  out[bl] = 0;
+  return out;
+}
+
+/* Anonymous requests may only read public buckets; every other anonymous request is refused here
+ * (a bad signature was already refused before the handler). */
+static int anonymous_check(req_t *r, struct s3_req *q) {
+  if (!r->auth_rc) return 0;
+  struct meta_bucket b;
+  if (!meta_bucket_get(((struct app *)r->app)->meta, q->bucket, &b) && b.public_read) return 0;
+  return fail(r, CAIRN_EAUTH, "anonymous access is allowed only to public buckets");
+}
+
 static void object_cleanup(void *p) {
   struct s3_req *q = p;
   if (q->w) obj_writer_abort(q->w);   /* disconnect or error: no object is committed */
@@ -51,12 +74,23 @@ static int s3_begin(req_t *r) {
   manifest_init(&q->m);
   mempool_on_cleanup(r->pool, object_cleanup, q);
   r->state = q;
-  const char *slash = strchr(r->tail, '/');
-  size_t bl = slash ? (size_t)(slash - r->tail) : strlen(r->tail);
-  if (bl >= sizeof q->bucket) return fail(r, CAIRN_EBUCKETNAME, NULL);
-  memcpy(q->bucket, r->tail, bl);
-  q->key = slash ? slash + 1 : "";
+  const char *vhost = virtual_host_bucket(r, a->cfg->virtual_host_domain, q->bucket, sizeof q->bucket);
+  if (vhost) {
+    q->key = r->tail;   /* virtual-host style: the whole path is the key */
+  } else {
+    const char *slash = strchr(r->tail, '/');
+    size_t bl = slash ? (size_t)(slash - r->tail) : strlen(r->tail);
+    if (bl >= sizeof q->bucket) return fail(r, CAIRN_EBUCKETNAME, NULL);
+    memcpy(q->bucket, r->tail, bl);
+    q->key = slash ? slash + 1 : "";
+  }
   if (strlen(q->key) > MAX_KEY) return fail(r, CAIRN_EKEYTOOLONG, NULL);
+  if (r->auth_rc) {   /* anonymous: plain GET/HEAD of an object or a listing, nothing else */
+    static const char *subs[] = {"tagging", "lifecycle", "uploads", "uploadId", "location", "versioning"};
+    int plain = (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) && *q->bucket && !unsupported_subresource(r);
+    for (size_t i = 0; plain && i < sizeof subs / sizeof subs[0]; i++) if (http_has_query(r, subs[i])) plain = 0;
+    if (!plain) return fail(r, CAIRN_EAUTH, "this request needs SigV4 credentials");
+  }
   if (*q->bucket && s3_mpu_route(r, q, !*q->key)) return s3_mpu_begin(r, q);
   const char *m0 = r->method;
   int sub_get = !strcmp(m0, "GET"), sub_put = !strcmp(m0, "PUT"), sub_del = !strcmp(m0, "DELETE");
@@ -84,10 +118,11 @@ static int s3_begin(req_t *r) {
     else if (del) q->op = S3_DELETE_BUCKET;
     else if (get) q->op = http_has_query(r, "location") ? S3_LOCATION : http_has_query(r, "versioning") ? S3_VERSIONING : S3_LIST_OBJECTS;
     else return fail(r, CAIRN_EMETHOD, NULL);
+    if (q->op == S3_LIST_OBJECTS || q->op == S3_HEAD_BUCKET) return anonymous_check(r, q);
     if (q->op == S3_CREATE_BUCKET && !valid_bucket(q->bucket)) return fail(r, CAIRN_EBUCKETNAME, NULL);
     return 0;
   }
-  if (get || head) { q->op = S3_GET_OBJECT; return 0; }
+  if (get || head) { q->op = S3_GET_OBJECT; return anonymous_check(r, q); }
   if (del) { q->op = S3_DELETE_OBJECT; return 0; }
   if (!put) return fail(r, CAIRN_EMETHOD, NULL);
   q->op = S3_PUT_OBJECT;

@@ -10,6 +10,8 @@ int cmd_get_block(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
+int cmd_presign(int argc, char **argv);
+int cmd_bucket(int argc, char **argv);
 
 /* Prints "cairn: <message>" on stderr and returns 1 (the exit status of a failed command). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

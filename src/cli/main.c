@@ -20,6 +20,8 @@ static const struct { const char *name; int (*fn)(int, char **); const char *hel
   {"put-block", cmd_put_block, "put-block FILE|-: store a block, print its signed locator"},
   {"get-block", cmd_get_block, "get-block LOCATOR [-o FILE]: fetch and verify a block"},
   {"fsck", cmd_fsck, "fsck DIR...: verify every block of volume dirs, quarantine corrupt ones"},
+  {"presign", cmd_presign, "presign [--expires 15m] [--put] s3://bucket/key: print a presigned URL"},
+  {"bucket", cmd_bucket, "bucket public NAME on|off: anonymous reads of a bucket (admin)"},
   {"gc", cmd_gc, "gc: collect unreferenced blocks now (admin; also runs every gc_interval)"},
   {"user", cmd_user, "user add NAME [--admin] | list | rm NAME  [--data DIR]: manage users"},
 };

@@ -47,6 +47,8 @@ static const struct setting table[] = {
    "how often the janitor deletes expired objects and aborts stale uploads"},
   {"signature_ttl", C_DUR, F(signature_ttl_ms), "14d", NULL, "lifetime of signed locators"},
   {"region", C_STR, F(region), "us-east-1", NULL, "SigV4 region"},
+  {"virtual_host_domain", C_STR, F(virtual_host_domain), "localhost", NULL,
+   "Host <bucket>.<this> addresses a bucket virtual-host style (empty: path style only)"},
   {"clock_skew", C_DUR, F(clock_skew_ms), "15m", NULL, "allowed difference between request and server time"},
   {"threads", C_INT, F(threads), "0", NULL, "HTTP event threads (0: one per CPU core, at least 2)"},
   {"io_threads", C_INT, F(io_threads), "8", NULL, "workers for blocking disk work (fsync, verifying reads)"},

@@ -22,6 +22,8 @@ struct handler {
   int (*end)(req_t *r);
 };
 
+/* AUTH_USER_OR_LOCATOR: an invalid signature is refused, but an anonymous request reaches the
+ * handler, which decides (signed block locators, public buckets). */
 enum route_auth { AUTH_NONE, AUTH_USER, AUTH_ADMIN, AUTH_USER_OR_LOCATOR };
 
 struct req {

@@ -53,6 +53,7 @@ int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx) { return m->op
 
 int meta_object_set_tags(meta_t *m, const char *b, const char *k, const char *t) { return m->ops->object_set_tags(m->impl, b, k, t); }
 int meta_lifecycle_set(meta_t *m, const char *b, const char *r) { return m->ops->lifecycle_set(m->impl, b, r); }
+int meta_bucket_set_public(meta_t *m, const char *b, int on) { return m->ops->bucket_set_public(m->impl, b, on); }
 int meta_lifecycle_get(meta_t *m, const char *b, char **r) { return m->ops->lifecycle_get(m->impl, b, r); }
 
 void meta_upload_clear(struct meta_upload *u) {

@@ -65,6 +65,7 @@ struct meta_ops {
   int (*manifest_each)(void *impl, meta_manifest_cb cb, void *ctx);
   int (*object_set_tags)(void *impl, const char *bucket, const char *key, const char *tags);
   int (*lifecycle_set)(void *impl, const char *bucket, const char *rules);
+  int (*bucket_set_public)(void *impl, const char *bucket, int public_read);
   int (*lifecycle_get)(void *impl, const char *bucket, char **rules);
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
@@ -105,6 +106,7 @@ int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx);
 int meta_object_set_tags(meta_t *m, const char *bucket, const char *key, const char *tags);   /* ENOSUCHKEY */
 /* Lifecycle rules (JSON, service/lifecycle.h); NULL removes them. get: *rules NULL when none. */
 int meta_lifecycle_set(meta_t *m, const char *bucket, const char *rules);
+int meta_bucket_set_public(meta_t *m, const char *bucket, int public_read);   /* ENOSUCHBUCKET */
 int meta_lifecycle_get(meta_t *m, const char *bucket, char **rules);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);

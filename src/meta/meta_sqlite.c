@@ -460,6 +460,19 @@ static int s_lifecycle_set(void *impl, const char *bucket, const char *rules) {
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 }
 
+static int s_bucket_set_public(void *impl, const char *bucket, int on) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "UPDATE buckets SET public_read = ? WHERE name = ?", -1, &st, NULL))
+    return db_err(m, "prepare");
+  sqlite3_bind_int(st, 1, on ? 1 : 0);
+  sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (r != SQLITE_DONE) return db_err(m, "update bucket");
+  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
+}
+
 static int s_lifecycle_get(void *impl, const char *bucket, char **rules) {
   struct msql *m = impl;
   sqlite3_stmt *st;
@@ -488,7 +501,7 @@ static const struct meta_ops sqlite_ops = {
   s_user_add, s_user_by_key, s_user_rm, s_user_list, s_bucket_create, s_bucket_get, s_bucket_delete,
   s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_upload_create,
   s_upload_get, s_upload_delete, s_upload_list, s_part_put, s_part_list, s_upload_complete,
-  s_manifest_each, s_object_set_tags, s_lifecycle_set, s_lifecycle_get, s_ping,
+  s_manifest_each, s_object_set_tags, s_lifecycle_set, s_bucket_set_public, s_lifecycle_get, s_ping,
   s_schema_version, s_close,
 };
 

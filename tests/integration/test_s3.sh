@@ -26,3 +26,23 @@ if [ -x /usr/bin/aws ]; then
   check "aws s3 rm" $AWS s3 rm s3://cli/f1k
   check "aws s3 presign URL works with curl" sh -c "curl -sf \"\$($AWS s3 presign s3://cli/f20m --expires-in 60)\" | cmp - '$T/f20m'"
 fi
+
+# cairn presign (GET and PUT), public buckets, virtual-host style
+export CAIRN_URL=$URL
+u=$("$CAIRN" presign --expires 1m s3://alpha/obj/1024)
+expect "cairn presign GET works with plain curl" "$(curl -s "$u" | wc -c)" 1024
+u=$("$CAIRN" presign --put "s3://alpha/via presign")
+expect "cairn presign --put: upload with plain curl" "$(curl -s -o /dev/null -w '%{http_code}' -T "$T/f1k" "$u")" 200
+expect "  ... stored" "$(scurl "$URL/alpha/via%20presign" | cmp - "$T/f1k" && echo same)" same
+"$CAIRN" presign --expires 8d s3://alpha/x 2> /dev/null
+check "cairn presign refuses more than 7 days" test $? -ne 0
+expect "private bucket, anonymous GET: 403" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/alpha/obj/1024")" 403
+check "cairn bucket public alpha on" "$CAIRN" bucket public alpha on
+expect "public bucket: anonymous GET" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/alpha/obj/1024")" 200
+expect "public bucket: anonymous listing" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/alpha?list-type=2")" 200
+expect "public bucket: anonymous PUT still 403" "$(curl -s -o /dev/null -w '%{http_code}' -T "$T/f1k" "$URL/alpha/anon")" 403
+expect "public bucket: anonymous DELETE still 403" "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL/alpha/obj/1024")" 403
+expect "public bucket: anonymous ListBuckets 403" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/")" 403
+check "cairn bucket public alpha off" "$CAIRN" bucket public alpha off
+expect "  ... anonymous GET is 403 again" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/alpha/obj/1024")" 403
+expect "virtual-host style GET (Host: alpha.localhost)" "$(scurl -H "Host: alpha.localhost:$PORT" "http://127.0.0.1:$PORT/obj/1024" | wc -c)" 1024
