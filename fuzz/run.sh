@@ -4,14 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${FUZZ_SECONDS:-20}
-CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(pkg-config --cflags libcrypto)"
-LIBS="$(pkg-config --libs libcrypto)"
-COMMON="src/util/alloc.c src/util/err.c src/util/hex.c src/util/sbuf.c src/crypto/hash.c"
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(pkg-config --cflags libcrypto jansson expat)"
+LIBS="$(pkg-config --libs libcrypto jansson expat)"
+COMMON="src/util/alloc.c src/util/err.c src/util/hex.c src/util/sbuf.c src/util/log.c src/util/timeutil.c src/crypto/hash.c"
 declare -A SRC=(
   [fuzz_locator]="src/store/locator.c"
   [fuzz_range]="src/http/range.c"
   [fuzz_sigv4]="src/crypto/sigv4.c"
   [fuzz_manifest]="src/chunk/manifest.c"
+  [fuzz_s3_xml]="src/service/lifecycle.c src/crypto/sigv4.c src/meta/meta.c"
 )
 mkdir -p build/fuzz
 for t in "${!SRC[@]}"; do
