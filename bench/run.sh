@@ -111,3 +111,4 @@ hwm=$(awk '/VmHWM/{print int($2/1024)}' /proc/$PID/status)
 row "64 concurrent 8 MiB PUTs: MB/s, errors" "$(field MBps < "$B/p64.txt"), $(field errors < "$B/p64.txt")"
 row "peak RSS MiB during them (target <= 32 + pool 64)" "$hwm"
 echo "# raw loadgen lines in $B/*.txt; this table in bench/out/results.txt"
+bash bench/s3.sh
