@@ -293,7 +293,14 @@ static int get_object(req_t *r, struct s3_req *q) {
   rc = manifest_parse(o.manifest, strlen(o.manifest), SIZE_MAX, &q->m);
   meta_object_clear(&o);
   if (rc) return fail(r, CAIRN_EIO, "stored manifest is unreadable");
-  obj_reader_t *rd = obj_reader_open(a->store, &q->m, off, len);
+  obj_reader_t *rd;
+  rc = obj_reader_open(a->store, &q->m, off, len, &rd);
+  if (rc == CAIRN_EBUSY) {   /* parked; end runs again and adds the headers again */
+    manifest_free(&q->m);
+    http_clear_headers(r);
+    return rc;
+  }
+  if (rc) return fail(r, rc, NULL);
   return http_respond_stream(r, status, len, obj_read, rd, obj_free);
 }
 

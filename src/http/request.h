@@ -69,6 +69,7 @@ int http_has_query(req_t *r, const char *name);                /* 1 if present, 
 /* Calls fn for every request header (name as sent). */
 void http_each_header(req_t *r, void (*fn)(void *ctx, const char *name, const char *value), void *ctx);
 void http_add_header(req_t *r, const char *name, const char *value);   /* copied into the pool */
+void http_clear_headers(req_t *r);   /* forget added headers (a handler about to retry later) */
 
 /* Responses (each copies or takes what it says; exactly one per request). */
 int http_respond_buf(req_t *r, int status, const char *ctype, const void *data, size_t len);

@@ -36,6 +36,8 @@ void http_each_header(req_t *r, void (*fn)(void *ctx, const char *name, const ch
   MHD_get_connection_values(r->conn, MHD_HEADER_KIND, each_cb, &e);
 }
 
+void http_clear_headers(req_t *r) { r->extra = NULL; }   /* the pool frees them with the request */
+
 int http_has_query(req_t *r, const char *name) {
   size_t n = strlen(name);
   for (const char *p = r->raw_query; p && *p;) {

@@ -85,17 +85,25 @@ struct obj_reader {
   uint64_t pos, end;
   size_t idx;           /* block holding pos */
   store_get_t *g;       /* open block idx, or NULL */
+  void *buf;            /* pool buffer for verifying each block (NULL when reads are not verified) */
 };
 
-obj_reader_t *obj_reader_open(store_t *s, const struct manifest *m, uint64_t off, uint64_t len) {
+int obj_reader_open(store_t *s, const struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out) {
+  void *buf = NULL;
+  if (store_options(s)->verify_reads != VERIFY_READS_NEVER && m->n) {
+    int rc = bufpool_get(store_pool(s), store_options(s)->buffer_wait_ms, &buf);
+    if (rc) return rc;
+  }
   obj_reader_t *r = xcalloc(1, sizeof *r);
   r->s = s;
+  r->buf = buf;
   manifest_init(&r->m);
   for (size_t i = 0; i < m->n; i++) manifest_add(&r->m, m->b[i].id, m->b[i].size);
   r->pos = off;
   r->end = off + len;
   r->idx = manifest_find(&r->m, off);
-  return r;
+  *out = r;
+  return 0;
 }
 
 long obj_reader_read(obj_reader_t *r, char *buf, size_t max) {
@@ -104,7 +112,7 @@ long obj_reader_read(obj_reader_t *r, char *buf, size_t max) {
   struct mblock *b = &r->m.b[r->idx];
   if (!r->g) {
     uint64_t size;
-    int rc = store_get_open(r->s, b->id, &r->g, &size);   /* verified before any byte is used */
+    int rc = store_get_open_buf(r->s, b->id, r->buf, &r->g, &size);   /* verified before use */
     if (rc) { r->g = NULL; return rc; }
     if (size != b->size) return CAIRN_ECORRUPT;
   }
@@ -124,6 +132,7 @@ long obj_reader_read(obj_reader_t *r, char *buf, size_t max) {
 void obj_reader_close(obj_reader_t *r) {
   if (!r) return;
   if (r->g) store_get_close(r->g);
+  if (r->buf) bufpool_put(store_pool(r->s), r->buf);
   manifest_free(&r->m);
   xfree(r);
 }

@@ -288,9 +288,13 @@ static int repair(store_t *s, vol_t *v, const char *id, vol_reader_t *good, uint
 }
 
 int store_get_open(store_t *s, const char *id, store_get_t **out, uint64_t *size) {
+  return store_get_open_buf(s, id, NULL, out, size);
+}
+
+int store_get_open_buf(store_t *s, const char *id, void *lent, store_get_t **out, uint64_t *size) {
   if (!valid_id(id)) return CAIRN_EINVAL;
   int order[STORE_MAX_VOLUMES], bad[STORE_MAX_VOLUMES], nbad = 0, rc = CAIRN_ENOENT;
-  void *buf = NULL;
+  void *buf = lent;
   vol_reader_t *r = NULL;
   uint64_t sz = 0;
   placement(s, id, order);
@@ -324,7 +328,7 @@ int store_get_open(store_t *s, const char *id, store_get_t **out, uint64_t *size
   atomic_fetch_add(&s->get_bytes, sz);
   rc = 0;
 out:
-  if (buf) bufpool_put(s->pool, buf);
+  if (buf && buf != lent) bufpool_put(s->pool, buf);
   return rc;
 }
 

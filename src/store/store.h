@@ -55,6 +55,8 @@ void store_put_abort(store_put_t *p);    /* frees p; nothing is left on any volu
 
 /* Opens a verified copy of `id` (CAIRN_ENOENT, CAIRN_ECORRUPT when every copy is bad, CAIRN_EBUSY). */
 int store_get_open(store_t *s, const char *id, store_get_t **out, uint64_t *size);
+/* The same, verifying with a pool buffer the caller holds (a stream of blocks keeps one). */
+int store_get_open_buf(store_t *s, const char *id, void *buf, store_get_t **out, uint64_t *size);
 int store_get_fd(store_get_t *g);                       /* sendfile-able fd or -1 */
 ssize_t store_get_read(store_get_t *g, void *buf, size_t n, uint64_t off);
 void store_get_close(store_get_t *g);

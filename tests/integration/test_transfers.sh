@@ -38,3 +38,18 @@ expect "  ... the pool never grew past one buffer" "$(scurl "$URL/v1/status" | g
 # header limit
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 100000 /dev/zero | tr '\0' a)" "$URL/healthz")
 check "oversized headers are refused (got $code)" test "$code" -ge 400
+
+# an S3 GET that finds the pool empty waits for a buffer instead of failing mid-stream
+start_server --buffers 1 --buffer-wait 30s || exit 1
+export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+/usr/bin/aws --endpoint-url "$URL" s3 mb s3://pool > /dev/null
+head -c 3000000 /dev/urandom > "$T/obj"
+/usr/bin/aws --endpoint-url "$URL" s3 cp "$T/obj" s3://pool/obj > /dev/null
+id=$(head -c 1048576 /dev/zero | tr '\0' y | sha256sum | cut -c1-64)
+$PY "$(dirname "$0")/slow_put.py" "$URL/v1/blocks/$id" 1048576 1048576 700000 --finish > "$T/slow2.out" &
+slow=$!
+sleep 0.4
+scurl -o "$T/obj.back" -w '%{http_code}' "$URL/pool/obj" > "$T/code"
+expect "S3 GET while the only buffer is held: waits, then 200" "$(cat "$T/code")" 200
+check "  ... complete bytes" cmp "$T/obj" "$T/obj.back"
+wait $slow
