@@ -13,6 +13,14 @@ int cmd_gc(int argc, char **argv);
 int cmd_presign(int argc, char **argv);
 int cmd_bucket(int argc, char **argv);
 
+#include "../client/client.h"
+#include <stddef.h>
+
+/* Sends one request; on a transport error or a non-2xx answer prints the one-line error and
+ * returns 1 (resp already freed); on success returns 0 and the caller frees resp. */
+int cli_call(const char *what, const char *method, const char *path, const char *body, size_t len,
+             const char *payload_hash, size_t max_body, struct client_resp *resp);
+
 /* Prints "cairn: <message>" on stderr and returns 1 (the exit status of a failed command). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

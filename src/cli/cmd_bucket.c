@@ -7,24 +7,12 @@
 int cmd_bucket(int argc, char **argv) {
   if (argc != 3 || strcmp(argv[0], "public") || (strcmp(argv[2], "on") && strcmp(argv[2], "off")))
     return cli_fail("usage: cairn bucket public NAME on|off");
-  struct client c;
-  client_init(&c);
   char path[256], body[32];
   snprintf(path, sizeof path, "/v1/buckets/%s/public", argv[1]);
   snprintf(body, sizeof body, "{\"public\": %s}", strcmp(argv[2], "on") ? "false" : "true");
   struct client_resp resp;
-  if (client_do(&c, "PUT", path, body, strlen(body), NULL, 1 << 16, &resp)) {
-    client_resp_free(&resp);
-    return cli_fail("%s", resp.error);
-  }
-  int rc = 0;
-  if (resp.status != 200) {
-    char msg[600];
-    client_error_text(&resp, msg, sizeof msg);
-    rc = cli_fail("bucket public failed: %s", msg);
-  } else {
-    printf("bucket %s is %s\n", argv[1], strcmp(argv[2], "on") ? "private" : "public");
-  }
+  if (cli_call("bucket public", "PUT", path, body, strlen(body), NULL, 1 << 16, &resp)) return 1;
+  printf("bucket %s is %s\n", argv[1], strcmp(argv[2], "on") ? "private" : "public");
   client_resp_free(&resp);
-  return rc;
+  return 0;
 }

@@ -6,21 +6,9 @@
 int cmd_gc(int argc, char **argv) {
   (void)argv;
   if (argc) return cli_fail("usage: cairn gc");
-  struct client c;
-  client_init(&c);
   struct client_resp resp;
-  if (client_do(&c, "POST", "/v1/gc", "", 0, NULL, 1 << 16, &resp)) {
-    client_resp_free(&resp);
-    return cli_fail("%s", resp.error);
-  }
-  int rc = 0;
-  if (resp.status != 200) {
-    char msg[600];
-    client_error_text(&resp, msg, sizeof msg);
-    rc = cli_fail("gc failed: %s", msg);
-  } else {
-    fputs(resp.body.s, stdout);
-  }
+  if (cli_call("gc", "POST", "/v1/gc", "", 0, NULL, 1 << 16, &resp)) return 1;
+  fputs(resp.body.s, stdout);
   client_resp_free(&resp);
-  return rc;
+  return 0;
 }

@@ -43,8 +43,6 @@ static int local_cmd(const char *data, const char *verb, const char *name, const
 }
 
 static int api_cmd(const char *verb, const char *name, const char *role) {
-  struct client c;
-  client_init(&c);
   struct client_resp resp;
   char path[256], *body = NULL;
   const char *method = "GET";
@@ -56,15 +54,11 @@ static int api_cmd(const char *verb, const char *name, const char *role) {
     body = json_dumps(j, JSON_COMPACT);
     json_decref(j);
   }
-  int rc = client_do(&c, method, path, body, body ? strlen(body) : 0, NULL, 1 << 24, &resp);
+  char what[32];
+  snprintf(what, sizeof what, "user %s", verb);
+  int rc = cli_call(what, method, path, body, body ? strlen(body) : 0, NULL, 1 << 24, &resp);
   free(body);
-  if (rc) { client_resp_free(&resp); return cli_fail("%s", resp.error); }
-  if (resp.status / 100 != 2) {
-    char msg[600];
-    client_error_text(&resp, msg, sizeof msg);
-    client_resp_free(&resp);
-    return cli_fail("user %s failed: %s", verb, msg);
-  }
+  if (rc) return 1;
   json_error_t e;
   json_t *j = json_loadb(resp.body.s, resp.body.len, 0, &e);
   if (!strcmp(verb, "list") && json_is_array(j)) {
