@@ -6,7 +6,7 @@
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/timeutil.h"
-#include <expat.h>
+#include "../util/xmlpath.h"
 #include <string.h>
 
 static int fail(req_t *r, int err, const char *msg) {
@@ -62,32 +62,15 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
 
 /* ---- DeleteObjects ---- */
 
-struct dparse { char **keys; int n, cap, quiet, bad, in_key, in_quiet; sbuf_t text; };
+struct dparse { char **keys; int n, cap, quiet, bad; };
 
-static void XMLCALL d_start(void *ud, const XML_Char *name, const XML_Char **attrs) {
-  (void)attrs;
-  struct dparse *d = ud;
-  d->text.len = 0;
-  d->in_key = !strcmp(name, "Key");
-  d->in_quiet = !strcmp(name, "Quiet");
-}
-
-static void XMLCALL d_text(void *ud, const XML_Char *s, int len) {
-  struct dparse *d = ud;
-  if ((d->in_key || d->in_quiet) && d->text.len < 2048) sbuf_add(&d->text, s, (size_t)len);
-}
-
-static void XMLCALL d_end(void *ud, const XML_Char *name) {
-  struct dparse *d = ud;
-  const char *t = d->text.s ? d->text.s : "";
-  if (!strcmp(name, "Key") && d->in_key) {
-    if (d->n >= 1000) { d->bad = 1; return; }   /* S3: at most 1000 keys a request */
-    if (d->n == d->cap) { d->cap = d->cap ? d->cap * 2 : 64; d->keys = xrealloc(d->keys, (size_t)d->cap * sizeof *d->keys); }
-    d->keys[d->n++] = xstrndup(t, d->text.len);
-  } else if (!strcmp(name, "Quiet") && d->in_quiet) {
-    d->quiet = !strcmp(t, "true");
-  }
-  d->in_key = d->in_quiet = 0;
+static void d_leaf(void *ctx, const char *path, const char *text) {
+  struct dparse *d = ctx;
+  if (!strcmp(path, "/Delete/Quiet")) d->quiet = !strcmp(text, "true");
+  if (strcmp(path, "/Delete/Object/Key")) return;
+  if (d->n >= 1000) { d->bad = 1; return; }   /* S3: at most 1000 keys a request */
+  if (d->n == d->cap) { d->cap = d->cap ? d->cap * 2 : 64; d->keys = xrealloc(d->keys, (size_t)d->cap * sizeof *d->keys); }
+  d->keys[d->n++] = xstrdup(text);
 }
 
 int s3_delete_objects(req_t *r, struct s3_req *q) {
@@ -96,13 +79,7 @@ int s3_delete_objects(req_t *r, struct s3_req *q) {
   int rc = meta_bucket_get(a->meta, q->bucket, &b);
   if (rc) return fail(r, rc, NULL);
   struct dparse d = {0};
-  XML_Parser xp = XML_ParserCreate(NULL);
-  XML_SetUserData(xp, &d);
-  XML_SetElementHandler(xp, d_start, d_end);
-  XML_SetCharacterDataHandler(xp, d_text);
-  int ok = XML_Parse(xp, q->xml.s ? q->xml.s : "", (int)q->xml.len, 1) == XML_STATUS_OK && !d.bad;
-  XML_ParserFree(xp);
-  sbuf_free(&d.text);
+  int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, NULL, d_leaf, &d) && !d.bad;
   sbuf_t x = {0};
   if (ok) {
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"%s\">", S3_XMLNS);

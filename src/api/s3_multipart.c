@@ -1,6 +1,6 @@
 /* s3_multipart.c - multipart uploads: Create, UploadPart (the body path of s3.c), Complete (the
  * object joins the parts' manifests: no bytes are copied), Abort, ListParts,
- * ListMultipartUploads. The Complete body is parsed with expat. */
+ * ListMultipartUploads. The Complete body is read with util/xmlpath. */
 #include "s3.h"
 #include "../crypto/hash.h"
 #include "../http/xml.h"
@@ -8,7 +8,7 @@
 #include "../util/err.h"
 #include "../util/hex.h"
 #include "../util/timeutil.h"
-#include <expat.h>
+#include "../util/xmlpath.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,39 +66,25 @@ int s3_mpu_begin(req_t *r, struct s3_req *q) {
 /* ---- CompleteMultipartUpload body ---- */
 
 struct part_ref { int number; char etag[48]; };
-struct cparse { struct part_ref *v; int n, cap, bad; int in_part; char field[16]; sbuf_t text; };
+struct cparse { struct part_ref *v; int n, cap, bad; };
 
-static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs) {
-  (void)attrs;
-  struct cparse *c = ud;
-  if (!strcmp(name, "Part")) {
-    if (c->n == c->cap) { c->cap = c->cap ? c->cap * 2 : 16; c->v = xrealloc(c->v, (size_t)c->cap * sizeof *c->v); }
-    if (c->n >= MAX_PARTS) { c->bad = 1; return; }
-    memset(&c->v[c->n], 0, sizeof c->v[c->n]);
-    c->in_part = 1;
-  } else if (c->in_part) {
-    snprintf(c->field, sizeof c->field, "%s", name);
-    c->text.len = 0;
-  }
+static void c_open(void *ctx, const char *path) {
+  struct cparse *c = ctx;
+  if (strcmp(path, "/CompleteMultipartUpload/Part")) return;
+  if (c->n >= MAX_PARTS) { c->bad = 1; return; }
+  if (c->n == c->cap) { c->cap = c->cap ? c->cap * 2 : 16; c->v = xrealloc(c->v, (size_t)c->cap * sizeof *c->v); }
+  memset(&c->v[c->n++], 0, sizeof c->v[0]);
 }
 
-static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
-  struct cparse *c = ud;
-  if (c->in_part && c->field[0] && c->text.len < 256) sbuf_add(&c->text, s, (size_t)len);
-}
-
-static void XMLCALL on_end(void *ud, const XML_Char *name) {
-  struct cparse *c = ud;
-  if (!strcmp(name, "Part") && c->in_part) { c->in_part = 0; c->n++; return; }
-  if (!c->in_part || !c->field[0]) return;
-  const char *t = c->text.s ? c->text.s : "";
-  if (!strcmp(c->field, "PartNumber")) c->v[c->n].number = atoi(t);
-  else if (!strcmp(c->field, "ETag")) {
-    while (*t == '"' || *t == ' ') t++;   /* "etag" with or without quotes */
-    size_t l = strcspn(t, "\" ");
-    snprintf(c->v[c->n].etag, sizeof c->v[c->n].etag, "%.*s", (int)l, t);
+static void c_leaf(void *ctx, const char *path, const char *text) {
+  struct cparse *c = ctx;
+  if (!c->n || c->bad) return;
+  struct part_ref *p = &c->v[c->n - 1];
+  if (!strcmp(path, "/CompleteMultipartUpload/Part/PartNumber")) p->number = atoi(text);
+  else if (!strcmp(path, "/CompleteMultipartUpload/Part/ETag")) {
+    while (*text == '"' || *text == ' ') text++;   /* "etag" with or without quotes */
+    snprintf(p->etag, sizeof p->etag, "%.*s", (int)strcspn(text, "\" "), text);
   }
-  c->field[0] = 0;
 }
 
 struct gather { sbuf_t manifest; hash_ctx_t *md5; uint64_t size; int idx, n, err; struct part_ref *want; };
@@ -125,13 +111,7 @@ static int complete(req_t *r, struct s3_req *q) {
   if (!rc && (strcmp(u.bucket, q->bucket) || strcmp(u.key, q->key))) { meta_upload_clear(&u); rc = CAIRN_ENOSUCHUPLOAD; }
   if (rc) return fail(r, rc, NULL);
   struct cparse c = {0};
-  XML_Parser xp = XML_ParserCreate(NULL);
-  XML_SetUserData(xp, &c);
-  XML_SetElementHandler(xp, on_start, on_end);
-  XML_SetCharacterDataHandler(xp, on_text);
-  int ok = XML_Parse(xp, q->xml.s ? q->xml.s : "", (int)q->xml.len, 1) == XML_STATUS_OK && !c.bad && c.n > 0;
-  XML_ParserFree(xp);
-  sbuf_free(&c.text);
+  int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, c_open, c_leaf, &c) && !c.bad && c.n > 0;
   rc = ok ? 0 : CAIRN_EMALFORMEDXML;
   for (int i = 1; !rc && i < c.n; i++) if (c.v[i].number <= c.v[i - 1].number) rc = CAIRN_EPARTORDER;
   struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v};

@@ -1,5 +1,5 @@
-/* lifecycle.c - lifecycle rules, tags, and the janitor's sweep. XML through expat, JSON through
- * jansson. */
+/* lifecycle.c - lifecycle rules, tags, and the janitor's sweep. XML through util/xmlpath, JSON
+ * through jansson. */
 #include "lifecycle.h"
 #include "../crypto/sigv4.h"
 #include "../util/alloc.h"
@@ -7,52 +7,11 @@
 #include "../util/log.h"
 #include "../util/sbuf.h"
 #include "../util/timeutil.h"
-#include <expat.h>
+#include "../util/xmlpath.h"
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* A tiny path-tracking expat reader: the handler sees "/A/B/C" and the text of each leaf. */
-struct xr { char path[256]; sbuf_t text; void (*leaf)(void *ctx, const char *path, const char *text); void *ctx;
-            void (*open)(void *ctx, const char *path); };
-
-static void XMLCALL xr_start(void *ud, const XML_Char *name, const XML_Char **attrs) {
-  (void)attrs;
-  struct xr *x = ud;
-  size_t n = strlen(x->path);
-  snprintf(x->path + n, sizeof x->path - n, "/%s", name);
-  x->text.len = 0;
-  if (x->open) x->open(x->ctx, x->path);
-}
-
-static void XMLCALL xr_text(void *ud, const XML_Char *s, int len) {
-  struct xr *x = ud;
-  if (x->text.len < 4096) sbuf_add(&x->text, s, (size_t)len);
-}
-
-static void XMLCALL xr_end(void *ud, const XML_Char *name) {
-  struct xr *x = ud;
-  (void)name;
-  x->leaf(x->ctx, x->path, x->text.s ? x->text.s : "");
-  x->text.len = 0;
-  if (x->text.s) x->text.s[0] = 0;
-  char *slash = strrchr(x->path, '/');
-  if (slash) *slash = 0;
-}
-
-static int xr_parse(const char *xml, size_t len, void (*leaf)(void *, const char *, const char *),
-                    void (*open)(void *, const char *), void *ctx) {
-  struct xr x = {"", {0}, leaf, ctx, open};
-  XML_Parser p = XML_ParserCreate(NULL);
-  XML_SetUserData(p, &x);
-  XML_SetElementHandler(p, xr_start, xr_end);
-  XML_SetCharacterDataHandler(p, xr_text);
-  int ok = XML_Parse(p, xml, (int)len, 1) == XML_STATUS_OK;
-  XML_ParserFree(p);
-  sbuf_free(&x.text);
-  return ok ? 0 : CAIRN_EMALFORMEDXML;
-}
 
 /* ---- rules ---- */
 
@@ -90,7 +49,7 @@ static void r_leaf(void *ctx, const char *path, const char *text) {
 
 int lifecycle_parse(const char *xml, size_t len, char **rules, const char **why) {
   struct rparse p = {json_array(), NULL, NULL, ""};
-  int rc = xr_parse(xml, len, r_leaf, r_open, &p);
+  int rc = xmlpath_parse(xml, len, r_open, r_leaf, &p);
   if (!rc && !json_array_size(p.rules)) { rc = CAIRN_EMALFORMEDXML; p.why = "no Rule"; }
   if (!rc && p.why) rc = CAIRN_EINVAL;
   *why = p.why;
@@ -233,7 +192,7 @@ static void t_leaf(void *ctx, const char *path, const char *text) {
 
 int tags_from_xml(const char *xml, size_t len, char **json) {
   struct tparse t = {json_object(), ""};
-  int rc = xr_parse(xml, len, t_leaf, NULL, &t);
+  int rc = xmlpath_parse(xml, len, NULL, t_leaf, &t);
   if (rc || json_object_size(t.o) > 10) { json_decref(t.o); return rc ? rc : CAIRN_EINVAL; }   /* S3: 10 tags */
   *json = dump(t.o);
   return 0;
