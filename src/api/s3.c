@@ -141,7 +141,8 @@ int s3_start_body(req_t *r, struct s3_req *q) {
     return fail(r, CAIRN_ENOTIMPL, "aws-chunked request bodies are not implemented yet");
   if (q->w) return 0;   /* parked before: the writer exists */
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
-  int rc = obj_writer_begin(a->store, &p, &q->w);
+  const char *ph = r->payload_hash;
+  int rc = obj_writer_begin(a->store, &p, ph && strlen(ph) == 64, &q->w);
   if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : fail(r, rc, NULL); }
   return 0;
 }

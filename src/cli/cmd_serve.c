@@ -142,7 +142,7 @@ int cmd_serve(int argc, char **argv) {
   struct server_opts so = {c.listen, (unsigned)c.max_connections, (unsigned)(c.idle_timeout_ms / 1000),
                            c.max_header_size, c.region, c.clock_skew_ms / 1000, app_auth_lookup,
                            c.threads ? (unsigned)c.threads : (unsigned)(cores > 2 ? cores : 2), (unsigned)c.io_threads,
-                           c.buffer_wait_ms};
+                           c.buffer_wait_ms, c.trust_proxy != 0};
   if (!rc) rc = server_start(&so, api_routes, api_nroutes, &a, &srv, err, sizeof err);
   if (!rc) bufpool_on_release(store_pool(a.store), server_wake, srv);
   if (rc) {

@@ -49,6 +49,8 @@ static const struct setting table[] = {
   {"region", C_STR, F(region), "us-east-1", NULL, "SigV4 region"},
   {"virtual_host_domain", C_STR, F(virtual_host_domain), "localhost", NULL,
    "Host <bucket>.<this> addresses a bucket virtual-host style (empty: path style only)"},
+  {"trust_proxy", C_INT, F(trust_proxy), "0", NULL,
+   "1: behind a reverse proxy, verify signatures against X-Forwarded-Host (the host the client used)"},
   {"clock_skew", C_DUR, F(clock_skew_ms), "15m", NULL, "allowed difference between request and server time"},
   {"threads", C_INT, F(threads), "0", NULL, "HTTP event threads (0: one per CPU core, at least 2)"},
   {"io_threads", C_INT, F(io_threads), "8", NULL, "workers for blocking disk work (fsync, verifying reads)"},

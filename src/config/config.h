@@ -27,6 +27,7 @@ struct config {
   int64_t signature_ttl_ms;
   char *region;
   char *virtual_host_domain;
+  int64_t trust_proxy;
   int64_t clock_skew_ms;
   uint64_t max_connections;
   uint64_t threads;

@@ -28,9 +28,14 @@ static enum MHD_Result join_cb(void *cls, enum MHD_ValueKind kind, const char *k
   return MHD_YES;
 }
 
-/* sigv4_header_fn: every value of a header joined with ',' (SigV4 canonical headers). */
+/* sigv4_header_fn: every value of a header joined with ',' (SigV4 canonical headers). Behind a
+ * trusted proxy the client signed the host it talked to: X-Forwarded-Host. */
 static const char *get_header(void *ctx, const char *lname) {
   req_t *r = ctx;
+  if (r->trusted_proxy && !strcmp(lname, "host")) {
+    const char *fh = http_header(r, "X-Forwarded-Host");
+    if (fh) return fh;
+  }
   struct hdr_join j = {lname, {0}, 0};
   MHD_get_connection_values(r->conn, MHD_HEADER_KIND, join_cb, &j);
   if (!j.found) { sbuf_free(&j.b); return NULL; }
@@ -84,6 +89,7 @@ int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   if (strcmp(a.region, o->region)) { *why = "credential scope region does not match the server's"; return CAIRN_EAUTH; }
   if (!signed_has(a.signed_headers, "host")) { *why = "the host header must be signed"; return CAIRN_EAUTH; }
   if ((rc = check_time(&a, o, why))) return rc;
+  r->trusted_proxy = o->trust_proxy;
 
   char *secret = NULL, role[16] = "";
   if (o->lookup(r->app, a.access_key, &secret, role)) {

@@ -43,6 +43,7 @@ struct req {
   const char *user_key;         /* access key of the signer */
   char role[16];
   const char *payload_hash;     /* x-amz-content-sha256 as signed, or NULL */
+  int trusted_proxy;            /* trust_proxy: X-Forwarded-Host stands for Host */
   /* state */
   const struct handler *h;
   void *state;

@@ -29,6 +29,7 @@ struct server_opts {
   unsigned threads;            /* event threads (0: 2) */
   unsigned io_threads;         /* workers for blocking disk work (async.h) */
   int64_t buffer_wait_ms;      /* how long a request may stay parked waiting for a pool buffer */
+  int trust_proxy;             /* the signed host is X-Forwarded-Host when present */
 };
 
 typedef struct server server_t;

@@ -15,14 +15,14 @@ struct obj_writer {
   struct manifest m;
 };
 
-int obj_writer_begin(store_t *s, const struct cdc_params *p, obj_writer_t **out) {
+int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out) {
   obj_writer_t *w = xcalloc(1, sizeof *w);
   int rc = cdc_init(&w->cdc, p);
   if (!rc) rc = bufpool_get(store_pool(s), store_options(s)->buffer_wait_ms, &w->buf);
   if (rc) { xfree(w); return rc; }
   w->s = s;
   w->md5 = hash_new(HASH_MD5);
-  w->sha = hash_new(HASH_SHA256);
+  w->sha = want_sha256 ? hash_new(HASH_SHA256) : NULL;
   manifest_init(&w->m);
   *out = w;
   return 0;
@@ -40,7 +40,7 @@ static int end_chunk(obj_writer_t *w) {
 int obj_writer_write(obj_writer_t *w, const void *data, size_t n) {
   const uint8_t *d = data;
   hash_update(w->md5, d, n);
-  hash_update(w->sha, d, n);
+  if (w->sha) hash_update(w->sha, d, n);
   while (n) {
     int cut, rc;
     if (!w->cur && (rc = store_put_begin_buf(w->s, NULL, -1, w->buf, &w->cur))) { w->cur = NULL; return rc; }
@@ -68,8 +68,12 @@ int obj_writer_finish(obj_writer_t *w, struct manifest *m, char md5_hex[33], cha
     uint8_t d[32];
     hash_final(w->md5, d);
     hex_encode(d, 16, md5_hex);
-    hash_final(w->sha, d);
-    hex_encode(d, 32, sha256_hex);
+    if (w->sha) {
+      hash_final(w->sha, d);
+      hex_encode(d, 32, sha256_hex);
+    } else {
+      sha256_hex[0] = 0;
+    }
     *m = w->m;
     manifest_init(&w->m);
   }

@@ -9,11 +9,12 @@
 
 typedef struct obj_writer obj_writer_t;
 
-/* Takes one pool buffer for the whole stream (CAIRN_EBUSY when none is free). */
-int obj_writer_begin(store_t *s, const struct cdc_params *p, obj_writer_t **out);
+/* Takes one pool buffer for the whole stream (CAIRN_EBUSY when none is free). want_sha256: also
+ * hash the whole body (only needed to check a hex x-amz-content-sha256). */
+int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out);
 int obj_writer_write(obj_writer_t *w, const void *data, size_t n);
-/* Ends the last chunk; fills the manifest (caller frees it), the MD5 (hex) and the SHA-256 (hex)
- * of the whole body. Frees w. */
+/* Ends the last chunk; fills the manifest (caller frees it), the MD5 (hex) and the SHA-256 (hex,
+ * "" unless asked for) of the whole body. Frees w. */
 int obj_writer_finish(obj_writer_t *w, struct manifest *m, char md5_hex[33], char sha256_hex[65]);
 void obj_writer_abort(obj_writer_t *w);   /* blocks already written become garbage for gc */
 

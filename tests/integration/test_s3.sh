@@ -46,3 +46,16 @@ expect "public bucket: anonymous ListBuckets 403" "$(curl -s -o /dev/null -w '%{
 check "cairn bucket public alpha off" "$CAIRN" bucket public alpha off
 expect "  ... anonymous GET is 403 again" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/alpha/obj/1024")" 403
 expect "virtual-host style GET (Host: alpha.localhost)" "$(scurl -H "Host: alpha.localhost:$PORT" "http://127.0.0.1:$PORT/obj/1024" | wc -c)" 1024
+stop_server
+
+# behind a reverse proxy (trust_proxy): the client signed the proxy's host
+start_server --trust-proxy 1 || exit 1
+pre=$($PY "$SIGNER" presign "http://files.example:8443/v1/blocks/$(printf never-stored | sha256sum | cut -c1-64)" 60)
+path=${pre#http://files.example:8443}
+expect "trust_proxy: presigned for the proxy's host verifies with X-Forwarded-Host" \
+  "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Host: files.example:8443' -H 'X-Forwarded-Proto: http' "$URL$path")" 404
+expect "  ... and without X-Forwarded-Host it does not" "$(curl -s -o /dev/null -w '%{http_code}' "$URL$path")" 403
+stop_server
+start_server || exit 1
+expect "without trust_proxy, X-Forwarded-Host is ignored" \
+  "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Host: files.example:8443' "$URL$path")" 403
