@@ -9,6 +9,7 @@
 #include "../util/err.h"
 #include "../util/timeutil.h"
 #include <ctype.h>
+#include <stdlib.h>
 #include <openssl/evp.h>
 #include <string.h>
 #include <strings.h>
@@ -63,6 +64,7 @@ static int anonymous_check(req_t *r, struct s3_req *q) {
 
 static void object_cleanup(void *p) {
   struct s3_req *q = p;
+  hash_free(q->ck_hash);
   if (q->w) obj_writer_abort(q->w);   /* disconnect or error: no object is committed */
   manifest_free(&q->m);
   sbuf_free(&q->xml);
@@ -137,14 +139,27 @@ static int s3_begin(req_t *r) {
 int s3_start_body(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   if (http_header(r, "x-amz-copy-source")) return fail(r, CAIRN_ENOTIMPL, "copying is not implemented yet");
-  if (r->payload_hash && !strncmp(r->payload_hash, "STREAMING-", 10))
-    return fail(r, CAIRN_ENOTIMPL, "aws-chunked request bodies are not implemented yet");
+  const char *ph0 = r->payload_hash;
+  if (ph0 && !strcmp(ph0, "STREAMING-UNSIGNED-PAYLOAD-TRAILER")) {
+    q->chunked = 1;
+    awschunk_init(&q->dec);
+  } else if (ph0 && !strncmp(ph0, "STREAMING-", 10)) {
+    return fail(r, CAIRN_ENOTIMPL, "signed aws-chunked bodies are not implemented yet");
+  }
+  if (s3_checksum_begin(r, q)) return fail(r, CAIRN_ENOTIMPL, "unsupported checksum algorithm");
   if (q->w) return 0;   /* parked before: the writer exists */
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   const char *ph = r->payload_hash;
   int rc = obj_writer_begin(a->store, &p, ph && strlen(ph) == 64, &q->w);
   if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : fail(r, rc, NULL); }
   return 0;
+}
+
+/* Bytes of the object itself (after any aws-chunked decoding). */
+static int decoded_body(void *ctx, const char *data, size_t n) {
+  struct s3_req *q = ctx;
+  s3_checksum_update(q, data, n);
+  return obj_writer_write(q->w, data, n);
 }
 
 static int s3_body(req_t *r, const char *data, size_t n) {
@@ -156,7 +171,7 @@ static int s3_body(req_t *r, const char *data, size_t n) {
     return 0;
   }
   if (!q->w) return 0;   /* e.g. CreateBucketConfiguration: ignored */
-  int rc = obj_writer_write(q->w, data, n);
+  int rc = q->chunked ? awschunk_feed(&q->dec, data, n, decoded_body, q) : decoded_body(q, data, n);
   if (rc) { obj_writer_abort(q->w); q->w = NULL; }
   return rc;
 }
@@ -218,6 +233,12 @@ static void put_commit_job(void *arg) {
 
 int s3_put_end(req_t *r, struct s3_req *q) {
   if (!q->committing) {
+    if (q->chunked) {
+      const char *dl = http_header(r, "x-amz-decoded-content-length");
+      if (!awschunk_done(&q->dec)) return fail(r, CAIRN_EINVAL, "incomplete aws-chunked body");
+      if (dl && strtoull(dl, NULL, 10) != q->dec.decoded)
+        return fail(r, CAIRN_EINVAL, "x-amz-decoded-content-length does not match the body");
+    }
     q->committing = 1;
     struct put_job *j = mempool_alloc(r->pool, sizeof *j);
     const char *ct = http_header(r, "Content-Type"), *cm = http_header(r, "Content-MD5");
@@ -227,6 +248,8 @@ int s3_put_end(req_t *r, struct s3_req *q) {
                           cm ? mempool_strdup(r->pool, cm) : NULL,
                           ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL,
                           s3_headers_from_request(r), s3_tags_from_request(r)};
+    int rc = s3_checksum_finish(r, q, &j->headers);   /* nothing is committed on a mismatch */
+    if (rc) return fail(r, rc, "the checksum does not match the body");
     return http_defer(r, put_commit_job, j);
   }
   if (q->rc) return fail(r, q->rc, NULL);

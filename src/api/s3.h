@@ -2,6 +2,8 @@
 #ifndef CAIRN_S3_H
 #define CAIRN_S3_H
 #include "app.h"
+#include "../crypto/hash.h"
+#include "../http/aws_chunked.h"
 #include "../service/objects.h"
 #include "../util/sbuf.h"
 
@@ -24,10 +26,19 @@ struct s3_req {
   const char *upload_id;    /* multipart */
   int part;                 /* UploadPart number (1..10000), 0 for PutObject */
   sbuf_t xml;               /* CompleteMultipartUpload body (bounded) */
+  int chunked;              /* aws-chunked body (STREAMING-UNSIGNED-PAYLOAD-TRAILER) */
+  struct awschunk dec;
+  int ck_alg, ck_trailer;   /* s3_checksum.c */
+  uint32_t ck_crc;
+  hash_ctx_t *ck_hash;
 };
 
 char *s3_tags_from_request(req_t *r);                /* s3_lifecycle.c: x-amz-tagging, pool-owned */
-char *s3_headers_from_request(req_t *r);             /* s3_headers.c: JSON, pool-owned */
+char *s3_headers_from_request(req_t *r);
+char *s3_headers_add(req_t *r, const char *json, const char *name, const char *value);   /* pool */
+int s3_checksum_begin(req_t *r, struct s3_req *q);
+void s3_checksum_update(struct s3_req *q, const char *data, size_t n);
+int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json);             /* s3_headers.c: JSON, pool-owned */
 void s3_headers_to_response(req_t *r, const char *stored);
 int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* 0, EPRECONDITION, ENOTMODIFIED */
 int s3_copy_object(req_t *r, struct s3_req *q);       /* s3_copy.c */

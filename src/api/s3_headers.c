@@ -23,8 +23,25 @@ static void collect(void *ctx, const char *name, const char *value) {
     json_object_set_new(o, lower, json_string(value));
     return;
   }
+  if (!strcasecmp(name, "Content-Encoding")) {   /* aws-chunked describes the request, not the object */
+    if (!strcmp(value, "aws-chunked")) return;
+    if (!strncmp(value, "aws-chunked,", 12)) value += 12;
+    while (*value == ' ') value++;
+  }
   for (size_t i = 0; i < NSTD; i++)
     if (!strcasecmp(name, standard[i])) json_object_set_new(o, standard[i], json_string(value));
+}
+
+char *s3_headers_add(req_t *r, const char *json, const char *name, const char *value) {
+  json_error_t e;
+  json_t *o = json_loads(json ? json : "{}", 0, &e);
+  if (!o) o = json_object();
+  json_object_set_new(o, name, json_string(value));
+  char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(o);
+  char *copy = mempool_strdup(r->pool, s ? s : "{}");
+  free(s);
+  return copy;
 }
 
 char *s3_headers_from_request(req_t *r) {
@@ -46,7 +63,10 @@ void s3_headers_to_response(req_t *r, const char *stored) {
     {"response-content-encoding", "Content-Encoding"}, {"response-content-disposition", "Content-Disposition"},
     {"response-cache-control", "Cache-Control"}, {"response-content-language", "Content-Language"},
     {"response-expires", "Expires"}};
+  const char *mode = http_header(r, "x-amz-checksum-mode");
+  int checksums = mode && !strcasecmp(mode, "ENABLED");
   json_object_foreach(o, k, v) {
+    if (!strncmp(k, "x-amz-checksum-", 15) && !checksums) continue;
     int overridden = 0;
     for (size_t i = 0; i < sizeof over / sizeof over[0]; i++)
       if (!strcmp(k, over[i].header) && http_query(r, over[i].query)) overridden = 1;

@@ -12,7 +12,7 @@ struct hash_ctx { EVP_MD_CTX *ctx; const EVP_MD *md; };
 
 hash_ctx_t *hash_new(enum hash_alg alg) {
   hash_ctx_t *h = xmalloc(sizeof *h);
-  h->md = alg == HASH_MD5 ? EVP_md5() : EVP_sha256();
+  h->md = alg == HASH_MD5 ? EVP_md5() : alg == HASH_SHA1 ? EVP_sha1() : EVP_sha256();
   h->ctx = EVP_MD_CTX_new();
   if (!h->ctx) { xfree(h); return NULL; }
   EVP_DigestInit_ex(h->ctx, h->md, NULL);

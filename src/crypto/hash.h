@@ -5,11 +5,11 @@
 #include <stdint.h>
 
 typedef struct hash_ctx hash_ctx_t;
-enum hash_alg { HASH_SHA256, HASH_MD5 };
+enum hash_alg { HASH_SHA256, HASH_MD5, HASH_SHA1 };
 
 hash_ctx_t *hash_new(enum hash_alg alg);           /* caller frees with hash_free */
 void hash_update(hash_ctx_t *h, const void *data, size_t n);
-size_t hash_final(hash_ctx_t *h, uint8_t *out);    /* 32 or 16 bytes; h may be reused after hash_reset */
+size_t hash_final(hash_ctx_t *h, uint8_t *out);    /* 32, 16 or 20 bytes; h may be reused after hash_reset */
 void hash_reset(hash_ctx_t *h);
 void hash_free(hash_ctx_t *h);
 

@@ -59,3 +59,17 @@ stop_server
 start_server || exit 1
 expect "without trust_proxy, X-Forwarded-Host is ignored" \
   "$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Host: files.example:8443' "$URL$path")" 403
+
+# aws-chunked bodies with checksum trailers, and checksums as headers
+head -c 300000 /dev/urandom > "$T/ck"
+for alg in crc32 crc32c sha1 sha256; do
+  expect "aws-chunked PutObject with an x-amz-checksum-$alg trailer" "$($PY "$(dirname "$0")/aws_chunked_put.py" "$URL/alpha/ck-$alg" "$T/ck" $alg | head -1)" 200
+  expect "  ... the object is the decoded body" "$(scurl "$URL/alpha/ck-$alg" | cmp - "$T/ck" && echo same)" same
+  expect "  ... a wrong $alg trailer: 400 BadDigest" "$($PY "$(dirname "$0")/aws_chunked_put.py" "$URL/alpha/ck-bad" "$T/ck" $alg --bad | grep -c BadDigest)" 1
+  expect "x-amz-checksum-$alg as a header" "$($PY "$(dirname "$0")/aws_chunked_put.py" "$URL/alpha/ckh-$alg" "$T/ck" $alg --header | head -1)" 200
+  expect "  ... a wrong one: BadDigest" "$($PY "$(dirname "$0")/aws_chunked_put.py" "$URL/alpha/ckh-bad" "$T/ck" $alg --header --bad | grep -c BadDigest)" 1
+done
+expect "nothing was stored under the bad checksums" "$(scurl -o /dev/null -w '%{http_code}' "$URL/alpha/ck-bad")$(scurl -o /dev/null -w '%{http_code}' "$URL/alpha/ckh-bad")" 404404
+check "GET with x-amz-checksum-mode: ENABLED returns the checksum" sh -c "curl -sI --aws-sigv4 aws:amz:us-east-1:s3 --user '$AK:$SK' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -H 'x-amz-checksum-mode: ENABLED' '$URL/alpha/ck-crc32' | grep -qi '^x-amz-checksum-crc32: '"
+check "  ... and without it, does not" sh -c "! curl -sI --aws-sigv4 aws:amz:us-east-1:s3 --user '$AK:$SK' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' '$URL/alpha/ck-crc32' | grep -qi '^x-amz-checksum-crc32: '"
+check "Content-Encoding: aws-chunked is not stored" sh -c "! curl -sI --aws-sigv4 aws:amz:us-east-1:s3 --user '$AK:$SK' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' '$URL/alpha/ck-crc32' | grep -qi '^content-encoding'"
