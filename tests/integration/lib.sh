@@ -18,6 +18,7 @@ expect() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')
 
 # start_server [flags...]: data in $T/data unless --data-dir is given; sets PORT, URL, keys.
 start_server() {
+  stop_server   # one server per test at a time: never leak the previous one
   local data=$T/data
   for a in "$@"; do case $a in --data-dir=*) data=${a#--data-dir=};; esac; done
   : > "$T/server.log"
