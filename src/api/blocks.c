@@ -13,11 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-static int fail(req_t *r, int err, const char *msg) {
-  http_respond_error(r, err, msg);
-  return 0;
-}
-
 /* ---- PUT /v1/blocks/<sha256>[+size] ---- */
 
 struct put_state {
@@ -36,21 +31,21 @@ static int put_begin(req_t *r) {
   struct app *a = r->app;
   struct put_state *st = mempool_alloc(r->pool, sizeof *st);
   if (locator_parse(r->tail, &st->loc) || st->loc.is_signed)
-    return fail(r, CAIRN_EINVAL, "PUT needs /v1/blocks/<sha256>[+size]");
+    return http_fail(r, CAIRN_EINVAL, "PUT needs /v1/blocks/<sha256>[+size]");
   int64_t expect = st->loc.size;
   if (r->content_length >= 0) {
     if (expect >= 0 && expect != r->content_length)
-      return fail(r, CAIRN_ESIZE, "Content-Length differs from the size in the locator");
+      return http_fail(r, CAIRN_ESIZE, "Content-Length differs from the size in the locator");
     expect = r->content_length;
   }
-  if (expect > (int64_t)a->cfg->max_block) return fail(r, CAIRN_ETOOBIG, "block larger than max_block");
+  if (expect > (int64_t)a->cfg->max_block) return http_fail(r, CAIRN_ETOOBIG, "block larger than max_block");
   const char *ph = r->payload_hash;
   if (ph && strlen(ph) == 64 && hex_is_lower(ph, 64) && memcmp(ph, st->loc.id, 64))
-    return fail(r, CAIRN_EHASH, "x-amz-content-sha256 differs from the block id");
+    return http_fail(r, CAIRN_EHASH, "x-amz-content-sha256 differs from the block id");
   int rc = store_put_begin(a->store, st->loc.id, expect, &st->put);
   if (rc) {
     st->put = NULL;
-    return rc == CAIRN_EBUSY ? rc : fail(r, rc, NULL);   /* EBUSY: the server parks and retries */
+    return rc == CAIRN_EBUSY ? rc : http_fail(r, rc, NULL);   /* EBUSY: the server parks and retries */
   }
   mempool_on_cleanup(r->pool, put_cleanup, st);
   r->state = st;
@@ -81,7 +76,7 @@ static int put_end(req_t *r) {
     return http_defer(r, put_commit_job, st);
   }
   int rc = st->rc;
-  if (rc) return fail(r, rc, rc == CAIRN_EHASH ? "the body does not hash to the block id" : NULL);
+  if (rc) return http_fail(r, rc, rc == CAIRN_EHASH ? "the body does not hash to the block id" : NULL);
   char loc[LOCATOR_MAX + 1], n[16];
   uint64_t expiry = (uint64_t)time(NULL) + (uint64_t)(a->cfg->signature_ttl_ms / 1000);
   locator_sign(a->keys.blob_sign, st->loc.id, st->size, expiry, loc);
@@ -99,35 +94,25 @@ static int check_locator(req_t *r, const struct locator *l) {
   struct app *a = r->app;
   if (l->is_signed) {
     int rc = locator_verify(a->keys.blob_sign, l, time(NULL));
-    if (rc) return fail(r, rc, rc == CAIRN_EEXPIRED ? "signed locator has expired"
+    if (rc) return http_fail(r, rc, rc == CAIRN_EEXPIRED ? "signed locator has expired"
                                                     : "signed locator signature is invalid"), -1;
   } else if (r->auth_rc) {
-    return fail(r, CAIRN_EAUTH, "needs SigV4 credentials or a signed locator"), -1;
+    return http_fail(r, CAIRN_EAUTH, "needs SigV4 credentials or a signed locator"), -1;
   }
   return 0;
 }
 
-static long get_read(void *cls, uint64_t pos, char *buf, size_t max) {
-  store_get_t *g = cls;
-  ssize_t n = store_get_read(g, buf, max, pos);   /* pos is relative to the response start */
-  return n < 0 ? -1 : n;
-}
-
+/* Streams [off, off + len) of a block when it has no file descriptor for sendfile. */
 struct ranged { store_get_t *g; uint64_t off; };
 static long ranged_read(void *cls, uint64_t pos, char *buf, size_t max) {
   struct ranged *x = cls;
-  ssize_t n = store_get_read(x->g, buf, max, x->off + pos);
+  ssize_t n = store_get_read(x->g, buf, max, x->off + pos);   /* pos is relative to the response */
   return n < 0 ? -1 : n;
 }
 static void ranged_free(void *cls) {
   struct ranged *x = cls;
   store_get_close(x->g);
   xfree(x);
-}
-static void get_free(void *cls) { store_get_close(cls); }
-static long no_body(void *cls, uint64_t pos, char *buf, size_t max) {
-  (void)cls; (void)pos; (void)buf; (void)max;
-  return 0;
 }
 
 static void block_headers(req_t *r, const char *id) {
@@ -154,19 +139,19 @@ static void get_cleanup(void *p) {
 static int get_begin(req_t *r) {
   struct app *a = r->app;
   struct get_state *st = mempool_alloc(r->pool, sizeof *st);
-  if (locator_parse(r->tail, &st->l)) return fail(r, CAIRN_EINVAL, "malformed block locator");
+  if (locator_parse(r->tail, &st->l)) return http_fail(r, CAIRN_EINVAL, "malformed block locator");
   if (check_locator(r, &st->l)) return 0;
   if (!strcmp(r->method, "HEAD")) {
     uint64_t size;
     vol_t *where[STORE_MAX_VOLUMES];
     int n = store_locate(a->store, st->l.id, where, STORE_MAX_VOLUMES, &size);
-    if (!n) return fail(r, CAIRN_ENOENT, NULL);
+    if (!n) return http_fail(r, CAIRN_ENOENT, NULL);
     block_headers(r, st->l.id);
     sbuf_t vols = {0};   /* operators' view: which volumes hold it, in read order */
     for (int i = 0; i < n; i++) sbuf_printf(&vols, "%s%s", i ? "," : "", vol_uuid(where[i]));
     http_add_header(r, "X-Cairn-Volumes", vols.s);
     sbuf_free(&vols);
-    return http_respond_stream(r, 200, size, no_body, NULL, NULL);
+    return http_respond_head(r, 200, size);
   }
   st->store = a->store;
   mempool_on_cleanup(r->pool, get_cleanup, st);
@@ -185,7 +170,7 @@ static int get_end(req_t *r) {
     return CAIRN_EBUSY;
   }
   int rc = st->rc;
-  if (rc) return fail(r, rc, rc == CAIRN_ECORRUPT ? "every stored copy of this block is corrupt" : NULL);
+  if (rc) return http_fail(r, rc, rc == CAIRN_ECORRUPT ? "every stored copy of this block is corrupt" : NULL);
   store_get_t *g = st->g;
   uint64_t size = st->size, off = 0, len = size;
   block_headers(r, st->l.id);
@@ -195,7 +180,7 @@ static int get_end(req_t *r) {
   case RANGE_UNSATISFIABLE:
     snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
     http_add_header(r, "Content-Range", cr);
-    return fail(r, CAIRN_ERANGE, NULL);
+    return http_fail(r, CAIRN_ERANGE, NULL);
   case RANGE_OK:
     status = 206;
     snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)off,
@@ -208,7 +193,6 @@ static int get_end(req_t *r) {
   int fd = store_get_fd(g);
   if (fd >= 0) return http_respond_fd(r, status, fd, off, len);   /* fd dup'ed; g closes at cleanup */
   st->g = NULL;   /* the response owns it now */
-  if (off == 0) return http_respond_stream(r, status, len, get_read, g, get_free);
   struct ranged *x = xmalloc(sizeof *x);
   x->g = g;
   x->off = off;
@@ -220,9 +204,9 @@ static int get_end(req_t *r) {
 static int del_begin(req_t *r) {
   struct app *a = r->app;
   struct locator l;
-  if (locator_parse(r->tail, &l)) return fail(r, CAIRN_EINVAL, "malformed block id");
+  if (locator_parse(r->tail, &l)) return http_fail(r, CAIRN_EINVAL, "malformed block id");
   int rc = store_trash(a->store, l.id);
-  if (rc) return fail(r, rc, NULL);
+  if (rc) return http_fail(r, rc, NULL);
   return json_respond(r, 200, json_pack("{s:s,s:s}", "id", l.id, "state", "trashed"));
 }
 
@@ -230,12 +214,12 @@ static int untrash_begin(req_t *r) {
   struct app *a = r->app;
   const char *slash = strchr(r->tail, '/');
   if (!slash || strcmp(slash, "/untrash") || slash - r->tail != 64 || !hex_is_lower(r->tail, 64))
-    return fail(r, CAIRN_ENOENT, "use POST /v1/blocks/<id>/untrash");
+    return http_fail(r, CAIRN_ENOENT, "use POST /v1/blocks/<id>/untrash");
   char id[65];
   memcpy(id, r->tail, 64);
   id[64] = 0;
   int rc = store_untrash(a->store, id);
-  if (rc) return fail(r, rc, rc == CAIRN_ENOENT ? "block is not in the trash" : NULL);
+  if (rc) return http_fail(r, rc, rc == CAIRN_ENOENT ? "block is not in the trash" : NULL);
   return json_respond(r, 200, json_pack("{s:s,s:s}", "id", id, "state", "present"));
 }
 
@@ -245,8 +229,8 @@ static int missing_end(req_t *r) {
   struct app *a = r->app;
   const char *err = NULL;
   json_t *in = json_body_parse(r, &err);
-  if (!in) return fail(r, CAIRN_EINVAL, err);
-  if (!json_is_array(in)) { json_decref(in); return fail(r, CAIRN_EINVAL, "body must be a JSON array of block ids"); }
+  if (!in) return http_fail(r, CAIRN_EINVAL, err);
+  if (!json_is_array(in)) { json_decref(in); return http_fail(r, CAIRN_EINVAL, "body must be a JSON array of block ids"); }
   json_t *out = json_array();
   size_t i;
   json_t *v;
@@ -255,7 +239,7 @@ static int missing_end(req_t *r) {
     if (!json_is_string(v) || locator_parse(json_string_value(v), &l)) {
       json_decref(in);
       json_decref(out);
-      return fail(r, CAIRN_EINVAL, "every element must be a block id or locator");
+      return http_fail(r, CAIRN_EINVAL, "every element must be a block id or locator");
     }
     if (store_has(a->store, l.id, NULL)) json_array_append_new(out, json_string(l.id));
   }
@@ -308,7 +292,7 @@ static int index_begin(req_t *r) {
   const char *p = http_query(r, "prefix");
   if (!p) p = "";
   if (strlen(p) > 64 || !hex_is_lower(p, strlen(p)))
-    return fail(r, CAIRN_EINVAL, "prefix must be lowercase hex");
+    return http_fail(r, CAIRN_EINVAL, "prefix must be lowercase hex");
   struct index_stream *x = xcalloc(1, sizeof *x);
   x->s = a->store;
   snprintf(x->prefix, sizeof x->prefix, "%s", p);

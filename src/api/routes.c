@@ -8,10 +8,7 @@ extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_un
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
     h_users_delete, h_s3, h_gc, h_bucket_public;
 
-static int not_found(req_t *r) {
-  http_respond_error(r, CAIRN_ENOENT, "no such endpoint");
-  return 0;
-}
+static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
 
 const struct route api_routes[] = {

@@ -17,11 +17,6 @@
 
 #define MAX_KEY 1024
 
-static int fail(req_t *r, int err, const char *msg) {
-  http_respond_error(r, err, msg);
-  return 0;
-}
-
 /* DNS-compatible bucket names (S3 "Bucket naming rules"). */
 static int valid_bucket(const char *b) {
   size_t n = strlen(b);
@@ -59,7 +54,7 @@ static int anonymous_check(req_t *r, struct s3_req *q) {
   if (!r->auth_rc) return 0;
   struct meta_bucket b;
   if (!meta_bucket_get(((struct app *)r->app)->meta, q->bucket, &b) && b.public_read) return 0;
-  return fail(r, CAIRN_EAUTH, "anonymous access is allowed only to public buckets");
+  return http_fail(r, CAIRN_EAUTH, "anonymous access is allowed only to public buckets");
 }
 
 static void object_cleanup(void *p) {
@@ -82,16 +77,16 @@ static int s3_begin(req_t *r) {
   } else {
     const char *slash = strchr(r->tail, '/');
     size_t bl = slash ? (size_t)(slash - r->tail) : strlen(r->tail);
-    if (bl >= sizeof q->bucket) return fail(r, CAIRN_EBUCKETNAME, NULL);
+    if (bl >= sizeof q->bucket) return http_fail(r, CAIRN_EBUCKETNAME, NULL);
     memcpy(q->bucket, r->tail, bl);
     q->key = slash ? slash + 1 : "";
   }
-  if (strlen(q->key) > MAX_KEY) return fail(r, CAIRN_EKEYTOOLONG, NULL);
+  if (strlen(q->key) > MAX_KEY) return http_fail(r, CAIRN_EKEYTOOLONG, NULL);
   if (r->auth_rc) {   /* anonymous: plain GET/HEAD of an object or a listing, nothing else */
     static const char *subs[] = {"tagging", "lifecycle", "uploads", "uploadId", "location", "versioning"};
     int plain = (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) && *q->bucket && !unsupported_subresource(r);
     for (size_t i = 0; plain && i < sizeof subs / sizeof subs[0]; i++) if (http_has_query(r, subs[i])) plain = 0;
-    if (!plain) return fail(r, CAIRN_EAUTH, "this request needs SigV4 credentials");
+    if (!plain) return http_fail(r, CAIRN_EAUTH, "this request needs SigV4 credentials");
   }
   if (*q->bucket && s3_mpu_route(r, q, !*q->key)) return s3_mpu_begin(r, q);
   const char *m0 = r->method;
@@ -105,11 +100,11 @@ static int s3_begin(req_t *r) {
     return 0;
   }
   const char *sub = unsupported_subresource(r);
-  if (sub) return fail(r, CAIRN_ENOTIMPL, mempool_printf(r->pool, "?%s is not implemented yet", sub));
+  if (sub) return http_fail(r, CAIRN_ENOTIMPL, mempool_printf(r->pool, "?%s is not implemented yet", sub));
   const char *m = r->method;
   int get = !strcmp(m, "GET"), head = !strcmp(m, "HEAD"), put = !strcmp(m, "PUT"), del = !strcmp(m, "DELETE");
   if (!*q->bucket) {
-    if (!get) return fail(r, CAIRN_EMETHOD, NULL);
+    if (!get) return http_fail(r, CAIRN_EMETHOD, NULL);
     q->op = S3_LIST_BUCKETS;
     return 0;
   }
@@ -119,39 +114,39 @@ static int s3_begin(req_t *r) {
     else if (head) q->op = S3_HEAD_BUCKET;
     else if (del) q->op = S3_DELETE_BUCKET;
     else if (get) q->op = http_has_query(r, "location") ? S3_LOCATION : http_has_query(r, "versioning") ? S3_VERSIONING : S3_LIST_OBJECTS;
-    else return fail(r, CAIRN_EMETHOD, NULL);
+    else return http_fail(r, CAIRN_EMETHOD, NULL);
     if (q->op == S3_LIST_OBJECTS || q->op == S3_HEAD_BUCKET) return anonymous_check(r, q);
-    if (q->op == S3_CREATE_BUCKET && !valid_bucket(q->bucket)) return fail(r, CAIRN_EBUCKETNAME, NULL);
+    if (q->op == S3_CREATE_BUCKET && !valid_bucket(q->bucket)) return http_fail(r, CAIRN_EBUCKETNAME, NULL);
     return 0;
   }
   if (get || head) { q->op = S3_GET_OBJECT; return anonymous_check(r, q); }
   if (del) { q->op = S3_DELETE_OBJECT; return 0; }
-  if (!put) return fail(r, CAIRN_EMETHOD, NULL);
+  if (!put) return http_fail(r, CAIRN_EMETHOD, NULL);
   q->op = S3_PUT_OBJECT;
   if (http_header(r, "x-amz-copy-source")) { q->op = S3_COPY_OBJECT; return 0; }
   struct meta_bucket b;
   int rc = meta_bucket_get(a->meta, q->bucket, &b);
-  if (rc) return fail(r, rc, NULL);
+  if (rc) return http_fail(r, rc, NULL);
   return s3_start_body(r, q);
 }
 
 /* PutObject and UploadPart: the body streams through the chunker into the block store. */
 int s3_start_body(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
-  if (http_header(r, "x-amz-copy-source")) return fail(r, CAIRN_ENOTIMPL, "copying is not implemented yet");
+  if (http_header(r, "x-amz-copy-source")) return http_fail(r, CAIRN_ENOTIMPL, "copying is not implemented yet");
   const char *ph0 = r->payload_hash;
   if (ph0 && !strcmp(ph0, "STREAMING-UNSIGNED-PAYLOAD-TRAILER")) {
     q->chunked = 1;
     awschunk_init(&q->dec);
   } else if (ph0 && !strncmp(ph0, "STREAMING-", 10)) {
-    return fail(r, CAIRN_ENOTIMPL, "signed aws-chunked bodies are not implemented yet");
+    return http_fail(r, CAIRN_ENOTIMPL, "signed aws-chunked bodies are not implemented yet");
   }
-  if (s3_checksum_begin(r, q)) return fail(r, CAIRN_ENOTIMPL, "unsupported checksum algorithm");
+  if (s3_checksum_begin(r, q)) return http_fail(r, CAIRN_ENOTIMPL, "unsupported checksum algorithm");
   if (q->w) return 0;   /* parked before: the writer exists */
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   const char *ph = r->payload_hash;
   int rc = obj_writer_begin(a->store, &p, ph && strlen(ph) == 64, &q->w);
-  if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : fail(r, rc, NULL); }
+  if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : http_fail(r, rc, NULL); }
   return 0;
 }
 
@@ -235,9 +230,9 @@ int s3_put_end(req_t *r, struct s3_req *q) {
   if (!q->committing) {
     if (q->chunked) {
       const char *dl = http_header(r, "x-amz-decoded-content-length");
-      if (!awschunk_done(&q->dec)) return fail(r, CAIRN_EINVAL, "incomplete aws-chunked body");
+      if (!awschunk_done(&q->dec)) return http_fail(r, CAIRN_EINVAL, "incomplete aws-chunked body");
       if (dl && strtoull(dl, NULL, 10) != q->dec.decoded)
-        return fail(r, CAIRN_EINVAL, "x-amz-decoded-content-length does not match the body");
+        return http_fail(r, CAIRN_EINVAL, "x-amz-decoded-content-length does not match the body");
     }
     q->committing = 1;
     struct put_job *j = mempool_alloc(r->pool, sizeof *j);
@@ -249,10 +244,10 @@ int s3_put_end(req_t *r, struct s3_req *q) {
                           ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL,
                           s3_headers_from_request(r), s3_tags_from_request(r)};
     int rc = s3_checksum_finish(r, q, &j->headers);   /* nothing is committed on a mismatch */
-    if (rc) return fail(r, rc, "the checksum does not match the body");
+    if (rc) return http_fail(r, rc, "the checksum does not match the body");
     return http_defer(r, put_commit_job, j);
   }
-  if (q->rc) return fail(r, q->rc, NULL);
+  if (q->rc) return http_fail(r, q->rc, NULL);
   char etag[40];
   snprintf(etag, sizeof etag, "\"%s\"", q->md5);
   http_add_header(r, "ETag", etag);
@@ -267,10 +262,6 @@ static long obj_read(void *cls, uint64_t pos, char *buf, size_t max) {
   return n < 0 ? -1 : n;   /* an error aborts the connection: never a complete wrong body */
 }
 static void obj_free(void *cls) { obj_reader_close(cls); }
-static long no_body(void *cls, uint64_t pos, char *buf, size_t max) {
-  (void)cls; (void)pos; (void)buf; (void)max;
-  return 0;
-}
 
 static int get_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
@@ -279,7 +270,7 @@ static int get_object(req_t *r, struct s3_req *q) {
   if (rc == CAIRN_ENOSUCHKEY && meta_bucket_get(a->meta, q->bucket, &(struct meta_bucket){0}))
     rc = CAIRN_ENOSUCHBUCKET;
   if (!rc && s3_object_expired(r, q->bucket, &o)) { meta_object_clear(&o); rc = CAIRN_ENOSUCHKEY; }
-  if (rc) return fail(r, rc, NULL);
+  if (rc) return http_fail(r, rc, NULL);
   char etag[52], date[64];
   snprintf(etag, sizeof etag, "\"%s\"", o.etag);
   time_format_http((time_t)(o.created_ms / 1000), date, sizeof date);
@@ -287,7 +278,7 @@ static int get_object(req_t *r, struct s3_req *q) {
   http_add_header(r, "Last-Modified", date);
   rc = s3_preconditions(r, o.etag, o.created_ms);
   if (rc == CAIRN_ENOTMODIFIED) { meta_object_clear(&o); return http_respond_buf(r, 304, NULL, "", 0); }
-  if (rc) { meta_object_clear(&o); return fail(r, rc, NULL); }
+  if (rc) { meta_object_clear(&o); return http_fail(r, rc, NULL); }
   const char *rct = http_query(r, "response-content-type");
   http_add_header(r, "Content-Type", rct ? rct : o.content_type);
   s3_headers_to_response(r, o.headers);
@@ -300,7 +291,7 @@ static int get_object(req_t *r, struct s3_req *q) {
     snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)o.size);
     http_add_header(r, "Content-Range", cr);
     meta_object_clear(&o);
-    return fail(r, CAIRN_ERANGE, NULL);
+    return http_fail(r, CAIRN_ERANGE, NULL);
   case RANGE_OK:
     status = 206;
     snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)off,
@@ -312,11 +303,11 @@ static int get_object(req_t *r, struct s3_req *q) {
   }
   if (!strcmp(r->method, "HEAD")) {
     meta_object_clear(&o);
-    return http_respond_stream(r, status, len, no_body, NULL, NULL);
+    return http_respond_head(r, status, len);
   }
   rc = manifest_parse(o.manifest, strlen(o.manifest), SIZE_MAX, &q->m);
   meta_object_clear(&o);
-  if (rc) return fail(r, CAIRN_EIO, "stored manifest is unreadable");
+  if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
   obj_reader_t *rd;
   rc = obj_reader_open(a->store, &q->m, off, len, &rd);
   if (rc == CAIRN_EBUSY) {   /* parked; end runs again and adds the headers again */
@@ -324,7 +315,7 @@ static int get_object(req_t *r, struct s3_req *q) {
     http_clear_headers(r);
     return rc;
   }
-  if (rc) return fail(r, rc, NULL);
+  if (rc) return http_fail(r, rc, NULL);
   return http_respond_stream(r, status, len, obj_read, rd, obj_free);
 }
 
@@ -351,7 +342,7 @@ static int list_buckets(req_t *r) {
   sbuf_adds(&x, "</Owner><Buckets>");
   int rc = meta_bucket_list(a->meta, bucket_xml, &x);
   sbuf_adds(&x, "</Buckets></ListAllMyBucketsResult>\n");
-  if (rc) { sbuf_free(&x); return fail(r, rc, NULL); }
+  if (rc) { sbuf_free(&x); return http_fail(r, rc, NULL); }
   return xml_respond(r, 200, &x);
 }
 
@@ -365,19 +356,19 @@ static int bucket_op(req_t *r, struct s3_req *q) {
     snprintf(b.name, sizeof b.name, "%s", q->bucket);
     snprintf(b.owner, sizeof b.owner, "%s", r->user_key ? r->user_key : "");
     b.created_ms = time_now_ms();
-    if ((rc = meta_bucket_create(a->meta, &b))) return fail(r, rc, NULL);
+    if ((rc = meta_bucket_create(a->meta, &b))) return http_fail(r, rc, NULL);
     http_add_header(r, "Location", mempool_printf(r->pool, "/%s", q->bucket));
     return http_respond_buf(r, 200, NULL, "", 0);
   case S3_HEAD_BUCKET:
-    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return fail(r, rc, NULL);
+    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return http_fail(r, rc, NULL);
     http_add_header(r, "x-amz-bucket-region", a->cfg->region);
     return http_respond_buf(r, 200, NULL, "", 0);
   case S3_DELETE_BUCKET:
-    if ((rc = meta_bucket_delete(a->meta, q->bucket))) return fail(r, rc, NULL);
+    if ((rc = meta_bucket_delete(a->meta, q->bucket))) return http_fail(r, rc, NULL);
     return http_respond_buf(r, 204, NULL, "", 0);
   case S3_LOCATION:
   case S3_VERSIONING:
-    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return fail(r, rc, NULL);
+    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return http_fail(r, rc, NULL);
     sbuf_adds(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if (q->op == S3_VERSIONING) sbuf_printf(&x, "<VersioningConfiguration xmlns=\"%s\"/>\n", S3_XMLNS);
     else {
@@ -387,7 +378,7 @@ static int bucket_op(req_t *r, struct s3_req *q) {
     }
     return xml_respond(r, 200, &x);
   default:
-    return fail(r, CAIRN_EIO, NULL);
+    return http_fail(r, CAIRN_EIO, NULL);
   }
 }
 
@@ -408,7 +399,7 @@ static int s3_end(req_t *r) {
   case S3_DELETE_OBJECT: {
     int rc = meta_object_delete(a->meta, q->bucket, q->key);
     if (rc == CAIRN_ENOSUCHKEY) rc = meta_bucket_get(a->meta, q->bucket, &(struct meta_bucket){0});
-    if (rc) return fail(r, rc, NULL);
+    if (rc) return http_fail(r, rc, NULL);
     return http_respond_buf(r, 204, NULL, "", 0);   /* S3 answers 204 whether or not it existed */
   }
   default: return bucket_op(r, q);

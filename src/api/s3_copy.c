@@ -9,16 +9,11 @@
 #include "../util/xmlpath.h"
 #include <string.h>
 
-static int fail(req_t *r, int err, const char *msg) {
-  http_respond_error(r, err, msg);
-  return 0;
-}
-
 int s3_copy_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   const char *src = http_header(r, "x-amz-copy-source");
   char *dec = sigv4_uri_decode(src, strlen(src));
-  if (!dec) return fail(r, CAIRN_EINVAL, "x-amz-copy-source is not valid");
+  if (!dec) return http_fail(r, CAIRN_EINVAL, "x-amz-copy-source is not valid");
   char *s = dec + (*dec == '/');
   char *qm = strchr(s, '?');   /* ?versionId=...: versioning is not enabled, ignore */
   if (qm) *qm = 0;
@@ -30,7 +25,7 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
     rc = meta_object_get(a->meta, s, slash + 1, &o);
   }
   xfree(dec);
-  if (rc) return fail(r, rc, rc == CAIRN_EINVAL ? "x-amz-copy-source must be bucket/key" : NULL);
+  if (rc) return http_fail(r, rc, rc == CAIRN_EINVAL ? "x-amz-copy-source must be bucket/key" : NULL);
   rc = s3_preconditions(r, o.etag, o.created_ms);   /* x-amz-copy-source-if-* are not read yet */
   const char *dir = http_header(r, "x-amz-metadata-directive");
   int replace = dir && !strcmp(dir, "REPLACE");
@@ -50,7 +45,7 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
   char etag[48];
   snprintf(etag, sizeof etag, "%s", o.etag);
   meta_object_clear(&o);
-  if (rc) return fail(r, rc == CAIRN_ENOTMODIFIED ? CAIRN_EPRECONDITION : rc, NULL);
+  if (rc) return http_fail(r, rc == CAIRN_ENOTMODIFIED ? CAIRN_EPRECONDITION : rc, NULL);
   char ts[40];
   time_format_iso8601_ms(time_now_ms(), ts, sizeof ts);
   sbuf_t x = {0};
@@ -77,7 +72,7 @@ int s3_delete_objects(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_bucket b;
   int rc = meta_bucket_get(a->meta, q->bucket, &b);
-  if (rc) return fail(r, rc, NULL);
+  if (rc) return http_fail(r, rc, NULL);
   struct dparse d = {0};
   int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, NULL, d_leaf, &d) && !d.bad;
   sbuf_t x = {0};
@@ -99,6 +94,6 @@ int s3_delete_objects(req_t *r, struct s3_req *q) {
   }
   for (int i = 0; i < d.n; i++) xfree(d.keys[i]);
   xfree(d.keys);
-  if (!ok) return fail(r, CAIRN_EMALFORMEDXML, NULL);
+  if (!ok) return http_fail(r, CAIRN_EMALFORMEDXML, NULL);
   return xml_respond(r, 200, &x);
 }

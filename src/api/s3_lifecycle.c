@@ -8,11 +8,6 @@
 #include "../util/timeutil.h"
 #include <string.h>
 
-static int fail(req_t *r, int err, const char *msg) {
-  http_respond_error(r, err, msg);
-  return 0;
-}
-
 char *s3_tags_from_request(req_t *r) {
   const char *h = http_header(r, "x-amz-tagging");
   char *t = tags_from_query(h ? h : "");
@@ -42,25 +37,25 @@ int s3_subresource_end(req_t *r, struct s3_req *q) {
   switch (q->op) {
   case S3_TAGGING_GET: {
     struct meta_object o;
-    if ((rc = meta_object_get(a->meta, q->bucket, q->key, &o))) return fail(r, rc, NULL);
+    if ((rc = meta_object_get(a->meta, q->bucket, q->key, &o))) return http_fail(r, rc, NULL);
     char *x = tags_to_xml(o.tags);
     meta_object_clear(&o);
     return respond_owned(r, 200, x);
   }
   case S3_TAGGING_PUT: {
     char *tags = NULL;
-    if ((rc = tags_from_xml(body, q->xml.len, &tags))) return fail(r, rc, rc == CAIRN_EINVAL ? "at most 10 tags" : NULL);
+    if ((rc = tags_from_xml(body, q->xml.len, &tags))) return http_fail(r, rc, rc == CAIRN_EINVAL ? "at most 10 tags" : NULL);
     rc = meta_object_set_tags(a->meta, q->bucket, q->key, tags);
     xfree(tags);
-    return rc ? fail(r, rc, NULL) : http_respond_buf(r, 200, NULL, "", 0);
+    return rc ? http_fail(r, rc, NULL) : http_respond_buf(r, 200, NULL, "", 0);
   }
   case S3_TAGGING_DELETE:
     rc = meta_object_set_tags(a->meta, q->bucket, q->key, "{}");
-    return rc ? fail(r, rc, NULL) : http_respond_buf(r, 204, NULL, "", 0);
+    return rc ? http_fail(r, rc, NULL) : http_respond_buf(r, 204, NULL, "", 0);
   case S3_LIFECYCLE_GET: {
     char *rules = NULL;
-    if ((rc = meta_lifecycle_get(a->meta, q->bucket, &rules))) return fail(r, rc, NULL);
-    if (!rules) return fail(r, CAIRN_ENOLIFECYCLE, NULL);
+    if ((rc = meta_lifecycle_get(a->meta, q->bucket, &rules))) return http_fail(r, rc, NULL);
+    if (!rules) return http_fail(r, CAIRN_ENOLIFECYCLE, NULL);
     char *x = lifecycle_to_xml(rules);
     xfree(rules);
     return respond_owned(r, 200, x);
@@ -68,15 +63,15 @@ int s3_subresource_end(req_t *r, struct s3_req *q) {
   case S3_LIFECYCLE_PUT: {
     char *rules = NULL;
     const char *why = NULL;
-    if ((rc = lifecycle_parse(body, q->xml.len, &rules, &why))) return fail(r, rc, why);
+    if ((rc = lifecycle_parse(body, q->xml.len, &rules, &why))) return http_fail(r, rc, why);
     rc = meta_lifecycle_set(a->meta, q->bucket, rules);
     xfree(rules);
-    return rc ? fail(r, rc, NULL) : http_respond_buf(r, 200, NULL, "", 0);
+    return rc ? http_fail(r, rc, NULL) : http_respond_buf(r, 200, NULL, "", 0);
   }
   case S3_LIFECYCLE_DELETE:
     rc = meta_lifecycle_set(a->meta, q->bucket, NULL);
-    return rc ? fail(r, rc, NULL) : http_respond_buf(r, 204, NULL, "", 0);
+    return rc ? http_fail(r, rc, NULL) : http_respond_buf(r, 204, NULL, "", 0);
   default:
-    return fail(r, CAIRN_EIO, NULL);
+    return http_fail(r, CAIRN_EIO, NULL);
   }
 }

@@ -94,7 +94,7 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_bucket b;
   int rc = meta_bucket_get(a->meta, q->bucket, &b);
-  if (rc) return http_respond_error(r, rc, NULL), 0;
+  if (rc) return http_fail(r, rc, NULL);
   const char *lt = http_query(r, "list-type");
   int v2 = lt && !strcmp(lt, "2");
   const char *mk = http_query(r, "max-keys"), *enc = http_query(r, "encoding-type");
@@ -105,17 +105,17 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   if (mk) {
     char *end;
     long v = strtol(mk, &end, 10);
-    if (!*mk || *end || v < 0) return http_respond_error(r, CAIRN_EINVAL, "max-keys must be a non-negative integer"), 0;
+    if (!*mk || *end || v < 0) return http_fail(r, CAIRN_EINVAL, "max-keys must be a non-negative integer");
     if (v < l.max) l.max = (int)v;
   }
-  if (enc && strcmp(enc, "url")) return http_respond_error(r, CAIRN_EINVAL, "encoding-type must be url"), 0;
+  if (enc && strcmp(enc, "url")) return http_fail(r, CAIRN_EINVAL, "encoding-type must be url");
   l.url = enc != NULL;
   const char *token = v2 ? http_query(r, "continuation-token") : NULL;
   const char *start = v2 ? http_query(r, "start-after") : http_query(r, "marker");
   char *from = NULL;
   if (token) {
     from = token_decode(token);
-    if (!from) return http_respond_error(r, CAIRN_EINVAL, "the continuation token is not valid"), 0;
+    if (!from) return http_fail(r, CAIRN_EINVAL, "the continuation token is not valid");
   } else {
     from = xstrdup(start ? start : "");
   }
@@ -132,7 +132,7 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   } while (!rc && l.batch_rows == 1000 && !l.truncated);
   if (rc < 0) {
     sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after); xfree(l.rules);
-    return http_respond_error(r, rc, NULL), 0;
+    return http_fail(r, rc, NULL);
   }
   sbuf_t x = {0};
   sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"%s\">", S3_XMLNS);

@@ -15,11 +15,6 @@
 #define MAX_PARTS 10000
 #define MIN_PART (5u << 20)
 
-static int fail(req_t *r, int err, const char *msg) {
-  http_respond_error(r, err, msg);
-  return 0;
-}
-
 int s3_mpu_route(req_t *r, struct s3_req *q, int is_bucket) {
   const char *m = r->method;
   int has_id = http_has_query(r, "uploadId");
@@ -52,11 +47,11 @@ int s3_mpu_begin(req_t *r, struct s3_req *q) {
     const char *pn = http_query(r, "partNumber");
     char *end;
     long n = pn ? strtol(pn, &end, 10) : 0;
-    if (!pn || *end || n < 1 || n > MAX_PARTS) return fail(r, CAIRN_EINVAL, "partNumber must be 1 to 10000");
+    if (!pn || *end || n < 1 || n > MAX_PARTS) return http_fail(r, CAIRN_EINVAL, "partNumber must be 1 to 10000");
     q->part = (int)n;
     if (!q->w) {
       int rc = check_upload(r, q);
-      if (rc) return fail(r, rc, NULL);
+      if (rc) return http_fail(r, rc, NULL);
     }
     return s3_start_body(r, q);
   }
@@ -109,7 +104,7 @@ static int complete(req_t *r, struct s3_req *q) {
   struct meta_upload u;
   int rc = meta_upload_get(a->meta, q->upload_id, &u);
   if (!rc && (strcmp(u.bucket, q->bucket) || strcmp(u.key, q->key))) { meta_upload_clear(&u); rc = CAIRN_ENOSUCHUPLOAD; }
-  if (rc) return fail(r, rc, NULL);
+  if (rc) return http_fail(r, rc, NULL);
   struct cparse c = {0};
   int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, c_open, c_leaf, &c) && !c.bad && c.n > 0;
   rc = ok ? 0 : CAIRN_EMALFORMEDXML;
@@ -140,7 +135,7 @@ static int complete(req_t *r, struct s3_req *q) {
   sbuf_free(&g.manifest);
   xfree(c.v);
   meta_upload_clear(&u);
-  if (rc) return fail(r, rc, NULL);
+  if (rc) return http_fail(r, rc, NULL);
   sbuf_t x = {0};
   sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
   xml_elem(&x, "Location", mempool_printf(r->pool, "/%s/%s", q->bucket, q->key));
@@ -188,7 +183,7 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
     u.created_ms = time_now_ms();
     u.headers = s3_headers_from_request(r);
     u.tags = s3_tags_from_request(r);
-    if ((rc = meta_upload_create(a->meta, &u))) return fail(r, rc, NULL);
+    if ((rc = meta_upload_create(a->meta, &u))) return http_fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);
     xml_elem(&x, "Key", q->key);
@@ -201,10 +196,10 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
   case S3_MPU_COMPLETE:
     return complete(r, q);
   case S3_MPU_ABORT:
-    if ((rc = check_upload(r, q)) || (rc = meta_upload_delete(a->meta, q->upload_id))) return fail(r, rc, NULL);
+    if ((rc = check_upload(r, q)) || (rc = meta_upload_delete(a->meta, q->upload_id))) return http_fail(r, rc, NULL);
     return http_respond_buf(r, 204, NULL, "", 0);
   case S3_MPU_LIST_PARTS:
-    if ((rc = check_upload(r, q))) return fail(r, rc, NULL);
+    if ((rc = check_upload(r, q))) return http_fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListPartsResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);
     xml_elem(&x, "Key", q->key);
@@ -212,21 +207,21 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
     sbuf_adds(&x, "<PartNumberMarker>0</PartNumberMarker><MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>");
     rc = meta_part_list(a->meta, q->upload_id, 0, part_xml, &x);
     sbuf_adds(&x, "</ListPartsResult>\n");
-    if (rc) { sbuf_free(&x); return fail(r, rc, NULL); }
+    if (rc) { sbuf_free(&x); return http_fail(r, rc, NULL); }
     return xml_respond(r, 200, &x);
   case S3_MPU_LIST_UPLOADS: {
     struct meta_bucket b;
-    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return fail(r, rc, NULL);
+    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return http_fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListMultipartUploadsResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);
     sbuf_adds(&x, "<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads>"
                   "<IsTruncated>false</IsTruncated>");
     rc = meta_upload_list(a->meta, q->bucket, upload_xml, &x);
     sbuf_adds(&x, "</ListMultipartUploadsResult>\n");
-    if (rc) { sbuf_free(&x); return fail(r, rc, NULL); }
+    if (rc) { sbuf_free(&x); return http_fail(r, rc, NULL); }
     return xml_respond(r, 200, &x);
   }
   default:
-    return fail(r, CAIRN_EIO, NULL);
+    return http_fail(r, CAIRN_EIO, NULL);
   }
 }

@@ -25,18 +25,18 @@ static int create_end(req_t *r) {
   struct app *a = r->app;
   const char *err = NULL, *name = NULL, *role = "user";
   json_t *in = json_body_parse(r, &err);
-  if (!in) return http_respond_error(r, CAIRN_EINVAL, err), 0;
+  if (!in) return http_fail(r, CAIRN_EINVAL, err);
   if (json_unpack(in, "{s:s,s?s}", "name", &name, "role", &role)) {
     json_decref(in);
-    return http_respond_error(r, CAIRN_EINVAL, "body must be {\"name\": ..., \"role\": \"user\"|\"admin\"}"), 0;
+    return http_fail(r, CAIRN_EINVAL, "body must be {\"name\": ..., \"role\": \"user\"|\"admin\"}");
   }
   struct user_keys k;
   int rc = users_create(a->meta, &a->keys, name, role, &k);
   json_t *out = rc ? NULL : json_pack("{s:s,s:s,s:s,s:s}", "name", name, "role", role,
                                       "access_key", k.access_key, "secret_key", k.secret);
   json_decref(in);
-  if (rc == CAIRN_EINVAL) return http_respond_error(r, rc, "invalid user name or role"), 0;
-  if (rc == CAIRN_EEXIST) return http_respond_error(r, rc, "a user with that name exists"), 0;
+  if (rc == CAIRN_EINVAL) return http_fail(r, rc, "invalid user name or role");
+  if (rc == CAIRN_EEXIST) return http_fail(r, rc, "a user with that name exists");
   if (rc) return rc;
   memset(&k, 0, sizeof k);
   return json_respond(r, 201, out);
@@ -45,7 +45,7 @@ static int create_end(req_t *r) {
 static int remove_user(req_t *r) {
   struct app *a = r->app;
   int rc = meta_user_rm(a->meta, r->tail);
-  if (rc) return http_respond_error(r, rc, rc == CAIRN_ENOENT ? "no such user" : NULL), 0;
+  if (rc) return http_fail(r, rc, rc == CAIRN_ENOENT ? "no such user" : NULL);
   return json_respond(r, 200, json_pack("{s:s,s:b}", "name", r->tail, "deleted", 1));
 }
 

@@ -79,6 +79,10 @@ int http_respond_json_str(req_t *r, int status, const char *json);
 /* {"error":{"code","message","request_id"}} with the error's status (Retry-After on 503);
  * on S3 routes the S3 XML error document instead. */
 int http_respond_error(req_t *r, int err, const char *message);
+/* http_respond_error, then 0: lets a handler answer an error and be done (`return http_fail(...)`). */
+int http_fail(req_t *r, int err, const char *message);
+/* A headers-only answer announcing `size` bytes (HEAD; libmicrohttpd sends no body). */
+int http_respond_head(req_t *r, int status, uint64_t size);
 /* Serves [off, off+len) of fd with sendfile; the fd is dup'ed, the caller keeps its own. */
 int http_respond_fd(req_t *r, int status, int fd, uint64_t off, uint64_t len);
 typedef long (*http_reader_fn)(void *cls, uint64_t pos, char *buf, size_t max);   /* -1 error, 0 end */

@@ -102,6 +102,11 @@ int http_respond_error(req_t *r, int err, const char *message) {
   return rc;
 }
 
+int http_fail(req_t *r, int err, const char *message) {
+  http_respond_error(r, err, message);
+  return 0;
+}
+
 int http_respond_fd(req_t *r, int status, int fd, uint64_t off, uint64_t len) {
   int dfd = dup(fd);
   if (dfd < 0) return CAIRN_EIO;
@@ -124,6 +129,15 @@ static void stream_free(void *cls) {
   struct stream *s = cls;
   if (s->free_fn) s->free_fn(s->cls);
   xfree(s);
+}
+
+static long no_body(void *cls, uint64_t pos, char *buf, size_t max) {
+  (void)cls; (void)pos; (void)buf; (void)max;
+  return 0;
+}
+
+int http_respond_head(req_t *r, int status, uint64_t size) {
+  return http_respond_stream(r, status, size, no_body, NULL, NULL);
 }
 
 int http_respond_stream(req_t *r, int status, uint64_t size, http_reader_fn fn, void *cls,
