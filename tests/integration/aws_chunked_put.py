@@ -3,8 +3,8 @@
 an x-amz-checksum-* trailer), or with the checksum as a plain header, signed with botocore.
   aws_chunked_put.py URL FILE ALG [--header] [--bad] [--truncate]
 ALG is crc32, crc32c, sha1 or sha256. Prints the HTTP status and the body."""
-import base64, hashlib, os, signal, socket, sys, urllib.parse, zlib
-import botocore.auth, botocore.awsrequest, botocore.credentials
+import base64, hashlib, signal, socket, sys, urllib.parse, zlib
+from rawsigned import put_head
 
 signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # quiet when piped into head
 url, path, alg = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -28,18 +28,12 @@ raw = {"crc32": lambda b: zlib.crc32(b).to_bytes(4, "big"), "crc32c": lambda b: 
 value = base64.b64encode(raw if not bad else bytes(len(raw))).decode()
 name = "x-amz-checksum-" + alg
 
-class Streaming(botocore.auth.S3SigV4Auth):
-    def payload(self, request):
-        return "UNSIGNED-PAYLOAD" if header_mode else "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-
-req = botocore.awsrequest.AWSRequest(method="PUT", url=url)
 if header_mode:
-    req.headers[name] = value
+    headers = {name: value}
     body = data
 else:
-    req.headers["Content-Encoding"] = "aws-chunked"
-    req.headers["x-amz-decoded-content-length"] = str(len(data))
-    req.headers["x-amz-trailer"] = name
+    headers = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(len(data)),
+               "x-amz-trailer": name}
     body = b""
     for i in range(0, len(data), 65536):
         part = data[i:i + 65536]
@@ -47,15 +41,10 @@ else:
     body += b"0\r\n" + (name + ":" + value).encode() + b"\r\n\r\n"
     if truncate:
         body = body[: len(body) // 2]
-creds = botocore.credentials.Credentials(os.environ["CAIRN_ACCESS_KEY"], os.environ["CAIRN_SECRET_KEY"])
-Streaming(creds, "s3", "us-east-1").add_auth(req)
+payload = "UNSIGNED-PAYLOAD" if header_mode else "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
 u = urllib.parse.urlsplit(url)
-head = f"PUT {u.path} HTTP/1.1\r\nHost: {u.netloc}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n"
-for k, v in req.headers.items():
-    if k.lower() != "host":
-        head += f"{k}: {v}\r\n"
 s = socket.create_connection((u.hostname, u.port))
-s.sendall(head.encode() + b"\r\n" + body)
+s.sendall(put_head(url, payload, len(body), headers, close=True) + body)
 if truncate:
     s.shutdown(socket.SHUT_WR)
 resp = b""

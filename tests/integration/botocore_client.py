@@ -8,6 +8,7 @@ Prints "STATUS" on the first line and the body after it. Keys come from CAIRN_AC
 import datetime, hashlib, os, sys, urllib.request, urllib.error
 import signal
 import botocore.auth, botocore.awsrequest, botocore.credentials
+from rawsigned import FixedPayload
 
 signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # quiet when piped into head
 args = sys.argv[1:]
@@ -37,13 +38,9 @@ body = b""
 if "--body" in args:
     body = open(args[args.index("--body") + 1], "rb").read()
 unsigned = "--payload-hash" in args and args[args.index("--payload-hash") + 1] == "unsigned"
-class UnsignedPayload(botocore.auth.S3SigV4Auth):
-    # botocore always hashes the payload over plain http; this sends UNSIGNED-PAYLOAD instead
-    def _should_sha256_sign_payload(self, request):
-        return False
-
 req = botocore.awsrequest.AWSRequest(method=method, url=url, data=body)
-(UnsignedPayload if unsigned else botocore.auth.S3SigV4Auth)(creds, "s3", "us-east-1").add_auth(req)
+# botocore always hashes the payload over plain http; FixedPayload sends UNSIGNED-PAYLOAD instead
+(FixedPayload("UNSIGNED-PAYLOAD") if unsigned else botocore.auth.S3SigV4Auth(creds, "s3", "us-east-1")).add_auth(req)
 if req.headers.get("x-amz-content-sha256") != ("UNSIGNED-PAYLOAD" if unsigned else hashlib.sha256(body).hexdigest()):
     sys.exit("botocore did not sign the payload hash as asked")
 prepared = req.prepare()

@@ -4,25 +4,14 @@
 closes the socket (a client that disconnects mid-PUT) or, with --finish, sends the rest and prints
 the response status line.
   slow_put.py URL LENGTH SEND RATE [--finish]"""
-import os, socket, sys, time, urllib.parse
-import botocore.auth, botocore.awsrequest, botocore.credentials
+import socket, sys, time, urllib.parse
+from rawsigned import put_head
 
 url, length, send, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 finish = "--finish" in sys.argv
-creds = botocore.credentials.Credentials(os.environ["CAIRN_ACCESS_KEY"], os.environ["CAIRN_SECRET_KEY"])
-class UnsignedPayload(botocore.auth.S3SigV4Auth):
-    def _should_sha256_sign_payload(self, request):
-        return False
-
-req = botocore.awsrequest.AWSRequest(method="PUT", url=url)
-UnsignedPayload(creds, "s3", "us-east-1").add_auth(req)
 u = urllib.parse.urlsplit(url)
-head = f"PUT {u.path} HTTP/1.1\r\nHost: {u.netloc}\r\nContent-Length: {length}\r\n"
-for k, v in req.headers.items():
-    if k.lower() != "host":
-        head += f"{k}: {v}\r\n"
 s = socket.create_connection((u.hostname, u.port))
-s.sendall((head + "\r\n").encode())
+s.sendall(put_head(url, "UNSIGNED-PAYLOAD", length))
 chunk = b"x" * 16384
 sent, t0 = 0, time.time()
 total = length if finish else send
