@@ -92,7 +92,7 @@ struct obj_reader {
   void *buf;            /* pool buffer for verifying each block (NULL when reads are not verified) */
 };
 
-int obj_reader_open(store_t *s, const struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out) {
+int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out) {
   void *buf = NULL;
   if (store_options(s)->verify_reads != VERIFY_READS_NEVER && m->n) {
     int rc = bufpool_get(store_pool(s), store_options(s)->buffer_wait_ms, &buf);
@@ -101,8 +101,8 @@ int obj_reader_open(store_t *s, const struct manifest *m, uint64_t off, uint64_t
   obj_reader_t *r = xcalloc(1, sizeof *r);
   r->s = s;
   r->buf = buf;
-  manifest_init(&r->m);
-  for (size_t i = 0; i < m->n; i++) manifest_add(&r->m, m->b[i].id, m->b[i].size);
+  r->m = *m;   /* taken over, not copied */
+  manifest_init(m);
   r->pos = off;
   r->end = off + len;
   r->idx = manifest_find(&r->m, off);

@@ -19,9 +19,10 @@ int obj_writer_finish(obj_writer_t *w, struct manifest *m, char md5_hex[33], cha
 void obj_writer_abort(obj_writer_t *w);   /* blocks already written become garbage for gc */
 
 typedef struct obj_reader obj_reader_t;
-/* Reads [off, off+len) of the object described by m (the reader keeps a copy). Takes one pool
- * buffer for verifying its blocks (CAIRN_EBUSY when none is free: park and retry). */
-int obj_reader_open(store_t *s, const struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out);
+/* Reads [off, off+len) of the object described by m; on success the reader takes m over (m is
+ * left empty). Takes one pool buffer for verifying its blocks (CAIRN_EBUSY when none is free:
+ * park and retry). */
+int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out);
 /* Next bytes into buf: count, 0 at the end, or a negative CAIRN_E* (a missing or corrupt block). */
 long obj_reader_read(obj_reader_t *r, char *buf, size_t max);
 void obj_reader_close(obj_reader_t *r);
