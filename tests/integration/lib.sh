@@ -61,6 +61,14 @@ put_file() {
 }
 block_path() { echo "$1/blocks/${2:0:2}/$2"; }
 count_files() { find "$1" -type f 2>/dev/null | wc -l; }
+# corrupt FILE OFFSET [N]: inverts N bytes (default 1) at OFFSET, so the file always changes
+corrupt() {
+  local i b
+  for ((i = 0; i < ${3:-1}; i++)); do
+    b=$(od -An -tu1 -j $(($2 + i)) -N1 "$1" | tr -d ' ')
+    printf "\\$(printf '%03o' $((255 - b)))" | dd of="$1" bs=1 seek=$(($2 + i)) conv=notrunc 2>/dev/null
+  done
+}
 # flip_after STRING MARKER: changes the hex digit right after MARKER (to tamper with signatures)
 flip_after() {
   local head=${1%%"$2"*} rest=${1#*"$2"} n=0

@@ -6,7 +6,7 @@
 start_server || exit 1
 head -c 3000000 /dev/urandom > "$T/a"; h=$(sha "$T/a")
 put_file "$T/a" > /dev/null
-printf 'XXXX' | dd of="$(block_path "$DATA" "$h")" bs=1 seek=2000000 conv=notrunc 2>/dev/null
+corrupt "$(block_path "$DATA" "$h")" 2000000 4
 bad_sha=$(sha "$(block_path "$DATA" "$h")")
 code=$(scurl -o "$T/got" -w '%{http_code}' "$URL/v1/blocks/$h")
 check "GET of a corrupt block is not 200 (got $code)" test "$code" != 200
@@ -17,7 +17,7 @@ expect "  ... later GETs are 404" "$(sstatus "$URL/v1/blocks/$h")" 404
 expect "  ... counted in /v1/status" "$(scurl "$URL/v1/status" | grep -o '"corrupt":[0-9]*')" '"corrupt":1'
 check "  ... logged" grep -q "is corrupt" "$T/server.log"
 put_file "$T/a" > /dev/null
-printf 'Y' | dd of="$(block_path "$DATA" "$h")" bs=1 seek=10 conv=notrunc 2>/dev/null
+corrupt "$(block_path "$DATA" "$h")" 10
 expect "ranged GET of a corrupt block: not 206" "$(sstatus -H 'Range: bytes=0-99' "$URL/v1/blocks/$h")" 500
 stop_server
 
@@ -28,7 +28,7 @@ put_file "$T/b" > /dev/null
 stop_server
 "$CAIRN" fsck "$DATA" > "$T/fsck.out"
 expect "fsck of a clean volume exits 0" "$?" 0
-printf 'Z' | dd of="$(block_path "$DATA" "$hb")" bs=1 seek=0 conv=notrunc 2>/dev/null
+corrupt "$(block_path "$DATA" "$hb")" 0
 "$CAIRN" fsck "$DATA" > "$T/fsck.out" 2>"$T/fsck.err"
 expect "fsck with a corrupt block exits 1" "$?" 1
 check "  ... reports it" grep -q "1 corrupt" "$T/fsck.out"
@@ -42,7 +42,7 @@ expect "PUT with replicas=2" "$(put_file "$T/c")" 200
 expect "  ... stored twice" "$(grep -i '^x-cairn-replicas' <(HASH=$hc scurl -D - -o /dev/null -T "$T/c" "$URL/v1/blocks/$hc") | tr -d '\r' | cut -d' ' -f2)" 2
 first=$(scurl -I "$URL/v1/blocks/$hc" | tr -d '\r' | awk 'tolower($1)=="x-cairn-volumes:"{print $2}' | cut -d, -f1)
 for v in "$T/v1" "$T/v2"; do [ "$(cat "$v/volume-id")" = "$first" ] && bad=$v; done
-printf 'XXXX' | dd of="$(block_path "$bad" "$hc")" bs=1 seek=1000 conv=notrunc 2>/dev/null
+corrupt "$(block_path "$bad" "$hc")" 1000 4
 check "the copy read first is now corrupt" test "$(sha "$(block_path "$bad" "$hc")")" != "$hc"
 code=$(scurl -o "$T/got" -w '%{http_code}' "$URL/v1/blocks/$hc")
 expect "GET with one corrupt replica: 200" "$code" 200

@@ -9,7 +9,7 @@ expect "PUT to a serialize_io volume" "$(put_file "$T/a")" 200
 check "  ... stored there, not on the read_only volume" sh -c "test -e '$(block_path "$T/ser" "$h")' && test ! -e '$(block_path "$T/ro" "$h")'"
 scurl -o "$T/got" -H 'Range: bytes=1000-2999999' "$URL/v1/blocks/$h"
 expect "ranged GET from a serialize_io volume (no sendfile)" "$(sha "$T/got")" "$(tail -c +1001 "$T/a" | sha256sum | cut -c1-64)"
-printf 'XXXX' | dd of="$(block_path "$T/ser" "$h")" bs=1 seek=5 conv=notrunc 2>/dev/null
+corrupt "$(block_path "$T/ser" "$h")" 5 4
 expect "verify_dedup=always: re-PUT over a corrupt copy succeeds" "$(put_file "$T/a")" 200
 expect "  ... and replaces the corrupt copy" "$(sha "$(block_path "$T/ser" "$h")")" "$h"
 stop_server
@@ -27,7 +27,7 @@ stop_server
 rm -rf "$T/data"
 start_server || exit 1
 put_file "$T/a" > /dev/null
-printf 'XXXX' | dd of="$(block_path "$DATA" "$h")" bs=1 seek=5 conv=notrunc 2>/dev/null
+corrupt "$(block_path "$DATA" "$h")" 5 4
 expect "verify_dedup=size: re-PUT over a same-size copy is a dedup hit" "$(put_file "$T/a")" 200
 check "  ... the stored copy was not rewritten" test "$(sha "$(block_path "$DATA" "$h")")" != "$h"
 check "  ... but GET never serves it" test "$(sstatus "$URL/v1/blocks/$h")" != 200
