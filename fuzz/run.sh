@@ -12,7 +12,8 @@ declare -A SRC=(
   [fuzz_range]="src/http/range.c"
   [fuzz_sigv4]="src/crypto/sigv4.c"
   [fuzz_manifest]="src/chunk/manifest.c"
-  [fuzz_aws_chunked]="src/http/aws_chunked.c"
+  [fuzz_list_token]="src/util/base64.c"
+  [fuzz_aws_chunked]="src/http/aws_chunked.c src/crypto/sigv4.c"
   [fuzz_s3_xml]="src/service/lifecycle.c src/util/xmlpath.c src/crypto/sigv4.c src/meta/meta.c"
 )
 mkdir -p build/fuzz

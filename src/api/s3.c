@@ -6,11 +6,12 @@
 #include "../http/range.h"
 #include "../http/xml.h"
 #include "../util/alloc.h"
+#include "../util/base64.h"
+#include "../util/hex.h"
 #include "../util/err.h"
 #include "../util/timeutil.h"
 #include <ctype.h>
 #include <stdlib.h>
-#include <openssl/evp.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -60,6 +61,7 @@ static int anonymous_check(req_t *r, struct s3_req *q) {
 static void object_cleanup(void *p) {
   struct s3_req *q = p;
   hash_free(q->ck_hash);
+  awschunk_free(&q->dec);
   if (q->w) obj_writer_abort(q->w);   /* disconnect or error: no object is committed */
   manifest_free(&q->m);
   sbuf_free(&q->xml);
@@ -135,13 +137,22 @@ int s3_start_body(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   if (http_header(r, "x-amz-copy-source")) return http_fail(r, CAIRN_ENOTIMPL, "copying is not implemented yet");
   const char *ph0 = r->payload_hash;
-  if (ph0 && !strcmp(ph0, "STREAMING-UNSIGNED-PAYLOAD-TRAILER")) {
+  if (q->chunked) {   /* parked before: the decoder is set */
+  } else if (ph0 && !strcmp(ph0, "STREAMING-UNSIGNED-PAYLOAD-TRAILER")) {
     q->chunked = 1;
-    awschunk_init(&q->dec);
+  } else if (ph0 && r->chunk_signer) {   /* STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] */
+    q->chunked = 1;
+    awschunk_sign(&q->dec, r->chunk_signer);
   } else if (ph0 && !strncmp(ph0, "STREAMING-", 10)) {
-    return http_fail(r, CAIRN_ENOTIMPL, "signed aws-chunked bodies are not implemented yet");
+    return http_fail(r, CAIRN_ENOTIMPL, mempool_printf(r->pool, "x-amz-content-sha256 %s is not supported", ph0));
   }
-  if (s3_checksum_begin(r, q)) return http_fail(r, CAIRN_ENOTIMPL, "unsupported checksum algorithm");
+  uint64_t max = a->cfg->max_object_size;
+  const char *dl = http_header(r, "x-amz-decoded-content-length");
+  if ((!q->chunked && r->content_length > 0 && (uint64_t)r->content_length > max) ||
+      (dl && strtoull(dl, NULL, 10) > max))
+    return http_fail(r, CAIRN_ETOOBIG, mempool_printf(r->pool, "the body is larger than max_object_size (%llu bytes)", (unsigned long long)max));
+  q->max = max;
+  if (!q->ck_hash && s3_checksum_begin(r, q)) return http_fail(r, CAIRN_ENOTIMPL, "unsupported checksum algorithm");
   if (q->w) return 0;   /* parked before: the writer exists */
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   const char *ph = r->payload_hash;
@@ -153,6 +164,7 @@ int s3_start_body(req_t *r, struct s3_req *q) {
 /* Bytes of the object itself (after any aws-chunked decoding). */
 static int decoded_body(void *ctx, const char *data, size_t n) {
   struct s3_req *q = ctx;
+  if ((q->got += n) > q->max) return CAIRN_ETOOBIG;   /* chunked: no length up front */
   s3_checksum_update(q, data, n);
   return obj_writer_write(q->w, data, n);
 }
@@ -183,16 +195,12 @@ struct put_job {
 /* Content-MD5 (base64) and a hex x-amz-content-sha256 must match the body. */
 static int check_digests(const struct put_job *j) {
   if (j->content_md5) {
-    unsigned char d[64];
-    size_t cl = strlen(j->content_md5);
-    if (cl > 64) return CAIRN_EBADDIGEST;
-    int n = EVP_DecodeBlock(d, (const unsigned char *)j->content_md5, (int)cl);
+    size_t n;
+    unsigned char *d = base64_decode(j->content_md5, 64, &n);
     char hex[33];
-    static const char hx[] = "0123456789abcdef";
-    if (n < 16) return CAIRN_EBADDIGEST;
-    for (int i = 0; i < 16; i++) { hex[2 * i] = hx[d[i] >> 4]; hex[2 * i + 1] = hx[d[i] & 15]; }
-    hex[32] = 0;
-    if (strcmp(hex, j->q->md5)) return CAIRN_EBADDIGEST;
+    if (d && n == 16) hex_encode(d, 16, hex);
+    xfree(d);
+    if (!d || n != 16 || strcmp(hex, j->q->md5)) return CAIRN_EBADDIGEST;
   }
   if (j->sha256 && strcmp(j->sha256, j->q->sha)) return CAIRN_ECONTENTSHA;
   return 0;
@@ -393,7 +401,7 @@ static int s3_end(req_t *r) {
   case S3_DELETE_OBJECTS: return s3_delete_objects(r, q);
   case S3_TAGGING_GET: case S3_TAGGING_PUT: case S3_TAGGING_DELETE:
   case S3_LIFECYCLE_GET: case S3_LIFECYCLE_PUT: case S3_LIFECYCLE_DELETE: return s3_subresource_end(r, q);
-  case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
+  case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_PART_COPY: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);
   case S3_DELETE_OBJECT: {

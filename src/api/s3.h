@@ -10,7 +10,7 @@
 enum s3_op {
   S3_LIST_BUCKETS, S3_CREATE_BUCKET, S3_HEAD_BUCKET, S3_DELETE_BUCKET, S3_LIST_OBJECTS,
   S3_LOCATION, S3_VERSIONING, S3_PUT_OBJECT, S3_GET_OBJECT, S3_DELETE_OBJECT,
-  S3_MPU_CREATE, S3_MPU_PART, S3_MPU_COMPLETE, S3_MPU_ABORT, S3_MPU_LIST_PARTS, S3_MPU_LIST_UPLOADS,
+  S3_MPU_CREATE, S3_MPU_PART, S3_MPU_PART_COPY, S3_MPU_COMPLETE, S3_MPU_ABORT, S3_MPU_LIST_PARTS, S3_MPU_LIST_UPLOADS,
   S3_COPY_OBJECT, S3_DELETE_OBJECTS, S3_TAGGING_GET, S3_TAGGING_PUT, S3_TAGGING_DELETE,
   S3_LIFECYCLE_GET, S3_LIFECYCLE_PUT, S3_LIFECYCLE_DELETE,
 };
@@ -20,6 +20,7 @@ struct s3_req {
   char bucket[64];
   const char *key;          /* decoded; "" for bucket operations */
   obj_writer_t *w;          /* PutObject in progress */
+  uint64_t got, max;        /* body bytes so far; max_object_size */
   int committing, rc;       /* PutObject commit on a worker */
   struct manifest m;
   char md5[33], sha[65];
@@ -43,6 +44,7 @@ void s3_headers_to_response(req_t *r, const char *stored);
 int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* 0, EPRECONDITION, ENOTMODIFIED */
 int s3_copy_object(req_t *r, struct s3_req *q);       /* s3_copy.c */
 int s3_delete_objects(req_t *r, struct s3_req *q);    /* s3_copy.c: POST ?delete */
+int s3_upload_part_copy(req_t *r, struct s3_req *q);  /* s3_copy.c: runs the copy on a worker */
 int s3_subresource_end(req_t *r, struct s3_req *q);   /* s3_lifecycle.c: tagging, lifecycle */
 int s3_object_expired(req_t *r, const char *bucket, const struct meta_object *o);   /* 1: hide it */
 int s3_start_body(req_t *r, struct s3_req *q);     /* s3.c: PutObject / UploadPart body */

@@ -1,31 +1,46 @@
 /* s3_copy.c - CopyObject (the manifest is reused: no bytes are copied; metadata directive COPY or
- * REPLACE) and DeleteObjects (batch XML, Quiet). */
+ * REPLACE), UploadPartCopy (whole source: manifest reused; a range: re-chunked, dedup keeps the
+ * blocks shared) and DeleteObjects (batch XML, Quiet). */
 #include "s3.h"
 #include "../crypto/sigv4.h"
+#include "../http/async.h"
 #include "../http/xml.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/timeutil.h"
 #include "../util/xmlpath.h"
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, ?versionId ignored: versioning
+ * is not enabled) into *o; 0 or the error, with *why for a malformed header. */
+static int copy_source(req_t *r, struct meta_object *o, const char **why) {
+  const char *src = http_header(r, "x-amz-copy-source");
+  char *dec = sigv4_uri_decode(src, strlen(src));
+  *why = "x-amz-copy-source must be bucket/key";
+  if (!dec) return CAIRN_EINVAL;
+  char *s = dec + (*dec == '/');
+  char *qm = strchr(s, '?');
+  if (qm) *qm = 0;
+  char *slash = strchr(s, '/');
+  int rc = slash && slash - s < 64 && slash[1] ? 0 : CAIRN_EINVAL;
+  if (!rc) {
+    *slash = 0;
+    rc = meta_object_get(((struct app *)r->app)->meta, s, slash + 1, o);
+    if (!rc && s3_object_expired(r, s, o)) { meta_object_clear(o); rc = CAIRN_ENOSUCHKEY; }
+  }
+  xfree(dec);
+  if (rc != CAIRN_EINVAL) *why = NULL;
+  return rc;
+}
 
 int s3_copy_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
-  const char *src = http_header(r, "x-amz-copy-source");
-  char *dec = sigv4_uri_decode(src, strlen(src));
-  if (!dec) return http_fail(r, CAIRN_EINVAL, "x-amz-copy-source is not valid");
-  char *s = dec + (*dec == '/');
-  char *qm = strchr(s, '?');   /* ?versionId=...: versioning is not enabled, ignore */
-  if (qm) *qm = 0;
-  char *slash = strchr(s, '/');
   struct meta_object o;
-  int rc = slash && slash - s < 64 ? 0 : CAIRN_EINVAL;
-  if (!rc) {
-    *slash = 0;
-    rc = meta_object_get(a->meta, s, slash + 1, &o);
-  }
-  xfree(dec);
-  if (rc) return http_fail(r, rc, rc == CAIRN_EINVAL ? "x-amz-copy-source must be bucket/key" : NULL);
+  const char *why;
+  int rc = copy_source(r, &o, &why);
+  if (rc) return http_fail(r, rc, why);
   rc = s3_preconditions(r, o.etag, o.created_ms);   /* x-amz-copy-source-if-* are not read yet */
   const char *dir = http_header(r, "x-amz-metadata-directive");
   int replace = dir && !strcmp(dir, "REPLACE");
@@ -52,6 +67,104 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
   sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult xmlns=\"%s\">"
               "<LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag></CopyObjectResult>\n",
               S3_XMLNS, ts, etag);
+  return xml_respond(r, 200, &x);
+}
+
+/* ---- UploadPartCopy: a part made of (a byte range of) an existing object ---- */
+
+struct part_copy {
+  struct s3_req *q;
+  store_t *store;
+  meta_t *meta;
+  struct meta_object o;
+  uint64_t off, len;
+  int whole;
+};
+
+/* Streams the range through the chunker (blocks dedup against the source's), for the part's MD5. */
+static int copy_bytes(struct part_copy *c) {
+  struct s3_req *q = c->q;
+  struct manifest src;
+  manifest_init(&src);
+  int rc = manifest_parse(c->o.manifest, strlen(c->o.manifest), SIZE_MAX, &src);
+  if (rc) { manifest_free(&src); return CAIRN_EIO; }
+  obj_reader_t *rd = NULL;
+  struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
+  if ((rc = obj_writer_begin(c->store, &p, 0, &q->w))) { q->w = NULL; manifest_free(&src); return rc; }
+  rc = obj_reader_open(c->store, &src, c->off, c->len, &rd);
+  manifest_free(&src);
+  enum { STEP = 64 * 1024 };
+  char *buf = rc ? NULL : xmalloc(STEP);
+  for (long n; !rc && (n = obj_reader_read(rd, buf, STEP)) != 0;)
+    rc = n < 0 ? (int)-n : obj_writer_write(q->w, buf, (size_t)n);
+  xfree(buf);
+  if (rd) obj_reader_close(rd);
+  if (rc) return rc;   /* object_cleanup aborts the writer */
+  rc = obj_writer_finish(q->w, &q->m, q->md5, q->sha);
+  q->w = NULL;
+  return rc;
+}
+
+static void part_copy_job(void *arg) {
+  struct part_copy *c = arg;
+  struct s3_req *q = c->q;
+  if (c->whole && strlen(c->o.etag) == 32) {   /* a single-part source: its ETag is its MD5 */
+    q->rc = manifest_parse(c->o.manifest, strlen(c->o.manifest), SIZE_MAX, &q->m) ? CAIRN_EIO : 0;
+    memcpy(q->md5, c->o.etag, 33);   /* 32 hex digits and the NUL */
+  } else {
+    q->rc = copy_bytes(c);
+  }
+  meta_object_clear(&c->o);
+  if (q->rc) return;
+  char *enc = manifest_encode(&q->m);
+  struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms()};
+  snprintf(p.etag, sizeof p.etag, "%s", q->md5);
+  q->rc = meta_part_put(c->meta, q->upload_id, &p);
+  xfree(enc);
+}
+
+/* "bytes=FIRST-LAST" within size (the only form x-amz-copy-source-range takes). */
+static int copy_range(const char *h, uint64_t size, uint64_t *off, uint64_t *len) {
+  if (!h) { *off = 0; *len = size; return 0; }
+  char *e1, *e2;
+  if (strncmp(h, "bytes=", 6) || !isdigit((unsigned char)h[6])) return CAIRN_EINVAL;
+  unsigned long long a = strtoull(h + 6, &e1, 10);
+  if (*e1 != '-' || !isdigit((unsigned char)e1[1])) return CAIRN_EINVAL;
+  unsigned long long b = strtoull(e1 + 1, &e2, 10);
+  if (*e2 || b < a || b >= size) return CAIRN_ERANGE;
+  *off = a;
+  *len = b - a + 1;
+  return 0;
+}
+
+int s3_upload_part_copy(req_t *r, struct s3_req *q) {
+  struct app *a = r->app;
+  if (!q->committing) {
+    struct part_copy *c = mempool_alloc(r->pool, sizeof *c);
+    const char *why, *rh = http_header(r, "x-amz-copy-source-range");
+    int rc = copy_source(r, &c->o, &why);
+    if (rc) return http_fail(r, rc, why);
+    if (!rc) rc = copy_range(rh, c->o.size, &c->off, &c->len);
+    if (!rc) rc = s3_preconditions(r, c->o.etag, c->o.created_ms);
+    if (rc) {
+      meta_object_clear(&c->o);
+      return http_fail(r, rc == CAIRN_ENOTMODIFIED ? CAIRN_EPRECONDITION : rc,
+                       rc == CAIRN_EINVAL ? "x-amz-copy-source-range must be bytes=FIRST-LAST" : NULL);
+    }
+    c->q = q;
+    c->store = a->store;
+    c->meta = a->meta;
+    c->whole = !rh;
+    q->committing = 1;
+    return http_defer(r, part_copy_job, c);
+  }
+  if (q->rc) return http_fail(r, q->rc, NULL);
+  char ts[40];
+  time_format_iso8601_ms(time_now_ms(), ts, sizeof ts);
+  sbuf_t x = {0};
+  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyPartResult xmlns=\"%s\">"
+              "<LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag></CopyPartResult>\n",
+              S3_XMLNS, ts, q->md5);
   return xml_respond(r, 200, &x);
 }
 

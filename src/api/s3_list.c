@@ -5,10 +5,10 @@
 #include "../http/xml.h"
 #include "../service/lifecycle.h"
 #include "../util/alloc.h"
+#include "../util/base64.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"
 #include "../util/timeutil.h"
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,22 +72,13 @@ static int on_key(void *ctx, const struct meta_object *o) {
 }
 
 /* Continuation tokens are the base64 of the last key or common prefix returned. */
-static char *token_encode(const char *s) {
-  size_t n = strlen(s);
-  char *out = xmalloc(4 * ((n + 2) / 3) + 1);
-  EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
-  return out;
-}
+static char *token_encode(const char *s) { return base64_encode(s, strlen(s)); }
 
 static char *token_decode(const char *t) {
-  size_t n = strlen(t);
-  if (n % 4 || n > 4 * 1024) return NULL;
-  char *out = xmalloc(n + 1);
-  int k = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)t, (int)n);
-  if (k < 0) { xfree(out); return NULL; }
-  while (n && t[n - 1] == '=') { n--; k--; }
-  out[k] = 0;
-  return out;
+  size_t n;
+  unsigned char *out = base64_decode(t, 4 * 1024, &n);
+  if (out && memchr(out, 0, n)) { xfree(out); return NULL; }   /* keys have no NUL */
+  return (char *)out;
 }
 
 int s3_list_objects(req_t *r, struct s3_req *q) {

@@ -53,6 +53,7 @@ int s3_mpu_begin(req_t *r, struct s3_req *q) {
       int rc = check_upload(r, q);
       if (rc) return http_fail(r, rc, NULL);
     }
+    if (http_header(r, "x-amz-copy-source")) { q->op = S3_MPU_PART_COPY; return 0; }
     return s3_start_body(r, q);
   }
   return 0;
@@ -193,6 +194,8 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
   }
   case S3_MPU_PART:
     return s3_put_end(r, q);
+  case S3_MPU_PART_COPY:
+    return s3_upload_part_copy(r, q);
   case S3_MPU_COMPLETE:
     return complete(r, q);
   case S3_MPU_ABORT:

@@ -6,6 +6,7 @@
 #include "../util/hex.h"
 #include "../util/sbuf.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,12 +271,7 @@ char *sigv4_canonical_request(const char *method, const char *canon_uri, const c
   return sbuf_steal(&b);
 }
 
-void sigv4_sign(const char *secret, const struct sigv4_auth *a, const char *creq, char out[65]) {
-  char hash[65];
-  sha256_hex(creq, strlen(creq), hash);
-  sbuf_t sts = {0};
-  sbuf_printf(&sts, "%s\n%s\n%s/%s/%s/aws4_request\n%s", SIGV4_ALGORITHM, a->amz_date, a->date,
-              a->region, a->service, hash);
+void sigv4_signing_key(const char *secret, const struct sigv4_auth *a, uint8_t out[32]) {
   /* SigV4: "Calculate the signature", derived signing key */
   uint8_t k1[32], k2[32];
   sbuf_t key = {0};
@@ -283,10 +279,40 @@ void sigv4_sign(const char *secret, const struct sigv4_auth *a, const char *creq
   hmac_sha256(key.s, key.len, a->date, strlen(a->date), k1);
   hmac_sha256(k1, 32, a->region, strlen(a->region), k2);
   hmac_sha256(k2, 32, a->service, strlen(a->service), k1);
-  hmac_sha256(k1, 32, "aws4_request", 12, k2);
-  uint8_t sig[32];
-  hmac_sha256(k2, 32, sts.s, sts.len, sig);
+  hmac_sha256(k1, 32, "aws4_request", 12, out);
+  memset(key.s, 0, key.len);
+  sbuf_free(&key);
+}
+
+void sigv4_scope(const struct sigv4_auth *a, char *out, size_t cap) {
+  snprintf(out, cap, "%s/%s/%s/aws4_request", a->date, a->region, a->service);
+}
+
+void sigv4_sign(const char *secret, const struct sigv4_auth *a, const char *creq, char out[65]) {
+  char hash[65], scope[128];
+  sha256_hex(creq, strlen(creq), hash);
+  sigv4_scope(a, scope, sizeof scope);
+  sbuf_t sts = {0};
+  sbuf_printf(&sts, "%s\n%s\n%s\n%s", SIGV4_ALGORITHM, a->amz_date, scope, hash);
+  uint8_t key[32], sig[32];
+  sigv4_signing_key(secret, a, key);
+  hmac_sha256(key, 32, sts.s, sts.len, sig);
   hex_encode(sig, 32, out);
   sbuf_free(&sts);
-  sbuf_free(&key);
+}
+
+void sigv4_chain_sign(const uint8_t key[32], const char *algorithm, const char *amz_date,
+                      const char *scope, const char *prev, const uint8_t hash[32], char out[65]) {
+  static const char empty[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  char hx[65];
+  hex_encode(hash, 32, hx);
+  sbuf_t sts = {0};
+  if (!strcmp(algorithm, SIGV4_CHUNK_ALGORITHM))
+    sbuf_printf(&sts, "%s\n%s\n%s\n%s\n%s\n%s", algorithm, amz_date, scope, prev, empty, hx);
+  else
+    sbuf_printf(&sts, "%s\n%s\n%s\n%s\n%s", algorithm, amz_date, scope, prev, hx);
+  uint8_t sig[32];
+  hmac_sha256(key, 32, sts.s, sts.len, sig);
+  hex_encode(sig, 32, out);
+  sbuf_free(&sts);
 }

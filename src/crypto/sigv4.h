@@ -8,6 +8,8 @@
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 #define SIGV4_UNSIGNED "UNSIGNED-PAYLOAD"
+#define SIGV4_CHUNK_ALGORITHM "AWS4-HMAC-SHA256-PAYLOAD"
+#define SIGV4_TRAILER_ALGORITHM "AWS4-HMAC-SHA256-TRAILER"
 
 struct sigv4_auth {
   char access_key[129];
@@ -45,5 +47,14 @@ char *sigv4_canonical_request(const char *method, const char *canon_uri, const c
 /* Signature (lowercase hex) over a canonical request. */
 void sigv4_sign(const char *secret, const struct sigv4_auth *a, const char *canonical_request,
                 char out[65]);
+/* The derived signing key HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request"). */
+void sigv4_signing_key(const char *secret, const struct sigv4_auth *a, uint8_t out[32]);
+/* "YYYYMMDD/region/service/aws4_request" */
+void sigv4_scope(const struct sigv4_auth *a, char *out, size_t cap);
+/* Chained signatures of aws-chunked bodies (AWS "Transferring Payload in Multiple Chunks"):
+ * algorithm SIGV4_CHUNK_ALGORITHM signs a chunk's data hash, SIGV4_TRAILER_ALGORITHM the hash
+ * of the trailing headers; prev is the previous signature (the seed: the request's). */
+void sigv4_chain_sign(const uint8_t key[32], const char *algorithm, const char *amz_date,
+                      const char *scope, const char *prev, const uint8_t hash[32], char out[65]);
 
 #endif

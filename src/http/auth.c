@@ -3,6 +3,7 @@
 #include "auth.h"
 #include "../crypto/hash.h"
 #include "../crypto/sigv4.h"
+#include "aws_chunked.h"
 #include "../util/alloc.h"
 #include "../util/log.h"
 #include "../util/err.h"
@@ -69,6 +70,17 @@ static int check_time(const struct sigv4_auth *a, const struct server_opts *o, c
   return 0;
 }
 
+/* A signed aws-chunked body chains its chunk signatures from this request's signature. */
+static void chunk_signer(req_t *r, const struct sigv4_auth *a, const char *secret, const char *payload) {
+  if (strncmp(payload, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", 34)) return;
+  struct awschunk_signer *s = mempool_alloc(r->pool, sizeof *s);
+  sigv4_signing_key(secret, a, s->key);
+  memcpy(s->date, a->amz_date, sizeof s->date);
+  sigv4_scope(a, s->scope, sizeof s->scope);
+  memcpy(s->prev, a->signature, sizeof s->prev);
+  r->chunk_signer = s;
+}
+
 int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   struct sigv4_auth a;
   *why = NULL;
@@ -108,7 +120,7 @@ int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
     if (!creq) break;
     char sig[65];
     sigv4_sign(secret, &a, creq, sig);
-    if (crypto_memeq(sig, a.signature, 64)) rc = 0;
+    if (crypto_memeq(sig, a.signature, 64)) rc = 0, chunk_signer(r, &a, secret, payload);
     else {
       *why = "the request signature does not match";
       LOGD("sigv4 mismatch for %s; canonical request:\n%s", a.access_key, creq);

@@ -44,6 +44,7 @@ struct req {
   char role[16];
   const char *payload_hash;     /* x-amz-content-sha256 as signed, or NULL */
   int trusted_proxy;            /* trust_proxy: X-Forwarded-Host stands for Host */
+  struct awschunk_signer *chunk_signer;   /* signed aws-chunked body: key, scope, seed signature */
   /* state */
   const struct handler *h;
   void *state;

@@ -150,6 +150,27 @@ check("the completed object reads back whole", g["Body"].read() == b"".join(part
 r = s3.get_object(Bucket="multi", Key="big", Range="bytes=%d-%d" % (5 * MiB - 10, 5 * MiB + 9))
 check("a range across the part boundary", r["Body"].read() == (parts[0] + parts[1])[5 * MiB - 10:5 * MiB + 10])
 check("the upload is gone after completion", error_code(s3.list_parts, Bucket="multi", Key="big", UploadId=uid) == "NoSuchUpload")
+# UploadPartCopy: a whole object (manifest reused) and ranges of a multipart object (re-chunked)
+whole = b"".join(parts)
+up = s3.create_multipart_upload(Bucket="multi", Key="copied")
+before = block_bytes()
+c1 = s3.upload_part_copy(Bucket="multi", Key="copied", UploadId=up["UploadId"], PartNumber=1,
+                         CopySource={"Bucket": "alpha", "Key": "obj/5242883"})["CopyPartResult"]["ETag"]
+src1 = s3.get_object(Bucket="alpha", Key="obj/5242883")["Body"].read()
+check("UploadPartCopy of a whole object: ETag is its MD5", c1 == '"%s"' % hashlib.md5(src1).hexdigest())
+c2 = s3.upload_part_copy(Bucket="multi", Key="copied", UploadId=up["UploadId"], PartNumber=2,
+                         CopySource="multi/big", CopySourceRange="bytes=1000-%d" % (5 * MiB + 1999))["CopyPartResult"]["ETag"]
+check("UploadPartCopy of a range: ETag is the range's MD5", c2 == '"%s"' % hashlib.md5(whole[1000:5 * MiB + 2000]).hexdigest())
+check("UploadPartCopy with a range past the end: InvalidRange",
+      error_code(s3.upload_part_copy, Bucket="multi", Key="copied", UploadId=up["UploadId"], PartNumber=3,
+                 CopySource="multi/big", CopySourceRange="bytes=0-%d" % len(whole)) == "InvalidRange")
+check("UploadPartCopy from a missing key: NoSuchKey",
+      error_code(s3.upload_part_copy, Bucket="multi", Key="copied", UploadId=up["UploadId"], PartNumber=3,
+                 CopySource="multi/nope") == "NoSuchKey")
+s3.complete_multipart_upload(Bucket="multi", Key="copied", UploadId=up["UploadId"],
+                             MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": c1}, {"PartNumber": 2, "ETag": c2}]})
+check("  ... the completed copy reads back", s3.get_object(Bucket="multi", Key="copied")["Body"].read() == src1 + whole[1000:5 * MiB + 2000])
+check("  ... and stored few new bytes (%d)" % (block_bytes() - before), block_bytes() - before < 3 * MiB)
 up = s3.create_multipart_upload(Bucket="multi", Key="small-parts")
 e1 = s3.upload_part(Bucket="multi", Key="small-parts", UploadId=up["UploadId"], PartNumber=1, Body=b"a" * 100)["ETag"]
 e2 = s3.upload_part(Bucket="multi", Key="small-parts", UploadId=up["UploadId"], PartNumber=2, Body=b"b" * 100)["ETag"]

@@ -69,7 +69,26 @@ for alg in crc32 crc32c sha1 sha256; do
   expect "x-amz-checksum-$alg as a header" "$($PY "$(dirname "$0")/aws_chunked_put.py" "$URL/alpha/ckh-$alg" "$T/ck" $alg --header | head -1)" 200
   expect "  ... a wrong one: BadDigest" "$($PY "$(dirname "$0")/aws_chunked_put.py" "$URL/alpha/ckh-bad" "$T/ck" $alg --header --bad | grep -c BadDigest)" 1
 done
+ACP="$PY $(dirname "$0")/aws_chunked_put.py"
+expect "signed aws-chunked (STREAMING-AWS4-HMAC-SHA256-PAYLOAD): 200" "$($ACP "$URL/alpha/sig" "$T/ck" sha256 --signed --header | head -1)" 200
+expect "  ... the object is the decoded body" "$(scurl "$URL/alpha/sig" | cmp - "$T/ck" && echo same)" same
+expect "signed aws-chunked with a signed crc32c trailer: 200" "$($ACP "$URL/alpha/sigt" "$T/ck" crc32c --signed | head -1)" 200
+expect "  ... the object is the decoded body" "$(scurl "$URL/alpha/sigt" | cmp - "$T/ck" && echo same)" same
+expect "a chunk changed after signing: 403 SignatureDoesNotMatch" "$($ACP "$URL/alpha/sigbad" "$T/ck" sha256 --signed --header --tamper | tr '\n' ' ' | grep -o '^403.*SignatureDoesNotMatch' | cut -c1-3)" 403
+expect "  ... and nothing was stored" "$(sstatus "$URL/alpha/sigbad")" 404
+expect "a signed trailer that does not match its checksum: 400 BadDigest" "$($ACP "$URL/alpha/sigbad" "$T/ck" crc32 --signed --bad | grep -c BadDigest)" 1
 expect "nothing was stored under the bad checksums" "$(scurl -o /dev/null -w '%{http_code}' "$URL/alpha/ck-bad")$(scurl -o /dev/null -w '%{http_code}' "$URL/alpha/ckh-bad")" 404404
 check "GET with x-amz-checksum-mode: ENABLED returns the checksum" sh -c "curl -sI --aws-sigv4 aws:amz:us-east-1:s3 --user '$AK:$SK' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -H 'x-amz-checksum-mode: ENABLED' '$URL/alpha/ck-crc32' | grep -qi '^x-amz-checksum-crc32: '"
 check "  ... and without it, does not" sh -c "! curl -sI --aws-sigv4 aws:amz:us-east-1:s3 --user '$AK:$SK' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' '$URL/alpha/ck-crc32' | grep -qi '^x-amz-checksum-crc32: '"
 check "Content-Encoding: aws-chunked is not stored" sh -c "! curl -sI --aws-sigv4 aws:amz:us-east-1:s3 --user '$AK:$SK' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' '$URL/alpha/ck-crc32' | grep -qi '^content-encoding'"
+
+# max_object_size: EntityTooLarge before the body is read, and for aws-chunked bodies as they grow
+start_server --max-object-size 1MiB || exit 1
+scurl -o /dev/null -X PUT "$URL/small"
+head -c 1100000 /dev/urandom > "$T/big"
+scurl -o "$T/err" -T "$T/big" "$URL/small/big" > /dev/null
+check "PutObject over max_object_size: EntityTooLarge" grep -q '<Code>EntityTooLarge</Code>' "$T/err"
+expect "  ... an aws-chunked one too" "$($PY "$(dirname "$0")/aws_chunked_put.py" "$URL/small/big" "$T/big" crc32 | grep -c EntityTooLarge)" 1
+expect "  ... nothing stored" "$(sstatus "$URL/small/big")" 404
+head -c 1000000 /dev/urandom > "$T/fits"
+expect "a body under the limit is stored" "$(scurl -o /dev/null -w '%{http_code}' -T "$T/fits" "$URL/small/fits")" 200

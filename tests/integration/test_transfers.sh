@@ -11,6 +11,7 @@ expect "disconnect mid-PUT: no temp file" "$(count_files "$DATA/tmp")" 0
 check "disconnect mid-PUT is logged as aborted" grep -q 'client_disconnected_or_aborted' "$T/server.log"
 
 # hold the only buffer with a slow upload, then another PUT gets 503 + Retry-After
+scurl -o /dev/null -X PUT "$URL/slowb"
 $PY "$(dirname "$0")/slow_put.py" "$URL/v1/blocks/$id" 1048576 1048576 400000 --finish > "$T/slow.out" &
 slow=$!
 sleep 0.5
@@ -19,6 +20,10 @@ HASH=$(sha "$T/a") scurl -D "$T/h" -o "$T/err" -T "$T/a" "$URL/v1/blocks/$(sha "
 expect "PUT while the pool is exhausted: 503" "$(grep '^HTTP' "$T/h" | tail -1 | awk '{print $2}')" 503
 check "  ... with Retry-After" grep -qi '^retry-after: ' "$T/h"
 check "  ... SlowDown error" grep -q '"code":"SlowDown"' "$T/err"
+scurl -D "$T/h" -o "$T/err" -T "$T/a" "$URL/slowb/obj" > /dev/null
+expect "S3 PutObject while the pool is exhausted: 503" "$(grep '^HTTP' "$T/h" | tail -1 | awk '{print $2}')" 503
+check "  ... with an S3 XML SlowDown error" grep -q '<Code>SlowDown</Code>' "$T/err"
+expect "  ... and no object" "$(sstatus "$URL/slowb/obj")" 404
 wait $slow
 expect "the slow upload itself completes" "$(awk '{print $2}' "$T/slow.out")" 200
 stop_server

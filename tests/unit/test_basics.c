@@ -1,5 +1,7 @@
 /* test_basics.c - hex, mempool, timeutil (durations, sizes, timestamps), error table. */
 #include "test.h"
+#include "util/alloc.h"
+#include "util/base64.h"
 #include "util/err.h"
 #include "util/hex.h"
 #include "util/mempool.h"
@@ -93,3 +95,21 @@ void suite_hex(void) { RUN(hex_roundtrip); }
 void suite_mempool(void) { RUN(mempool_cleanups); }
 void suite_timeutil(void) { RUN(durations_and_sizes); RUN(timestamps); }
 void suite_err(void) { RUN(error_table); }
+
+static void base64_rules(void) {
+  size_t n;
+  char *e = base64_encode("ab", 2);
+  ASSERT_STREQ(e, "YWI=");
+  unsigned char *d = base64_decode(e, 64, &n);
+  ASSERT(d && n == 2 && !memcmp(d, "ab", 2));
+  xfree(d); xfree(e);
+  d = base64_decode("", 64, &n);
+  ASSERT(d && n == 0);
+  xfree(d);
+  ASSERT(base64_decode("====", 64, &n) == NULL);
+  ASSERT(base64_decode("YW=I", 64, &n) == NULL);
+  ASSERT(base64_decode("YWI", 64, &n) == NULL);
+  ASSERT(base64_decode("YW*=", 64, &n) == NULL);
+  ASSERT(base64_decode("YWJjYWJj", 4, &n) == NULL);
+}
+void suite_base64(void) { RUN(base64_rules); }
