@@ -12,6 +12,7 @@ declare -A SRC=(
   [fuzz_range]="src/http/range.c"
   [fuzz_sigv4]="src/crypto/sigv4.c"
   [fuzz_manifest]="src/chunk/manifest.c"
+  [fuzz_dsmanifest]="src/dataset/dsmanifest.c src/chunk/manifest.c"
   [fuzz_list_token]="src/util/base64.c"
   [fuzz_aws_chunked]="src/http/aws_chunked.c src/crypto/sigv4.c"
   [fuzz_s3_xml]="src/service/lifecycle.c src/util/xmlpath.c src/crypto/sigv4.c src/meta/meta.c"

@@ -9,11 +9,12 @@ struct jb { sbuf_t b; uint64_t max; };
 
 static void jb_free(void *p) { sbuf_free(&((struct jb *)p)->b); }
 
-int json_body_begin(req_t *r) {
-  struct app *a = r->app;
-  if (r->content_length > (int64_t)a->cfg->json_body_max) return CAIRN_ETOOBIG;
+int json_body_begin(req_t *r) { return json_body_begin_max(r, ((struct app *)r->app)->cfg->json_body_max); }
+
+int json_body_begin_max(req_t *r, uint64_t max) {
+  if (r->content_length > (int64_t)max) return CAIRN_ETOOBIG;
   struct jb *j = mempool_alloc(r->pool, sizeof *j);
-  j->max = a->cfg->json_body_max;
+  j->max = max;
   mempool_on_cleanup(r->pool, jb_free, j);
   r->state = j;
   return 0;
@@ -24,6 +25,12 @@ int json_body_append(req_t *r, const char *data, size_t n) {
   if (j->b.len + n > j->max) return CAIRN_ETOOBIG;
   sbuf_add(&j->b, data, n);
   return 0;
+}
+
+const char *json_body_raw(req_t *r, size_t *len) {
+  struct jb *j = r->state;
+  *len = j->b.len;
+  return j->b.s ? j->b.s : "";
 }
 
 json_t *json_body_parse(req_t *r, const char **err) {

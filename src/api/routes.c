@@ -6,7 +6,7 @@
 
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
-    h_users_delete, h_s3, h_gc, h_bucket_public;
+    h_users_delete, h_s3, h_gc, h_bucket_public, h_datasets;
 
 static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
@@ -27,6 +27,8 @@ const struct route api_routes[] = {
   {"DELETE", "/v1/users/", AUTH_ADMIN, &h_users_delete, 0},
   {"POST", "/v1/gc", AUTH_ADMIN, &h_gc, 0},
   {"PUT", "/v1/buckets/", AUTH_ADMIN, &h_bucket_public, 0},
+  {"GET", "/v1/datasets", AUTH_USER, &h_datasets, 0},
+  {"*", "/v1/datasets/", AUTH_USER_OR_LOCATOR, &h_datasets, 0},   /* public datasets: anonymous reads */
   {"*", "/v1/", AUTH_NONE, &h_not_found, 0},   /* the rest of /v1 is not S3 */
   {"*", "/", AUTH_USER_OR_LOCATOR, &h_s3, 1},   /* the S3 API; anonymous reads of public buckets */
 };

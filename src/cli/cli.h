@@ -12,6 +12,8 @@ int cmd_user(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
 int cmd_presign(int argc, char **argv);
 int cmd_bucket(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 
 #include "../client/client.h"
 #include <stddef.h>

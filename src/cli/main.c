@@ -22,6 +22,8 @@ static const struct { const char *name; int (*fn)(int, char **); const char *hel
   {"fsck", cmd_fsck, "fsck DIR...: verify every block of volume dirs, quarantine corrupt ones"},
   {"presign", cmd_presign, "presign [--expires 15m] [--put] s3://bucket/key: print a presigned URL"},
   {"bucket", cmd_bucket, "bucket public NAME on|off: anonymous reads of a bucket (admin)"},
+  {"push", cmd_push, "push [-q] [-j N] NAME[:TAG,...] DIR|ARCHIVE: upload a dataset version (only missing chunks)"},
+  {"pull", cmd_pull, "pull [-q] [--follow] NAME:TAG DIR: rebuild a dataset version in DIR (verified, resumable)"},
   {"gc", cmd_gc, "gc: collect unreferenced blocks now (admin; also runs every gc_interval)"},
   {"user", cmd_user, "user add NAME [--admin] | list | rm NAME  [--data DIR]: manage users"},
 };

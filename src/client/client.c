@@ -50,7 +50,8 @@ static size_t on_data(char *p, size_t sz, size_t n, void *ud) {
 int client_do(struct client *c, const char *method, const char *path, const void *body, size_t len,
               const char *payload_hash, size_t max_body, struct client_resp *resp) {
   memset(resp, 0, sizeof *resp);
-  CURL *h = curl_easy_init();
+  CURL *h = c->curl ? c->curl : curl_easy_init();
+  if (c->curl) curl_easy_reset(h);   /* options off, connection kept */
   if (!h) { snprintf(resp->error, sizeof resp->error, "cannot initialise libcurl"); return CAIRN_EIO; }
   char url[2048], sigv4[128], userpwd[300], hash_hdr[128];
   snprintf(url, sizeof url, "%s%s", c->url, path);
@@ -85,7 +86,7 @@ int client_do(struct client *c, const char *method, const char *path, const void
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
   curl_slist_free_all(hdrs);
-  curl_easy_cleanup(h);
+  if (!c->curl) curl_easy_cleanup(h);
   if (!resp->body.s) sbuf_add(&resp->body, "", 0);
   return rc;
 }
@@ -101,3 +102,10 @@ void client_error_text(const struct client_resp *resp, char *out, size_t cap) {
 }
 
 void client_resp_free(struct client_resp *resp) { sbuf_free(&resp->body); }
+
+void client_keep(struct client *c) { if (!c->curl) c->curl = curl_easy_init(); }
+
+void client_close(struct client *c) {
+  if (c->curl) curl_easy_cleanup(c->curl);
+  c->curl = NULL;
+}

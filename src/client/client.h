@@ -12,6 +12,7 @@ struct client {
   char secret[128];
   char region[64];
   int have_creds;
+  void *curl;          /* a kept libcurl handle (client_keep): connections are reused */
 };
 
 int client_init(struct client *c);   /* 0; never fails (credentials may be absent) */
@@ -26,5 +27,8 @@ int client_do(struct client *c, const char *method, const char *path, const void
 /* One-line error text for a non-2xx answer ("message (Code, HTTP status)"). */
 void client_error_text(const struct client_resp *resp, char *out, size_t cap);
 void client_resp_free(struct client_resp *resp);
+/* Keep one connection for the following calls (one client per thread); client_close ends it. */
+void client_keep(struct client *c);
+void client_close(struct client *c);
 
 #endif

@@ -13,7 +13,8 @@ struct config {
   char *volumes;             /* comma list of dir[:read_only][:serialize_io]; empty = data_dir */
   int64_t replicas;
   uint64_t max_block;
-  uint64_t max_object_size;   /* one PutObject or UploadPart body */
+  uint64_t max_object_size;
+  uint64_t manifest_max;      /* dataset manifest body */   /* one PutObject or UploadPart body */
   uint64_t buffers;
   uint64_t buffer_size;
   int64_t buffer_wait_ms;

@@ -17,8 +17,9 @@ struct handler {
   int (*begin)(req_t *r);
   /* a piece of the body (never called after a response was sent) */
   int (*body)(req_t *r, const char *data, size_t n);
-  /* the whole body is in; must respond or return an error, CAIRN_EBUSY (park, as for begin) or
-   * http_defer()'s CAIRN_EDEFER (blocking work on a worker; end is called again afterwards) */
+  /* the whole body is in; must respond or return an error, CAIRN_EBUSY (park, as for begin),
+   * http_defer()'s CAIRN_EDEFER (blocking work on a worker; end is called again afterwards) or
+   * CAIRN_EAGAIN (long poll: end is called again within ~50 ms; when the server stops, 503) */
   int (*end)(req_t *r);
 };
 

@@ -154,6 +154,11 @@ static void *ticker_main(void *arg) {
  * (CAIRN_EBUSY, until buffer_wait has passed) or deferred to a worker (CAIRN_EDEFER). */
 static int settle(struct server *s, req_t *r, int rc, int phase) {
   if (rc == CAIRN_EDEFER) return 1;
+  if (rc == CAIRN_EAGAIN && !r->responded && !atomic_load(&s->stopping)) {   /* long poll */
+    r->parked_phase = phase;
+    park(s, r);
+    return 1;
+  }
   if (rc == CAIRN_EBUSY && !r->responded) {
     double now = time_mono_sec();
     if (!r->park_deadline) r->park_deadline = now + (double)s->o.buffer_wait_ms / 1e3;

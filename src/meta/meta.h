@@ -38,7 +38,20 @@ typedef int (*meta_upload_cb)(void *ctx, const struct meta_upload *u);
 struct meta_part { int number; uint64_t size; char etag[48]; char *manifest; int64_t created_ms; };
 typedef int (*meta_part_cb)(void *ctx, const struct meta_part *p);
 
-/* Every manifest that keeps blocks alive (objects, parts of uploads in progress): gc roots. */
+struct meta_dataset { char name[129]; int public_read; int64_t created_ms; int ntags; };
+typedef int (*meta_dataset_cb)(void *ctx, const struct meta_dataset *d);
+struct meta_dsversion {
+  char id[65];
+  char *manifest;        /* heap canonical JSON (NULL in listings) */
+  char *blocks;          /* heap chunk/manifest.h text of every block (put only) */
+  uint64_t size;
+  int64_t files, created_ms;
+};
+struct meta_dstag { char tag[129]; char version[65]; int floating; int64_t updated_ms; };
+typedef int (*meta_dstag_cb)(void *ctx, const struct meta_dstag *t);   /* history: updated_ms = when */
+
+/* Every manifest that keeps blocks alive (objects, parts of uploads in progress, dataset
+ * versions): gc roots. */
 typedef int (*meta_manifest_cb)(void *ctx, const char *manifest);
 
 struct meta_ops {
@@ -67,6 +80,17 @@ struct meta_ops {
   int (*lifecycle_set)(void *impl, const char *bucket, const char *rules);
   int (*bucket_set_public)(void *impl, const char *bucket, int public_read);
   int (*lifecycle_get)(void *impl, const char *bucket, char **rules);
+  int (*ds_version_put)(void *impl, const char *dataset, const struct meta_dsversion *v);
+  int (*ds_version_get)(void *impl, const char *dataset, const char *id, struct meta_dsversion *out);
+  int (*ds_get)(void *impl, const char *name, struct meta_dataset *out);
+  int (*ds_list)(void *impl, const char *after, int limit, meta_dataset_cb cb, void *ctx);
+  int (*ds_set_public)(void *impl, const char *name, int public_read);
+  int (*ds_tag_set)(void *impl, const char *dataset, const struct meta_dstag *t);
+  int (*ds_tag_get)(void *impl, const char *dataset, const char *tag, struct meta_dstag *out);
+  int (*ds_tag_delete)(void *impl, const char *dataset, const char *tag, int64_t now_ms);
+  int (*ds_tag_list)(void *impl, const char *dataset, const char *after, int limit, meta_dstag_cb cb, void *ctx);
+  int (*ds_tag_history)(void *impl, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx);
+  int (*ds_prune)(void *impl, int64_t before_ms);
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
   void (*close)(void *impl);
@@ -108,6 +132,22 @@ int meta_object_set_tags(meta_t *m, const char *bucket, const char *key, const c
 int meta_lifecycle_set(meta_t *m, const char *bucket, const char *rules);
 int meta_bucket_set_public(meta_t *m, const char *bucket, int public_read);   /* ENOSUCHBUCKET */
 int meta_lifecycle_get(meta_t *m, const char *bucket, char **rules);
+/* Datasets. version_put creates the dataset on first use and is idempotent (same id, same tree). */
+int meta_ds_version_put(meta_t *m, const char *dataset, const struct meta_dsversion *v);
+int meta_ds_version_get(meta_t *m, const char *dataset, const char *id, struct meta_dsversion *out);   /* ENOENT */
+void meta_dsversion_clear(struct meta_dsversion *v);
+int meta_ds_get(meta_t *m, const char *name, struct meta_dataset *out);                   /* ENOENT */
+int meta_ds_list(meta_t *m, const char *after, int limit, meta_dataset_cb cb, void *ctx);
+int meta_ds_set_public(meta_t *m, const char *name, int public_read);                      /* ENOENT */
+/* Points a tag at a version (which must exist) and records the move in the history, in one
+ * transaction; a version tag (floating 0) that already points elsewhere: CAIRN_EEXIST. */
+int meta_ds_tag_set(meta_t *m, const char *dataset, const struct meta_dstag *t);
+int meta_ds_tag_get(meta_t *m, const char *dataset, const char *tag, struct meta_dstag *out);   /* ENOENT */
+int meta_ds_tag_delete(meta_t *m, const char *dataset, const char *tag, int64_t now_ms);       /* ENOENT */
+int meta_ds_tag_list(meta_t *m, const char *dataset, const char *after, int limit, meta_dstag_cb cb, void *ctx);
+int meta_ds_tag_history(meta_t *m, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx);
+/* Deletes versions no tag points to that were created before before_ms; the count or < 0. */
+int meta_ds_prune(meta_t *m, int64_t before_ms);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

@@ -44,5 +44,31 @@ const struct meta_migration meta_migrations[] = {
   {5, "ALTER TABLE objects ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';"
       "ALTER TABLE uploads ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';"
       "ALTER TABLE buckets ADD COLUMN lifecycle TEXT"},
+  {6, "CREATE TABLE datasets ("
+      " name TEXT PRIMARY KEY,"
+      " public_read INTEGER NOT NULL DEFAULT 0,"
+      " created_ms BIGINT NOT NULL);"
+      "CREATE TABLE ds_versions ("
+      " dataset TEXT NOT NULL REFERENCES datasets(name),"
+      " id TEXT NOT NULL,"
+      " manifest TEXT NOT NULL,"          /* canonical JSON (dataset/dsmanifest.h) */
+      " blocks TEXT NOT NULL,"            /* every block, chunk/manifest.h text: the gc root */
+      " size BIGINT NOT NULL,"
+      " files BIGINT NOT NULL,"
+      " created_ms BIGINT NOT NULL,"
+      " PRIMARY KEY (dataset, id));"
+      "CREATE TABLE ds_tags ("
+      " dataset TEXT NOT NULL REFERENCES datasets(name),"
+      " tag TEXT NOT NULL,"
+      " version TEXT NOT NULL,"
+      " floating INTEGER NOT NULL,"
+      " updated_ms BIGINT NOT NULL,"
+      " PRIMARY KEY (dataset, tag));"
+      "CREATE TABLE ds_tag_history ("
+      " dataset TEXT NOT NULL,"
+      " tag TEXT NOT NULL,"
+      " version TEXT NOT NULL,"           /* '' when the tag was deleted */
+      " at_ms BIGINT NOT NULL);"
+      "CREATE INDEX ds_tag_history_by_tag ON ds_tag_history (dataset, tag, at_ms)"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

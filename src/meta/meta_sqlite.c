@@ -1,21 +1,18 @@
 /* meta_sqlite.c - the embedded metadata backend: one SQLite file in WAL mode, serialized
  * connection (SQLITE_OPEN_FULLMUTEX), synchronous=FULL so a committed change survives power loss. */
-#include "meta.h"
+#include "meta_sqlite.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/log.h"
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
-struct msql { sqlite3 *db; };
-
-static int db_err(struct msql *m, const char *what) {
+int msql_err(struct msql *m, const char *what) {
   LOGE("sqlite %s: %s", what, sqlite3_errmsg(m->db));
   return CAIRN_EDB;
 }
 
-static int exec(struct msql *m, const char *sql) {
+int msql_exec(struct msql *m, const char *sql) {
   char *e = NULL;
   if (sqlite3_exec(m->db, sql, NULL, NULL, &e) != SQLITE_OK) {
     LOGE("sqlite: %s: %s", e ? e : "?", sql);
@@ -37,7 +34,7 @@ static int s_schema_version(void *impl) {
 }
 
 static int migrate(struct msql *m) {
-  int rc = exec(m, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+  int rc = msql_exec(m, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
                    " applied_ms BIGINT NOT NULL)");
   if (rc) return rc;
   int have = s_schema_version(m);
@@ -46,12 +43,12 @@ static int migrate(struct msql *m) {
     char ins[128];
     snprintf(ins, sizeof ins, "INSERT INTO schema_migrations VALUES (%d, strftime('%%s','now')*1000)",
              meta_migrations[i].version);
-    if ((rc = exec(m, "BEGIN IMMEDIATE"))) return rc;
-    if ((rc = exec(m, meta_migrations[i].sql)) || (rc = exec(m, ins))) {
-      exec(m, "ROLLBACK");
+    if ((rc = msql_exec(m, "BEGIN IMMEDIATE"))) return rc;
+    if ((rc = msql_exec(m, meta_migrations[i].sql)) || (rc = msql_exec(m, ins))) {
+      msql_exec(m, "ROLLBACK");
       return rc;
     }
-    if ((rc = exec(m, "COMMIT"))) return rc;
+    if ((rc = msql_exec(m, "COMMIT"))) return rc;
     LOGI("metadata schema migrated to version %d", meta_migrations[i].version);
   }
   return 0;
@@ -62,7 +59,7 @@ static int s_user_add(void *impl, const struct meta_user *u) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "INSERT INTO users (name, access_key, secret_sealed, role, enabled,"
                          " created_ms) VALUES (?,?,?,?,?,?)", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, u->access_key, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, u->secret_sealed, -1, SQLITE_STATIC);
@@ -72,7 +69,7 @@ static int s_user_add(void *impl, const struct meta_user *u) {
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
   if (r == SQLITE_CONSTRAINT) return CAIRN_EEXIST;
-  return r == SQLITE_DONE ? 0 : db_err(m, "insert user");
+  return r == SQLITE_DONE ? 0 : msql_err(m, "insert user");
 }
 
 static void row_to_user(sqlite3_stmt *st, struct meta_user *u) {
@@ -91,11 +88,11 @@ static int s_user_by_key(void *impl, const char *key, struct meta_user *out) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, USER_COLS " WHERE access_key = ?", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOENT;
   if (r == SQLITE_ROW) { row_to_user(st, out); rc = 0; }
-  else if (r != SQLITE_DONE) rc = db_err(m, "select user");
+  else if (r != SQLITE_DONE) rc = msql_err(m, "select user");
   sqlite3_finalize(st);
   return rc;
 }
@@ -104,18 +101,18 @@ static int s_user_rm(void *impl, const char *name) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "DELETE FROM users WHERE name = ?", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "delete user");
+  if (r != SQLITE_DONE) return msql_err(m, "delete user");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOENT;
 }
 
 static int s_user_list(void *impl, meta_user_cb cb, void *ctx) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, USER_COLS " ORDER BY name", -1, &st, NULL)) return db_err(m, "prepare");
+  if (sqlite3_prepare_v2(m->db, USER_COLS " ORDER BY name", -1, &st, NULL)) return msql_err(m, "prepare");
   int rc = 0;
   while (!rc && sqlite3_step(st) == SQLITE_ROW) {
     struct meta_user u;
@@ -134,7 +131,7 @@ static int s_bucket_create(void *impl, const struct meta_bucket *b) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "INSERT INTO buckets (name, owner, public_read, created_ms) VALUES (?,?,?,?)",
                          -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, b->name, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, b->owner, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 3, b->public_read);
@@ -142,7 +139,7 @@ static int s_bucket_create(void *impl, const struct meta_bucket *b) {
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
   if (r == SQLITE_CONSTRAINT) return CAIRN_EBUCKETEXISTS;
-  return r == SQLITE_DONE ? 0 : db_err(m, "insert bucket");
+  return r == SQLITE_DONE ? 0 : msql_err(m, "insert bucket");
 }
 
 static void row_to_bucket(sqlite3_stmt *st, struct meta_bucket *b) {
@@ -158,18 +155,18 @@ static int s_bucket_get(void *impl, const char *name, struct meta_bucket *out) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "SELECT name, owner, public_read, created_ms FROM buckets WHERE name = ?",
                          -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
   if (r == SQLITE_ROW) { row_to_bucket(st, out); rc = 0; }
-  else if (r != SQLITE_DONE) rc = db_err(m, "select bucket");
+  else if (r != SQLITE_DONE) rc = msql_err(m, "select bucket");
   sqlite3_finalize(st);
   return rc;
 }
 
 static int s_bucket_delete(void *impl, const char *name) {
   struct msql *m = impl;
-  int rc = exec(m, "BEGIN IMMEDIATE");
+  int rc = msql_exec(m, "BEGIN IMMEDIATE");
   if (rc) return rc;
   sqlite3_stmt *st;
   rc = CAIRN_EDB;
@@ -185,7 +182,7 @@ static int s_bucket_delete(void *impl, const char *name) {
   if (r != SQLITE_DONE) goto out;
   rc = sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 out:
-  exec(m, rc ? "ROLLBACK" : "COMMIT");
+  msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
   return rc;
 }
 
@@ -194,7 +191,7 @@ static int s_bucket_list(void *impl, meta_bucket_cb cb, void *ctx) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "SELECT name, owner, public_read, created_ms FROM buckets ORDER BY name",
                          -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   int rc = 0;
   while (!rc && sqlite3_step(st) == SQLITE_ROW) {
     struct meta_bucket b;
@@ -213,7 +210,7 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
                          " manifest, created_ms, headers, tags) SELECT ?,?,?,?,?,?,?,?,? WHERE EXISTS"
                          " (SELECT 1 FROM buckets WHERE name = ?1)", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, o->bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, o->key, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 3, (sqlite3_int64)o->size);
@@ -225,7 +222,7 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   sqlite3_bind_text(st, 9, o->tags ? o->tags : "{}", -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "insert object");
+  if (r != SQLITE_DONE) return msql_err(m, "insert object");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 }
 
@@ -248,12 +245,12 @@ static int s_object_get(void *impl, const char *bucket, const char *key, struct 
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, OBJECT_COLS " WHERE bucket = ? AND key = ?", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHKEY;
   if (r == SQLITE_ROW) { row_to_object(st, out, 1); rc = 0; }
-  else if (r != SQLITE_DONE) rc = db_err(m, "select object");
+  else if (r != SQLITE_DONE) rc = msql_err(m, "select object");
   sqlite3_finalize(st);
   return rc;
 }
@@ -262,12 +259,12 @@ static int s_object_delete(void *impl, const char *bucket, const char *key) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "DELETE FROM objects WHERE bucket = ? AND key = ?", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "delete object");
+  if (r != SQLITE_DONE) return msql_err(m, "delete object");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHKEY;
 }
 
@@ -279,7 +276,7 @@ static int s_object_list(void *impl, const char *bucket, const char *prefix, con
   if (sqlite3_prepare_v2(m->db, OBJECT_COLS " WHERE bucket = ?1 AND key > ?2 AND"
                          " substr(CAST(key AS BLOB), 1, length(CAST(?3 AS BLOB))) = CAST(?3 AS BLOB)"
                          " ORDER BY key LIMIT ?4", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, after, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
@@ -302,7 +299,7 @@ static int s_upload_create(void *impl, const struct meta_upload *u) {
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "INSERT INTO uploads (upload_id, bucket, key, content_type, created_ms, headers, tags)"
                          " SELECT ?,?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM buckets WHERE name = ?2)", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, u->bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, u->key, -1, SQLITE_STATIC);
@@ -312,7 +309,7 @@ static int s_upload_create(void *impl, const struct meta_upload *u) {
   sqlite3_bind_text(st, 7, u->tags ? u->tags : "{}", -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "insert upload");
+  if (r != SQLITE_DONE) return msql_err(m, "insert upload");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 }
 
@@ -332,22 +329,22 @@ static void row_to_upload(sqlite3_stmt *st, struct meta_upload *u) {
 static int s_upload_get(void *impl, const char *id, struct meta_upload *out) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, UPLOAD_COLS " WHERE upload_id = ?", -1, &st, NULL)) return db_err(m, "prepare");
+  if (sqlite3_prepare_v2(m->db, UPLOAD_COLS " WHERE upload_id = ?", -1, &st, NULL)) return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHUPLOAD;
   if (r == SQLITE_ROW) { row_to_upload(st, out); rc = 0; }
-  else if (r != SQLITE_DONE) rc = db_err(m, "select upload");
+  else if (r != SQLITE_DONE) rc = msql_err(m, "select upload");
   sqlite3_finalize(st);
   return rc;
 }
 
 static int delete_upload(struct msql *m, const char *id) {
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "DELETE FROM uploads WHERE upload_id = ?", -1, &st, NULL)) return db_err(m, "prepare");
+  if (sqlite3_prepare_v2(m->db, "DELETE FROM uploads WHERE upload_id = ?", -1, &st, NULL)) return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "delete upload");
+  if (r != SQLITE_DONE) return msql_err(m, "delete upload");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHUPLOAD;   /* parts go by ON DELETE CASCADE */
 }
 
@@ -357,7 +354,7 @@ static int s_upload_list(void *impl, const char *bucket, meta_upload_cb cb, void
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, UPLOAD_COLS " WHERE bucket = ? ORDER BY key, created_ms", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
   int rc = 0;
   while (!rc && sqlite3_step(st) == SQLITE_ROW) {
@@ -376,7 +373,7 @@ static int s_part_put(void *impl, const char *upload_id, const struct meta_part 
   if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO parts (upload_id, part_number, size, etag, manifest,"
                          " created_ms) SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM uploads WHERE upload_id = ?1)",
                          -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, upload_id, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 2, p->number);
   sqlite3_bind_int64(st, 3, (sqlite3_int64)p->size);
@@ -385,7 +382,7 @@ static int s_part_put(void *impl, const char *upload_id, const struct meta_part 
   sqlite3_bind_int64(st, 6, p->created_ms);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "insert part");
+  if (r != SQLITE_DONE) return msql_err(m, "insert part");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHUPLOAD;
 }
 
@@ -394,7 +391,7 @@ static int s_part_list(void *impl, const char *upload_id, int with_manifest, met
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "SELECT part_number, size, etag, manifest, created_ms FROM parts"
                          " WHERE upload_id = ? ORDER BY part_number", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, upload_id, -1, SQLITE_STATIC);
   int rc = 0;
   while (!rc && sqlite3_step(st) == SQLITE_ROW) {
@@ -412,11 +409,11 @@ static int s_part_list(void *impl, const char *upload_id, int with_manifest, met
 
 static int s_upload_complete(void *impl, const char *upload_id, const struct meta_object *o) {
   struct msql *m = impl;
-  int rc = exec(m, "BEGIN IMMEDIATE");
+  int rc = msql_exec(m, "BEGIN IMMEDIATE");
   if (rc) return rc;
   rc = delete_upload(m, upload_id);   /* fails when a concurrent complete or abort won */
   if (!rc) rc = s_object_put(m, o);
-  int e = exec(m, rc ? "ROLLBACK" : "COMMIT");
+  int e = msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
   return rc ? rc : e;
 }
 
@@ -424,9 +421,10 @@ static int s_manifest_each(void *impl, meta_manifest_cb cb, void *ctx) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   /* one read transaction: a consistent snapshot of every root */
-  if (sqlite3_prepare_v2(m->db, "SELECT manifest FROM objects UNION ALL SELECT manifest FROM parts",
+  if (sqlite3_prepare_v2(m->db, "SELECT manifest FROM objects UNION ALL SELECT manifest FROM parts"
+                         " UNION ALL SELECT blocks FROM ds_versions",
                          -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   int rc = 0;
   while (!rc && sqlite3_step(st) == SQLITE_ROW) rc = cb(ctx, (const char *)sqlite3_column_text(st, 0));
   sqlite3_finalize(st);
@@ -437,13 +435,13 @@ static int s_object_set_tags(void *impl, const char *bucket, const char *key, co
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, tags, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "update tags");
+  if (r != SQLITE_DONE) return msql_err(m, "update tags");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHKEY;
 }
 
@@ -451,12 +449,12 @@ static int s_lifecycle_set(void *impl, const char *bucket, const char *rules) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "UPDATE buckets SET lifecycle = ? WHERE name = ?", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   if (rules) sqlite3_bind_text(st, 1, rules, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 1);
   sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "update lifecycle");
+  if (r != SQLITE_DONE) return msql_err(m, "update lifecycle");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 }
 
@@ -464,12 +462,12 @@ static int s_bucket_set_public(void *impl, const char *bucket, int on) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "UPDATE buckets SET public_read = ? WHERE name = ?", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_int(st, 1, on ? 1 : 0);
   sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return db_err(m, "update bucket");
+  if (r != SQLITE_DONE) return msql_err(m, "update bucket");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 }
 
@@ -478,7 +476,7 @@ static int s_lifecycle_get(void *impl, const char *bucket, char **rules) {
   sqlite3_stmt *st;
   *rules = NULL;
   if (sqlite3_prepare_v2(m->db, "SELECT lifecycle FROM buckets WHERE name = ?", -1, &st, NULL))
-    return db_err(m, "prepare");
+    return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
   if (r == SQLITE_ROW) {
@@ -489,7 +487,7 @@ static int s_lifecycle_get(void *impl, const char *bucket, char **rules) {
   return rc;
 }
 
-static int s_ping(void *impl) { return exec(impl, "SELECT 1"); }
+static int s_ping(void *impl) { return msql_exec(impl, "SELECT 1"); }
 
 static void s_close(void *impl) {
   struct msql *m = impl;
@@ -501,7 +499,10 @@ static const struct meta_ops sqlite_ops = {
   s_user_add, s_user_by_key, s_user_rm, s_user_list, s_bucket_create, s_bucket_get, s_bucket_delete,
   s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_upload_create,
   s_upload_get, s_upload_delete, s_upload_list, s_part_put, s_part_list, s_upload_complete,
-  s_manifest_each, s_object_set_tags, s_lifecycle_set, s_bucket_set_public, s_lifecycle_get, s_ping,
+  s_manifest_each, s_object_set_tags, s_lifecycle_set, s_bucket_set_public, s_lifecycle_get,
+  msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
+  msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
+  msql_ds_prune, s_ping,
   s_schema_version, s_close,
 };
 
@@ -514,7 +515,7 @@ int meta_open_sqlite(const char *path, meta_t **out) {
     return CAIRN_EDB;
   }
   sqlite3_busy_timeout(m->db, 5000);
-  int rc = exec(m, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON");
+  int rc = msql_exec(m, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON");
   if (!rc) rc = migrate(m);
   if (rc) { s_close(m); return rc; }
   *out = meta_wrap(&sqlite_ops, m);

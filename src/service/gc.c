@@ -43,6 +43,8 @@ int gc_run(meta_t *m, store_t *s, int64_t grace_ms, struct gc_report *rep) {
   double t0 = time_mono_sec();
   int64_t cutoff = time_now_ms() - grace_ms;   /* taken before marking: anything newer is safe */
   struct marks k = {0};
+  int pruned = meta_ds_prune(m, cutoff);   /* untagged dataset versions past the grace */
+  if (pruned > 0) LOGI("gc: %d untagged dataset versions dropped", pruned);
   int rc = meta_manifest_each(m, mark_manifest, &k);
   if (rc) { xfree(k.v); return rc < 0 ? rc : CAIRN_EDB; }
   if (k.n > 1) qsort(k.v, k.n, 32, cmp32);

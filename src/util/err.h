@@ -42,7 +42,8 @@
   X(NOTMODIFIED, "NotModified",            304, "not modified")                              \
   X(NOLIFECYCLE, "NoSuchLifecycleConfiguration", 404, "the lifecycle configuration does not exist") \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
-  X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)")
+  X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)") \
+  X(AGAIN,      "ServiceUnavailable",      503, "the server is shutting down")
 
 enum {
   CAIRN_OK = 0,

@@ -1,0 +1,26 @@
+/* meta_sqlite.h - what the SQLite backend's files share: the connection and two helpers. Only
+ * meta_sqlite*.c include it. */
+#ifndef CAIRN_META_SQLITE_H
+#define CAIRN_META_SQLITE_H
+#include "meta.h"
+#include <sqlite3.h>
+
+struct msql { sqlite3 *db; };
+
+int msql_err(struct msql *m, const char *what);   /* logs, returns CAIRN_EDB */
+int msql_exec(struct msql *m, const char *sql);
+
+/* meta_sqlite_ds.c: datasets, versions, tags */
+int msql_ds_version_put(void *impl, const char *dataset, const struct meta_dsversion *v);
+int msql_ds_version_get(void *impl, const char *dataset, const char *id, struct meta_dsversion *out);
+int msql_ds_get(void *impl, const char *name, struct meta_dataset *out);
+int msql_ds_list(void *impl, const char *after, int limit, meta_dataset_cb cb, void *ctx);
+int msql_ds_set_public(void *impl, const char *name, int public_read);
+int msql_ds_tag_set(void *impl, const char *dataset, const struct meta_dstag *t);
+int msql_ds_tag_get(void *impl, const char *dataset, const char *tag, struct meta_dstag *out);
+int msql_ds_tag_delete(void *impl, const char *dataset, const char *tag, int64_t now_ms);
+int msql_ds_tag_list(void *impl, const char *dataset, const char *after, int limit, meta_dstag_cb cb, void *ctx);
+int msql_ds_tag_history(void *impl, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx);
+int msql_ds_prune(void *impl, int64_t before_ms);
+
+#endif

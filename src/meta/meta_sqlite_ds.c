@@ -1,0 +1,229 @@
+/* meta_sqlite_ds.c - datasets in SQLite: versions (canonical manifest + block list), tags (version
+ * tags never move, floating tags do) and the history of every tag move. */
+#include "meta_sqlite.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include <stdio.h>
+#include <string.h>
+
+static sqlite3_stmt *prep(struct msql *m, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL) != SQLITE_OK) { msql_err(m, "prepare"); return NULL; }
+  return st;
+}
+
+/* Runs a statement without rows: 0, or CAIRN_EDB. */
+static int step_done(struct msql *m, sqlite3_stmt *st, const char *what) {
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return r == SQLITE_DONE ? 0 : msql_err(m, what);
+}
+
+int msql_ds_version_put(void *impl, const char *dataset, const struct meta_dsversion *v) {
+  struct msql *m = impl;
+  int rc = msql_exec(m, "BEGIN IMMEDIATE");
+  if (rc) return rc;
+  sqlite3_stmt *st = prep(m, "INSERT OR IGNORE INTO datasets (name, created_ms) VALUES (?, ?)");
+  rc = CAIRN_EDB;
+  if (st) {
+    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, v->created_ms);
+    rc = step_done(m, st, "insert dataset");
+  }
+  if (!rc && (st = prep(m, "INSERT OR IGNORE INTO ds_versions (dataset, id, manifest, blocks, size, files,"
+                           " created_ms) VALUES (?,?,?,?,?,?,?)"))) {
+    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, v->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, v->manifest, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, v->blocks, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)v->size);
+    sqlite3_bind_int64(st, 6, v->files);
+    sqlite3_bind_int64(st, 7, v->created_ms);
+    rc = step_done(m, st, "insert version");
+  } else if (!rc) rc = CAIRN_EDB;
+  int e = msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
+  return rc ? rc : e;
+}
+
+int msql_ds_version_get(void *impl, const char *dataset, const char *id, struct meta_dsversion *out) {
+  struct msql *m = impl;
+  sqlite3_stmt *st = prep(m, "SELECT manifest, size, files, created_ms FROM ds_versions WHERE dataset = ? AND id = ?");
+  if (!st) return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st), rc = CAIRN_ENOENT;
+  memset(out, 0, sizeof *out);
+  if (r == SQLITE_ROW) {
+    snprintf(out->id, sizeof out->id, "%s", id);
+    out->manifest = xstrdup((const char *)sqlite3_column_text(st, 0));
+    out->size = (uint64_t)sqlite3_column_int64(st, 1);
+    out->files = sqlite3_column_int64(st, 2);
+    out->created_ms = sqlite3_column_int64(st, 3);
+    rc = 0;
+  } else if (r != SQLITE_DONE) rc = msql_err(m, "select version");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static void row_dataset(sqlite3_stmt *st, struct meta_dataset *d) {
+  memset(d, 0, sizeof *d);
+  snprintf(d->name, sizeof d->name, "%s", (const char *)sqlite3_column_text(st, 0));
+  d->public_read = sqlite3_column_int(st, 1);
+  d->created_ms = sqlite3_column_int64(st, 2);
+  d->ntags = sqlite3_column_int(st, 3);
+}
+
+#define DS_COLS "SELECT name, public_read, created_ms, (SELECT COUNT(*) FROM ds_tags t WHERE t.dataset = d.name) FROM datasets d"
+
+int msql_ds_get(void *impl, const char *name, struct meta_dataset *out) {
+  struct msql *m = impl;
+  sqlite3_stmt *st = prep(m, DS_COLS " WHERE name = ?");
+  if (!st) return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st), rc = CAIRN_ENOENT;
+  if (r == SQLITE_ROW) { row_dataset(st, out); rc = 0; }
+  else if (r != SQLITE_DONE) rc = msql_err(m, "select dataset");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int msql_ds_list(void *impl, const char *after, int limit, meta_dataset_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st = prep(m, DS_COLS " WHERE name > ? ORDER BY name LIMIT ?");
+  if (!st) return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, after ? after : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, limit);
+  int rc = 0;
+  struct meta_dataset d;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) { row_dataset(st, &d); rc = cb(ctx, &d); }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int msql_ds_set_public(void *impl, const char *name, int on) {
+  struct msql *m = impl;
+  sqlite3_stmt *st = prep(m, "UPDATE datasets SET public_read = ? WHERE name = ?");
+  if (!st) return CAIRN_EDB;
+  sqlite3_bind_int(st, 1, on);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  int rc = step_done(m, st, "update dataset");
+  return rc ? rc : sqlite3_changes(m->db) ? 0 : CAIRN_ENOENT;
+}
+
+static void row_tag(sqlite3_stmt *st, struct meta_dstag *t) {
+  memset(t, 0, sizeof *t);
+  snprintf(t->tag, sizeof t->tag, "%s", (const char *)sqlite3_column_text(st, 0));
+  snprintf(t->version, sizeof t->version, "%s", (const char *)sqlite3_column_text(st, 1));
+  t->floating = sqlite3_column_int(st, 2);
+  t->updated_ms = sqlite3_column_int64(st, 3);
+}
+
+int msql_ds_tag_get(void *impl, const char *dataset, const char *tag, struct meta_dstag *out) {
+  struct msql *m = impl;
+  sqlite3_stmt *st = prep(m, "SELECT tag, version, floating, updated_ms FROM ds_tags WHERE dataset = ? AND tag = ?");
+  if (!st) return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st), rc = CAIRN_ENOENT;
+  if (r == SQLITE_ROW) { row_tag(st, out); rc = 0; }
+  else if (r != SQLITE_DONE) rc = msql_err(m, "select tag");
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int history_add(struct msql *m, const char *dataset, const char *tag, const char *version, int64_t at) {
+  sqlite3_stmt *st = prep(m, "INSERT INTO ds_tag_history (dataset, tag, version, at_ms) VALUES (?,?,?,?)");
+  if (!st) return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, version, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, at);
+  return step_done(m, st, "insert tag history");
+}
+
+int msql_ds_tag_set(void *impl, const char *dataset, const struct meta_dstag *t) {
+  struct msql *m = impl;
+  int rc = msql_exec(m, "BEGIN IMMEDIATE");
+  if (rc) return rc;
+  struct meta_dsversion v;
+  struct meta_dstag old;
+  rc = msql_ds_version_get(m, dataset, t->version, &v);
+  meta_dsversion_clear(&v);
+  int have = 0;
+  if (!rc) {
+    int g = msql_ds_tag_get(m, dataset, t->tag, &old);
+    if (g && g != CAIRN_ENOENT) rc = g;
+    have = !g;
+  }
+  if (!rc && have && !strcmp(old.version, t->version)) goto out;   /* no move: nothing to record */
+  if (!rc && have && !old.floating) rc = CAIRN_EEXIST;              /* version tags never move */
+  sqlite3_stmt *st;
+  if (!rc && (st = prep(m, "INSERT OR REPLACE INTO ds_tags (dataset, tag, version, floating, updated_ms) VALUES (?,?,?,?,?)"))) {
+    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, t->tag, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, t->version, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, t->floating);
+    sqlite3_bind_int64(st, 5, t->updated_ms);
+    rc = step_done(m, st, "insert tag");
+  } else if (!rc) rc = CAIRN_EDB;
+  if (!rc) rc = history_add(m, dataset, t->tag, t->version, t->updated_ms);
+out:;
+  int e = msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
+  return rc ? rc : e;
+}
+
+int msql_ds_tag_delete(void *impl, const char *dataset, const char *tag, int64_t now_ms) {
+  struct msql *m = impl;
+  int rc = msql_exec(m, "BEGIN IMMEDIATE");
+  if (rc) return rc;
+  sqlite3_stmt *st = prep(m, "DELETE FROM ds_tags WHERE dataset = ? AND tag = ?");
+  rc = CAIRN_EDB;
+  if (st) {
+    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+    rc = step_done(m, st, "delete tag");
+    if (!rc && !sqlite3_changes(m->db)) rc = CAIRN_ENOENT;
+  }
+  if (!rc) rc = history_add(m, dataset, tag, "", now_ms);
+  int e = msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
+  return rc ? rc : e;
+}
+
+int msql_ds_tag_list(void *impl, const char *dataset, const char *after, int limit, meta_dstag_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st = prep(m, "SELECT tag, version, floating, updated_ms FROM ds_tags WHERE dataset = ? AND tag > ?"
+                             " ORDER BY tag LIMIT ?");
+  if (!st) return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, after ? after : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, limit);
+  int rc = 0;
+  struct meta_dstag t;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) { row_tag(st, &t); rc = cb(ctx, &t); }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int msql_ds_tag_history(void *impl, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st = prep(m, "SELECT tag, version, 0, at_ms FROM ds_tag_history WHERE dataset = ? AND tag = ?"
+                             " ORDER BY at_ms, rowid");
+  if (!st) return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+  int rc = 0;
+  struct meta_dstag t;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) { row_tag(st, &t); rc = cb(ctx, &t); }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int msql_ds_prune(void *impl, int64_t before_ms) {
+  struct msql *m = impl;
+  sqlite3_stmt *st = prep(m, "DELETE FROM ds_versions WHERE created_ms < ? AND NOT EXISTS"
+                             " (SELECT 1 FROM ds_tags t WHERE t.dataset = ds_versions.dataset AND t.version = ds_versions.id)");
+  if (!st) return -CAIRN_EDB;
+  sqlite3_bind_int64(st, 1, before_ms);
+  int rc = step_done(m, st, "prune versions");
+  return rc ? -rc : sqlite3_changes(m->db);
+}

@@ -1,0 +1,68 @@
+/* test_dsmanifest.c - dataset manifests: path and symlink rules, canonical encoding and id. */
+#include "test.h"
+#include "dataset/dsmanifest.h"
+#include "util/alloc.h"
+#include "util/err.h"
+
+static void path_rules(void) {
+  ASSERT(dsm_path_ok("a"));
+  ASSERT(dsm_path_ok("a/b c/ü.txt"));
+  ASSERT(dsm_path_ok("..a/b.."));
+  ASSERT(!dsm_path_ok(""));
+  ASSERT(!dsm_path_ok("/etc/passwd"));
+  ASSERT(!dsm_path_ok("a/../../x"));
+  ASSERT(!dsm_path_ok(".."));
+  ASSERT(!dsm_path_ok("a/./b"));
+  ASSERT(!dsm_path_ok("a//b"));
+  ASSERT(!dsm_path_ok("a/"));
+  ASSERT(!dsm_path_ok("a\nb"));
+  ASSERT(dsm_link_ok("a/l", "../b"));
+  ASSERT(dsm_link_ok("a/b/l", "../../c/./d"));
+  ASSERT(!dsm_link_ok("l", "../x"));
+  ASSERT(!dsm_link_ok("a/l", "../../x"));
+  ASSERT(!dsm_link_ok("a/l", "/etc"));
+  ASSERT(!dsm_link_ok("a/l", "b/../../../x"));
+}
+
+static void canonical_id(void) {
+  const char *a = "{\"files\":[{\"path\":\"z\",\"type\":\"dir\",\"mode\":493,\"mtime\":5},"
+                  "{\"type\":\"file\",\"path\":\"a\",\"mode\":420,\"mtime\":1,\"size\":3,"
+                  "\"blocks\":[\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad+3\"]}]}";
+  const char *b = "{\"files\":[{\"mtime\":1,\"blocks\":[\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad+3\"],"
+                  "\"size\":3,\"path\":\"a\",\"mode\":420,\"type\":\"file\"},{\"path\":\"z\",\"mode\":493,\"type\":\"dir\",\"mtime\":5}]}";
+  struct ds_manifest m1, m2;
+  const char *why;
+  ASSERT_EQ(dsm_parse(a, strlen(a), &m1, &why), 0);
+  ASSERT_EQ(dsm_parse(b, strlen(b), &m2, &why), 0);
+  char *e1 = dsm_encode(&m1), *e2 = dsm_encode(&m2), id1[65], id2[65];
+  ASSERT_STREQ(e1, e2);
+  dsm_id(e1, id1); dsm_id(e2, id2);
+  ASSERT_STREQ(id1, id2);
+  ASSERT(dsm_find(&m1, "z") && !dsm_find(&m1, "y"));
+  struct ds_manifest m3;   /* re-parsing the canonical form is a fixed point */
+  ASSERT_EQ(dsm_parse(e1, strlen(e1), &m3, &why), 0);
+  char *e3 = dsm_encode(&m3);
+  ASSERT_STREQ(e1, e3);
+  xfree(e1); xfree(e2); xfree(e3);
+  dsm_free(&m1); dsm_free(&m2); dsm_free(&m3);
+}
+
+static void refused(void) {
+  const char *bad[] = {
+    "{\"files\":[{\"path\":\"../x\",\"type\":\"dir\",\"mode\":493,\"mtime\":1}]}",
+    "{\"files\":[{\"path\":\"x\",\"type\":\"symlink\",\"mode\":511,\"mtime\":1,\"target\":\"/etc/passwd\"}]}",
+    "{\"files\":[{\"path\":\"x\",\"type\":\"dir\",\"mode\":493,\"mtime\":1},{\"path\":\"x\",\"type\":\"dir\",\"mode\":493,\"mtime\":1}]}",
+    "{\"files\":[{\"path\":\"x\",\"type\":\"file\",\"mode\":420,\"mtime\":1,\"size\":4,\"blocks\":[\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad+3\"]}]}",
+    "{\"files\":[{\"path\":\"x\",\"type\":\"device\",\"mode\":420,\"mtime\":1}]}",
+    "{\"files\":[{\"path\":\"x\",\"type\":\"file\",\"mode\":99999,\"mtime\":1}]}",
+    "{\"files\":{}}", "[]", "nope",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    struct ds_manifest m;
+    const char *why = NULL;
+    ASSERT_EQ(dsm_parse(bad[i], strlen(bad[i]), &m, &why), CAIRN_EINVAL);
+    ASSERT(why != NULL);
+  }
+}
+
+void suite_dsmanifest(void) { RUN(path_rules); RUN(canonical_id); RUN(refused); }
