@@ -68,7 +68,13 @@ static int add_dataset(void *ctx, const struct meta_dataset *d) {
   return 0;
 }
 
-static int add_tag(void *ctx, const struct meta_dstag *t) { json_array_append_new(ctx, tag_json(t)); return 0; }
+static int add_tag(void *ctx, const struct meta_dstag *t) {
+  json_t *o = tag_json(t);
+  json_object_set_new(o, "size", json_integer((json_int_t)t->size));
+  json_object_set_new(o, "files", json_integer(t->files));
+  json_array_append_new(ctx, o);
+  return 0;
+}
 
 static int add_history(void *ctx, const struct meta_dstag *t) {
   char ts[40];

@@ -6,7 +6,7 @@
 
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
-    h_users_delete, h_s3, h_gc, h_bucket_public, h_datasets;
+    h_users_delete, h_s3, h_gc, h_bucket_public, h_datasets, h_fs, h_dav;
 
 static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
@@ -29,7 +29,9 @@ const struct route api_routes[] = {
   {"PUT", "/v1/buckets/", AUTH_ADMIN, &h_bucket_public, 0},
   {"GET", "/v1/datasets", AUTH_USER, &h_datasets, 0},
   {"*", "/v1/datasets/", AUTH_USER_OR_LOCATOR, &h_datasets, 0},   /* public datasets: anonymous reads */
-  {"*", "/v1/", AUTH_NONE, &h_not_found, 0},   /* the rest of /v1 is not S3 */
+  {"*", "/v1/", AUTH_NONE, &h_not_found, 0},
+  {"*", "/fs/", AUTH_USER_OR_LOCATOR, &h_fs, 0},
+  {"*", "/dav/", AUTH_USER_OR_LOCATOR, &h_dav, 0},   /* the rest of /v1 is not S3 */
   {"*", "/", AUTH_USER_OR_LOCATOR, &h_s3, 1},   /* the S3 API; anonymous reads of public buckets */
 };
 const int api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -14,6 +14,13 @@ int cmd_presign(int argc, char **argv);
 int cmd_bucket(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_dataset(int argc, char **argv);
+int cmd_mount(int argc, char **argv);
 
 #include "../client/client.h"
 #include <stddef.h>

@@ -38,10 +38,11 @@ int cmd_presign(int argc, char **argv) {
       if (parse_duration_ms(argv[++i], &expires_ms) || expires_ms < 1000 || expires_ms > 604800000LL)
         return cli_fail("--expires must be between 1s and 7d");
     } else if (!target) target = argv[i];
-    else return cli_fail("usage: cairn presign [--expires 15m] [--put] s3://bucket/key");
+    else return cli_fail("usage: cairn presign [--expires 15m] [--put] s3://bucket/key | /fs/NAME/TAG/PATH");
   }
-  if (!target || strncmp(target, "s3://", 5) || !strchr(target + 5, '/'))
-    return cli_fail("usage: cairn presign [--expires 15m] [--put] s3://bucket/key");
+  int gateway_path = target && target[0] == '/';   /* any GET endpoint: /fs/..., /v1/blocks/... */
+  if (!target || (!gateway_path && (strncmp(target, "s3://", 5) || !strchr(target + 5, '/'))))
+    return cli_fail("usage: cairn presign [--expires 15m] [--put] s3://bucket/key | /fs/NAME/TAG/PATH");
   struct client c;
   client_init(&c);
   if (!c.have_creds) return cli_fail("no credentials (CAIRN_ACCESS_KEY / CAIRN_SECRET_KEY or ~/.config/cairn/credentials)");
@@ -54,7 +55,7 @@ int cmd_presign(int argc, char **argv) {
   snprintf(a.service, sizeof a.service, "s3");
   sbuf_t path = {0}, q = {0};
   sbuf_addc(&path, '/');
-  encode_path(&path, target + 5);
+  encode_path(&path, gateway_path ? target + 1 : target + 5);
   sbuf_printf(&q, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=%s%%2F%s%%2F%s%%2Fs3%%2Faws4_request"
               "&X-Amz-Date=%s&X-Amz-Expires=%lld&X-Amz-SignedHeaders=host", c.access_key, a.date, c.region,
               a.amz_date, (long long)(expires_ms / 1000));

@@ -24,6 +24,13 @@ static const struct { const char *name; int (*fn)(int, char **); const char *hel
   {"bucket", cmd_bucket, "bucket public NAME on|off: anonymous reads of a bucket (admin)"},
   {"push", cmd_push, "push [-q] [-j N] NAME[:TAG,...] DIR|ARCHIVE: upload a dataset version (only missing chunks)"},
   {"pull", cmd_pull, "pull [-q] [--follow] NAME:TAG DIR: rebuild a dataset version in DIR (verified, resumable)"},
+  {"ls", cmd_ls, "ls [NAME[:TAG [PATH]]]: datasets, a dataset's tags, or a version's files"},
+  {"cat", cmd_cat, "cat NAME:TAG PATH: write a file of a dataset version to stdout (verified)"},
+  {"tag", cmd_tag, "tag NAME:SRC NAME:DST | tag history NAME:TAG: point a tag, show its moves"},
+  {"rm", cmd_rm, "rm NAME:TAG: remove a tag (untagged versions are collected after gc_grace)"},
+  {"diff", cmd_diff, "diff NAME:A NAME:B: added, removed, changed files and the bytes they share"},
+  {"dataset", cmd_dataset, "dataset public NAME on|off: anonymous reads of a dataset (admin)"},
+  {"mount", cmd_mount, "mount NAME:TAG MOUNTPOINT: read-only FUSE mount of a dataset version"},
   {"gc", cmd_gc, "gc: collect unreferenced blocks now (admin; also runs every gc_interval)"},
   {"user", cmd_user, "user add NAME [--admin] | list | rm NAME  [--data DIR]: manage users"},
 };

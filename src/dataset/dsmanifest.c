@@ -186,3 +186,71 @@ const struct ds_entry *dsm_find(const struct ds_manifest *m, const char *path) {
   }
   return NULL;
 }
+
+int dsm_has_children(const struct ds_manifest *m, const char *dir) {
+  size_t n = strlen(dir);
+  size_t lo = 0, hi = m->n;   /* first entry >= "dir/" */
+  char *key = xmalloc(n + 2);
+  memcpy(key, dir, n);
+  key[n] = '/';
+  key[n + 1] = 0;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (strcmp(m->e[mid].path, key) < 0) lo = mid + 1; else hi = mid;
+  }
+  int yes = lo < m->n && !strncmp(m->e[lo].path, key, n + 1);
+  xfree(key);
+  return yes;
+}
+
+const struct ds_entry *dsm_lookup(const struct ds_manifest *m, const char *path, int *is_dir) {
+  char cur[DS_MAX_PATH + 1];
+  snprintf(cur, sizeof cur, "%s", path);
+  size_t n = strlen(cur);
+  while (n && cur[n - 1] == '/') cur[--n] = 0;
+  *is_dir = 0;
+  for (int hops = 0; hops < 16; hops++) {
+    if (!*cur) { *is_dir = 1; return NULL; }
+    if (!dsm_path_ok(cur)) return NULL;
+    const struct ds_entry *e = dsm_find(m, cur);
+    if (!e) { *is_dir = dsm_has_children(m, cur); return NULL; }
+    if (e->type == DS_DIR) *is_dir = 1;
+    if (e->type != DS_LINK) return e;
+    /* resolve the link relative to its directory (targets were checked to stay inside) */
+    char next[DS_MAX_PATH * 2 + 2];
+    const char *slash = strrchr(cur, '/');
+    snprintf(next, sizeof next, "%.*s%s%s", slash ? (int)(slash - cur) : 0, cur, slash ? "/" : "", e->target);
+    /* normalize "." and ".." */
+    char out[DS_MAX_PATH + 1] = "";
+    size_t ol = 0;
+    for (char *c = next, *sv; c && *c; c = sv) {
+      sv = strchr(c, '/');
+      if (sv) *sv++ = 0;
+      if (!*c || !strcmp(c, ".")) continue;
+      if (!strcmp(c, "..")) { char *p = strrchr(out, '/'); ol = p ? (size_t)(p - out) : 0; out[ol] = 0; continue; }
+      ol += (size_t)snprintf(out + ol, sizeof out - ol, "%s%s", ol ? "/" : "", c);
+      if (ol >= sizeof out) return NULL;
+    }
+    snprintf(cur, sizeof cur, "%s", out);
+  }
+  return NULL;   /* a symlink loop */
+}
+
+void dsm_children(const struct ds_manifest *m, const char *dir, dsm_child_cb cb, void *ctx) {
+  size_t n = strlen(dir);
+  char last[DS_MAX_PATH + 1] = "";
+  for (size_t i = 0; i < m->n; i++) {
+    const char *p = m->e[i].path;
+    if (n && (strncmp(p, dir, n) || p[n] != '/')) continue;
+    const char *rest = n ? p + n + 1 : p;
+    const char *slash = strchr(rest, '/');
+    if (!slash) { cb(ctx, rest, &m->e[i]); snprintf(last, sizeof last, "%s", rest); continue; }
+    size_t k = (size_t)(slash - rest);   /* an implicit directory (archives without dir entries) */
+    if (strlen(last) == k && !strncmp(last, rest, k)) continue;
+    snprintf(last, sizeof last, "%.*s", (int)k, rest);
+    char full[DS_MAX_PATH + 1];
+    snprintf(full, sizeof full, "%.*s", (int)(rest - p + k), p);
+    if (!dsm_find(m, full)) cb(ctx, last, NULL);
+  }
+}
+

@@ -45,5 +45,14 @@ void dsm_id(const char *canonical, char out[65]);
 uint64_t dsm_bytes(const struct ds_manifest *m);
 /* Binary search by path; NULL when absent. The manifest must be finished (sorted). */
 const struct ds_entry *dsm_find(const struct ds_manifest *m, const char *path);
+/* 1 when some entry lies under dir/ (archives may omit directory entries). */
+int dsm_has_children(const struct ds_manifest *m, const char *dir);
+/* Calls cb for each direct child of dir ("" = root) in order: its name and entry (NULL for an
+ * implicit directory). */
+typedef void (*dsm_child_cb)(void *ctx, const char *name, const struct ds_entry *e);
+void dsm_children(const struct ds_manifest *m, const char *dir, dsm_child_cb cb, void *ctx);
+/* Resolves path (symlinks followed, at most 16 hops, never above the root): the entry, or NULL
+ * with *is_dir set for the root or an implicit directory (0 when nothing is there). */
+const struct ds_entry *dsm_lookup(const struct ds_manifest *m, const char *path, int *is_dir);
 
 #endif

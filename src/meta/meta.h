@@ -47,7 +47,7 @@ struct meta_dsversion {
   uint64_t size;
   int64_t files, created_ms;
 };
-struct meta_dstag { char tag[129]; char version[65]; int floating; int64_t updated_ms; };
+struct meta_dstag { char tag[129]; char version[65]; int floating; int64_t updated_ms; uint64_t size; int64_t files; };   /* size, files: listings */
 typedef int (*meta_dstag_cb)(void *ctx, const struct meta_dstag *t);   /* history: updated_ms = when */
 
 /* Every manifest that keeps blocks alive (objects, parts of uploads in progress, dataset

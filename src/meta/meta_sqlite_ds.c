@@ -116,6 +116,10 @@ static void row_tag(sqlite3_stmt *st, struct meta_dstag *t) {
   snprintf(t->version, sizeof t->version, "%s", (const char *)sqlite3_column_text(st, 1));
   t->floating = sqlite3_column_int(st, 2);
   t->updated_ms = sqlite3_column_int64(st, 3);
+  if (sqlite3_column_count(st) > 5) {
+    t->size = (uint64_t)sqlite3_column_int64(st, 4);
+    t->files = sqlite3_column_int64(st, 5);
+  }
 }
 
 int msql_ds_tag_get(void *impl, const char *dataset, const char *tag, struct meta_dstag *out) {
@@ -191,8 +195,9 @@ int msql_ds_tag_delete(void *impl, const char *dataset, const char *tag, int64_t
 
 int msql_ds_tag_list(void *impl, const char *dataset, const char *after, int limit, meta_dstag_cb cb, void *ctx) {
   struct msql *m = impl;
-  sqlite3_stmt *st = prep(m, "SELECT tag, version, floating, updated_ms FROM ds_tags WHERE dataset = ? AND tag > ?"
-                             " ORDER BY tag LIMIT ?");
+  sqlite3_stmt *st = prep(m, "SELECT t.tag, t.version, t.floating, t.updated_ms, v.size, v.files FROM ds_tags t"
+                             " JOIN ds_versions v ON v.dataset = t.dataset AND v.id = t.version"
+                             " WHERE t.dataset = ? AND t.tag > ? ORDER BY t.tag LIMIT ?");
   if (!st) return CAIRN_EDB;
   sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, after ? after : "", -1, SQLITE_STATIC);
