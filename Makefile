@@ -62,6 +62,7 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bash bench/run.sh
+	@bash bench/datasets.sh
 
 clean:
 	rm -rf build bin

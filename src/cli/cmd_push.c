@@ -27,6 +27,16 @@
 
 typedef int (*chunk_fn)(void *ctx, const char *data, size_t n, const char id[65]);
 
+static int fixed_chunks;   /* --chunking fixed: CDC_DEFAULT_MAX-byte blocks (for comparisons) */
+
+/* FastCDC cut points, or fixed-size blocks with --chunking fixed. */
+static size_t next_cut(cdc_t *c, const uint8_t *d, size_t n, size_t have, int *cut) {
+  if (!fixed_chunks) return cdc_scan(c, d, n, cut);
+  size_t room = CDC_DEFAULT_MAX - have;
+  *cut = n >= room;
+  return n < room ? n : room;
+}
+
 static int chunk_stream(tree_read_fn read, void *rctx, char *cbuf, chunk_fn fn, void *ctx) {
   static const struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   cdc_t c;
@@ -39,7 +49,7 @@ static int chunk_stream(tree_read_fn read, void *rctx, char *cbuf, chunk_fn fn, 
     if (n == 0) break;
     for (size_t off = 0; off < (size_t)n;) {
       int cut;
-      size_t k = cdc_scan(&c, (const uint8_t *)in + off, (size_t)n - off, &cut);
+      size_t k = next_cut(&c, (const uint8_t *)in + off, (size_t)n - off, have, &cut);
       memcpy(cbuf + have, in + off, k);
       have += k;
       off += k;
@@ -262,8 +272,9 @@ static int ask_missing(struct push *p) {
 }
 
 static int usage(void) {
-  fprintf(stderr, "usage: cairn push [-q] [-j N] NAME[:TAG[,TAG...]] DIR|ARCHIVE\n"
-                  "  ARCHIVE: .tar, .tar.gz, .tgz, .tar.zst or .zip\n");
+  fprintf(stderr, "usage: cairn push [-q] [-j N] [--chunking fastcdc|fixed] NAME[:TAG[,TAG...]] DIR|ARCHIVE\n"
+                  "  ARCHIVE: .tar, .tar.gz, .tgz, .tar.zst or .zip\n"
+                  "  --chunking fixed: 8 MiB fixed-size blocks (only to compare with FastCDC)\n");
   return 2;
 }
 
@@ -273,7 +284,11 @@ int cmd_push(int argc, char **argv) {
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "-q")) quiet = 1;
     else if (!strcmp(argv[i], "-j") && i + 1 < argc) jobs = atoi(argv[++i]);
-    else if (argv[i][0] == '-' || na == 2) return usage();
+    else if (!strcmp(argv[i], "--chunking") && i + 1 < argc) {
+      const char *c = argv[++i];
+      if (strcmp(c, "fixed") && strcmp(c, "fastcdc")) return usage();
+      fixed_chunks = !strcmp(c, "fixed");
+    } else if (argv[i][0] == '-' || na == 2) return usage();
     else args[na++] = argv[i];
   }
   if (na != 2 || jobs < 1 || jobs > 64) return usage();
