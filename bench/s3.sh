@@ -53,4 +53,35 @@ for spec in "4096 2000 1" "4096 4000 16" "67108864 8 1" "67108864 16 16"; do
     row "$name $label, $c conns: cairn vs s3rver $unit (ratio)" "$cv vs $sv ($(echo "scale=1; $cv/$sv" | bc)x)"
   done
 done
+# 1 GiB objects, 1 connection (two distinct objects; the load generator holds bodies in memory, so
+# 16 connections x 1 GiB is not run), with nginx serving the same bytes for the GET ratio
+sync
+"$LG" put "http://127.0.0.1:$CPORT/bench/{id}" 1073741824 2 1 "$CRED" > "$B/ids-c1g" 2> "$B/pc.txt"
+"$LG" put "http://127.0.0.1:$SPORT/bench/{id}" 1073741824 2 1 S3RVER:S3RVER > "$B/ids-s1g" 2> "$B/ps.txt"
+"$LG" get "http://127.0.0.1:$CPORT/bench/{id}" "$B/ids-c1g" 4 1 "$CRED" 2> "$B/gc.txt" > /dev/null
+"$LG" get "http://127.0.0.1:$SPORT/bench/{id}" "$B/ids-s1g" 4 1 S3RVER:S3RVER 2> "$B/gs.txt" > /dev/null
+mkdir -p "$B/ngx1g/tmp"
+for id in $(cat "$B/ids-c1g"); do
+  curl -s --aws-sigv4 aws:amz:us-east-1:s3 --user "$CRED" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -o "$B/ngx1g/$id" "http://127.0.0.1:$CPORT/bench/$id"
+done
+NP=$(( 20000 + RANDOM % 10000 ))
+cat > "$B/ngx1g/nginx.conf" <<NGX
+worker_processes 2;
+$( [ "$(id -u)" = 0 ] && echo "user root;" )
+pid $B/ngx1g/nginx.pid;
+error_log $B/ngx1g/err warn;
+events { worker_connections 64; }
+http { access_log off; sendfile on; client_body_temp_path $B/ngx1g/tmp; proxy_temp_path $B/ngx1g/tmp;
+  fastcgi_temp_path $B/ngx1g/tmp; uwsgi_temp_path $B/ngx1g/tmp; scgi_temp_path $B/ngx1g/tmp;
+  server { listen 127.0.0.1:$NP; root $B/ngx1g; } }
+NGX
+nginx -c "$B/ngx1g/nginx.conf" -p "$B/ngx1g" && sleep 0.3
+"$LG" get "http://127.0.0.1:$NP/{id}" "$B/ids-c1g" 4 1 2> "$B/gn.txt" > /dev/null
+kill "$(cat "$B/ngx1g/nginx.pid")" 2>/dev/null || true
+cv=$(field MBps < "$B/pc.txt"); sv=$(field MBps < "$B/ps.txt")
+row "PutObject 1 GiB, 1 conn: cairn vs s3rver MB/s (ratio)" "$cv vs $sv ($(echo "scale=1; $cv/$sv" | bc)x)"
+cv=$(field MBps < "$B/gc.txt"); sv=$(field MBps < "$B/gs.txt"); nv=$(field MBps < "$B/gn.txt")
+row "GetObject 1 GiB, 1 conn: cairn vs s3rver MB/s (ratio)" "$cv vs $sv ($(echo "scale=1; $cv/$sv" | bc)x)"
+row "GetObject 1 GiB, 1 conn: cairn vs nginx, same bytes (ratio)" "$cv vs $nv ($(echo "scale=2; $cv/$nv" | bc))"
+rm -rf "$B/ngx1g"
 row "cairn peak RSS MiB over the S3 runs" "$(awk '/VmHWM/{print int($2/1024)}' /proc/$CP/status)"

@@ -76,3 +76,28 @@ done
 ok "after kill -9 during 20 uploads: $n objects listed"
 expect "  ... every listed object reads back complete" "$bad" 0
 expect "  ... no temp files after restart" "$(count_files "$DATA/tmp")" 0
+
+# s3fs: a FUSE mount of a bucket, read and write through it
+if [ ! -c /dev/fuse ] || ! command -v s3fs > /dev/null; then
+  echo "ok - s3fs mount # SKIP no /dev/fuse or s3fs on this machine"
+else
+  scurl -o /dev/null -X PUT "$URL/fusebkt"
+  echo "$AK:$SK" > "$T/s3fs.pw"; chmod 600 "$T/s3fs.pw"
+  mkdir -p "$T/s3mnt"
+  if ! s3fs fusebkt "$T/s3mnt" -o url="$URL" -o use_path_request_style -o passwd_file="$T/s3fs.pw" \
+       -o endpoint=us-east-1 -o sigv4 -o dbglevel=warn 2> "$T/s3fs.err"; then
+    echo "ok - s3fs mount # SKIP mounting is not permitted here: $(head -1 "$T/s3fs.err")"
+  else
+    for _ in $(seq 50); do mountpoint -q "$T/s3mnt" && break; sleep 0.1; done
+    head -c 12000000 /dev/urandom > "$T/s3fs.bin"
+    echo hello > "$T/s3mnt/hello.txt" && cp "$T/s3fs.bin" "$T/s3mnt/big.bin"
+    expect "s3fs: a file written through the mount is an object" "$(scurl "$URL/fusebkt/hello.txt")" hello
+    check "  ... a 12 MB file too" cmp "$T/s3fs.bin" <(scurl "$URL/fusebkt/big.bin")
+    printf 'from s3' | scurl -o /dev/null -T - "$URL/fusebkt/put.txt"
+    expect "s3fs: an object put through S3 reads through the mount" "$(cat "$T/s3mnt/put.txt")" "from s3"
+    check "s3fs: ls shows the objects" sh -c "ls '$T/s3mnt' | grep -q big.bin"
+    rm "$T/s3mnt/hello.txt"
+    expect "s3fs: rm deletes the object" "$(sstatus "$URL/fusebkt/hello.txt")" 404
+    fusermount3 -u "$T/s3mnt" 2>/dev/null || fusermount -u "$T/s3mnt"
+  fi
+fi
