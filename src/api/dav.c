@@ -3,6 +3,7 @@
  * displayname), GET and HEAD (as /fs). Every write method answers 403. Mountable with davfs2,
  * usable as an rclone webdav remote. */
 #include "fs_view.h"
+#include "../http/xml.h"
 #include "../crypto/hash.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -26,9 +27,9 @@ static void etag_of(const struct ds_entry *e, char out[40]) {
 /* One <D:response>; e NULL for an implicit directory; a symlink is shown as what it points at. */
 static void response(sbuf_t *x, const char *href, const char *name, const struct ds_entry *e, int is_dir) {
   sbuf_adds(x, "<D:response><D:href>");
-  fs_html_text(x, href);
+  xml_text(x, href);
   sbuf_adds(x, "</D:href><D:propstat><D:prop><D:displayname>");
-  fs_html_text(x, name);
+  xml_text(x, name);
   sbuf_adds(x, "</D:displayname>");
   if (is_dir) sbuf_adds(x, "<D:resourcetype><D:collection/></D:resourcetype>");
   else sbuf_adds(x, "<D:resourcetype/>");

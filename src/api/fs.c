@@ -3,6 +3,7 @@
  * (libcmark, raw HTML disabled). Private datasets need SigV4 or a presigned URL. */
 #include "fs_view.h"
 #include "json_body.h"
+#include "../http/xml.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"
@@ -12,19 +13,6 @@
 #include <string.h>
 
 #define README_MAX (1u << 20)
-
-void fs_html_text(sbuf_t *b, const char *s) {
-  for (; *s; s++) {
-    switch (*s) {
-    case '<': sbuf_adds(b, "&lt;"); break;
-    case '>': sbuf_adds(b, "&gt;"); break;
-    case '&': sbuf_adds(b, "&amp;"); break;
-    case '"': sbuf_adds(b, "&quot;"); break;
-    case '\'': sbuf_adds(b, "&#39;"); break;
-    default: sbuf_addc(b, *s);
-    }
-  }
-}
 
 void fs_url_part(sbuf_t *b, const char *s) {
   static const char hx[] = "0123456789ABCDEF";
@@ -60,11 +48,11 @@ static void add_child(void *ctx, const char *name, const struct ds_entry *e) {
   fs_url_part(l->html, name);
   if (dir) sbuf_addc(l->html, '/');
   sbuf_adds(l->html, "\">");
-  fs_html_text(l->html, name);
+  xml_text(l->html, name);
   if (dir) sbuf_addc(l->html, '/');
   sbuf_adds(l->html, "</a></td><td>");
   if (e && e->type == DS_FILE) sbuf_printf(l->html, "%llu", (unsigned long long)e->size);
-  else if (e && e->type == DS_LINK) { sbuf_adds(l->html, "&rarr; "); fs_html_text(l->html, e->target); }
+  else if (e && e->type == DS_LINK) { sbuf_adds(l->html, "&rarr; "); xml_text(l->html, e->target); }
   sbuf_adds(l->html, "</td><td>");
   if (e) {
     char ts[40];
@@ -94,17 +82,17 @@ int fs_send_dir(req_t *r, struct fs_view *v, const char *dir) {
   }
   sbuf_t h = {0};
   sbuf_adds(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
-  fs_html_text(&h, v->name);
+  xml_text(&h, v->name);
   sbuf_addc(&h, ':');
-  fs_html_text(&h, v->tag);
+  xml_text(&h, v->tag);
   sbuf_addc(&h, '/');
-  fs_html_text(&h, dir);
+  xml_text(&h, dir);
   sbuf_adds(&h, "</title></head><body>\n<h1>");
-  fs_html_text(&h, v->name);
+  xml_text(&h, v->name);
   sbuf_addc(&h, ':');
-  fs_html_text(&h, v->tag);
+  xml_text(&h, v->tag);
   sbuf_addc(&h, '/');
-  fs_html_text(&h, dir);
+  xml_text(&h, dir);
   sbuf_adds(&h, "</h1>\n<table>\n");
   if (*dir) sbuf_adds(&h, "<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
   struct listing l = {NULL, &h, NULL};

@@ -28,9 +28,8 @@ void fs_view_children(const struct fs_view *v, const char *dir, fs_child_cb cb, 
 int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *e);
 /* Reads a whole small file (at most max bytes) into a heap buffer; NULL on failure. */
 char *fs_view_read_small(req_t *r, const struct ds_entry *e, size_t max);
-/* fs.c: a directory as JSON or HTML (with README.md), and the escaping helpers dav.c shares. */
+/* fs.c: a directory as JSON or HTML (with README.md), and the href encoding dav.c shares. */
 int fs_send_dir(req_t *r, struct fs_view *v, const char *dir);
-void fs_html_text(sbuf_t *b, const char *s);   /* also valid XML text */
 void fs_url_part(sbuf_t *b, const char *s);    /* percent-encodes everything but unreserved */
 
 #endif

@@ -28,41 +28,39 @@ static void fmt_time(int64_t sec, char *out, size_t cap) {
   strftime(out, cap, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-static int ls_datasets(void) {
-  char path[256] = "/v1/datasets?page_size=1000";
+/* GETs base?page_size=1000[&page_token=...] until the last page, printing each item of key. */
+static int each_page(const char *what, const char *base, const char *key, void (*print)(json_t *item)) {
+  char path[700];
+  snprintf(path, sizeof path, "%s?page_size=1000", base);   /* query in SigV4 (sorted) order */
   for (;;) {
-    json_t *j = get_json("listing datasets", path);
+    json_t *j = get_json(what, path);
     if (!j) return 1;
     size_t i;
-    json_t *d;
-    json_array_foreach(json_object_get(j, "datasets"), i, d)
-      printf("%s\t%lld tags%s\n", json_string_value(json_object_get(d, "name")),
-             (long long)json_integer_value(json_object_get(d, "tags")), json_is_true(json_object_get(d, "public")) ? "\tpublic" : "");
+    json_t *item;
+    json_array_foreach(json_object_get(j, key), i, item) print(item);
     const char *next = json_string_value(json_object_get(j, "next_page_token"));
-    if (next) snprintf(path, sizeof path, "/v1/datasets?page_size=1000&page_token=%s", next);   /* sorted query */
+    if (next) snprintf(path, sizeof path, "%s?page_size=1000&page_token=%s", base, next);
     json_decref(j);
     if (!next) return 0;
   }
 }
 
+static void print_dataset(json_t *d) {
+  printf("%s\t%lld tags%s\n", json_string_value(json_object_get(d, "name")),
+         (long long)json_integer_value(json_object_get(d, "tags")), json_is_true(json_object_get(d, "public")) ? "\tpublic" : "");
+}
+
+static void print_tag(json_t *t) {
+  printf("%-20s %.12s  %12lld bytes  %6lld files  %s%s\n", json_string_value(json_object_get(t, "tag")),
+         json_string_value(json_object_get(t, "version")), (long long)json_integer_value(json_object_get(t, "size")),
+         (long long)json_integer_value(json_object_get(t, "files")), json_string_value(json_object_get(t, "updated")),
+         json_is_true(json_object_get(t, "floating")) ? "  (floating)" : "");
+}
+
 static int ls_tags(const char *name) {
-  char path[512];
-  snprintf(path, sizeof path, "/v1/datasets/%s/tags?page_size=1000", name);
-  for (;;) {
-    json_t *j = get_json("listing tags", path);
-    if (!j) return 1;
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(j, "tags"), i, t)
-      printf("%-20s %.12s  %12lld bytes  %6lld files  %s%s\n", json_string_value(json_object_get(t, "tag")),
-             json_string_value(json_object_get(t, "version")), (long long)json_integer_value(json_object_get(t, "size")),
-             (long long)json_integer_value(json_object_get(t, "files")), json_string_value(json_object_get(t, "updated")),
-             json_is_true(json_object_get(t, "floating")) ? "  (floating)" : "");
-    const char *next = json_string_value(json_object_get(j, "next_page_token"));
-    if (next) snprintf(path, sizeof path, "/v1/datasets/%s/tags?page_size=1000&page_token=%s", name, next);
-    json_decref(j);
-    if (!next) return 0;
-  }
+  char base[300];
+  snprintf(base, sizeof base, "/v1/datasets/%s/tags", name);
+  return each_page("listing tags", base, "tags", print_tag);
 }
 
 static int ls_files(struct ds_ref *r, const char *prefix) {
@@ -86,7 +84,7 @@ static int ls_files(struct ds_ref *r, const char *prefix) {
 }
 
 int cmd_ls(int argc, char **argv) {
-  if (argc == 0) return ls_datasets();
+  if (argc == 0) return each_page("listing datasets", "/v1/datasets", "datasets", print_dataset);
   struct ds_ref r;
   if (ds_parse_ref(argv[0], 0, &r)) return 1;
   if (!*r.tag) return argc == 1 ? ls_tags(r.name) : cli_fail("usage: cairn ls [NAME[:TAG [PATH]]]");

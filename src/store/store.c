@@ -6,7 +6,9 @@
 #include "../util/err.h"
 #include "../util/hex.h"
 #include "../util/log.h"
+#include "../util/workpool.h"
 #include <stdatomic.h>
+#include <pthread.h>
 #include <string.h>
 
 struct store {
@@ -31,6 +33,7 @@ struct store_put {
   int wvol[STORE_MAX_VOLUMES];  /* volume index of each writer */
   int nw;
   int borrowed;                 /* buf belongs to the caller */
+  int anonymous;                /* id computed from the bytes (dedup check at commit) */
   int hit[STORE_MAX_VOLUMES];   /* volume indexes holding a verified copy already */
   int nhit;
   int err;
@@ -229,7 +232,8 @@ int store_put_write(store_put_t *p, const void *data, size_t n) {
   return 0;
 }
 
-int store_put_finish(store_put_t *p, int *replicas, uint64_t *size, char *id_out) {
+/* The part of finishing that needs the caller's buffer: the id, and the last bytes written. */
+static int finish_prepare(store_put_t *p) {
   int rc = p->err, anonymous = !p->id[0];
   if (!rc && p->expect >= 0 && p->got != (uint64_t)p->expect) rc = CAIRN_ESIZE;
   if (!rc) {
@@ -241,14 +245,19 @@ int store_put_finish(store_put_t *p, int *replicas, uint64_t *size, char *id_out
     else if (memcmp(hex, p->id, 64)) rc = CAIRN_EHASH;
   }
   if (!rc) rc = flush(p);
-  if (rc) { put_free(p); return rc; }
+  p->anonymous = anonymous;
+  return rc;
+}
+
+/* Dedup check, fsync + rename on every volume, counters; frees p. */
+static int finish_commit(store_put_t *p, int *replicas) {
   store_t *s = p->s;
   int ok = 0;
   p->expect = (int64_t)p->got;   /* lets existing_copy_ok judge a found copy by its size */
   for (int i = 0; i < p->nw; i++) {
     vol_t *v = s->vols[p->wvol[i]];
     uint64_t sz;
-    if (anonymous && !vol_stat(v, p->id, &sz, NULL) && existing_copy_ok(p, v, sz)) {
+    if (p->anonymous && !vol_stat(v, p->id, &sz, NULL) && existing_copy_ok(p, v, sz)) {
       vol_write_abort(p->w[i]);   /* dedup: the same bytes are there already, skip the fsync */
       p->hit[p->nhit++] = p->wvol[i];
       continue;
@@ -262,11 +271,82 @@ int store_put_finish(store_put_t *p, int *replicas, uint64_t *size, char *id_out
   atomic_fetch_add(&s->puts, 1);
   if (p->nhit) atomic_fetch_add(&s->dedup_hits, 1);
   atomic_fetch_add(&s->put_bytes, p->got);
-  *replicas = ok;
-  *size = p->got;
-  if (id_out) memcpy(id_out, p->id, 65);
+  if (replicas) *replicas = ok;
   put_free(p);
   return ok ? 0 : CAIRN_EIO;
+}
+
+int store_put_finish(store_put_t *p, int *replicas, uint64_t *size, char *id_out) {
+  int rc = finish_prepare(p);
+  if (rc) { put_free(p); return rc; }
+  *size = p->got;
+  if (id_out) memcpy(id_out, p->id, 65);
+  return finish_commit(p, replicas);
+}
+
+/* ---- background commits: the fsyncs of one stream's blocks overlap its hashing ---- */
+
+#define COMMIT_THREADS 4
+#define GROUP_INFLIGHT 4   /* blocks of one stream waiting for their fsync, at most */
+
+static struct workpool committers = WORKPOOL_INIT(COMMIT_THREADS);
+
+struct commit_job { store_put_t *p; struct store_group *g; };
+
+static void commit_job(void *arg) {
+  struct commit_job *j = arg;
+  store_put_t *p = j->p;
+  void *scratch = NULL;   /* verify_dedup=always reads the existing copy through a buffer */
+  if (p->s->o.verify_dedup == VERIFY_DEDUP_ALWAYS) { scratch = xmalloc(bufpool_bufsize(p->s->pool)); p->buf = scratch; p->borrowed = 1; }
+  int rc = finish_commit(p, NULL);
+  xfree(scratch);
+  struct store_group *g = j->g;
+  pthread_mutex_lock(&g->mu);
+  if (rc && !g->err) g->err = rc;
+  g->pending--;
+  pthread_cond_broadcast(&g->cv);
+  pthread_mutex_unlock(&g->mu);
+  xfree(j);
+}
+
+void store_group_init(struct store_group *g) {
+  memset(g, 0, sizeof *g);
+  pthread_mutex_init(&g->mu, NULL);
+  pthread_cond_init(&g->cv, NULL);
+}
+
+int store_group_wait(struct store_group *g) {
+  pthread_mutex_lock(&g->mu);
+  while (g->pending) pthread_cond_wait(&g->cv, &g->mu);
+  int rc = g->err;
+  pthread_mutex_unlock(&g->mu);
+  return rc;
+}
+
+void store_group_destroy(struct store_group *g) {
+  store_group_wait(g);
+  pthread_mutex_destroy(&g->mu);
+  pthread_cond_destroy(&g->cv);
+}
+
+int store_put_finish_async(store_put_t *p, struct store_group *g, uint64_t *size, char *id_out) {
+  int rc = finish_prepare(p);
+  if (rc) { put_free(p); return rc; }
+  *size = p->got;
+  memcpy(id_out, p->id, 65);
+  if (p->buf && !p->borrowed) bufpool_put(p->s->pool, p->buf);
+  p->buf = NULL;   /* the caller's buffer is free again: everything is in the temp files */
+  p->borrowed = 0;
+  pthread_mutex_lock(&g->mu);
+  while (g->pending >= GROUP_INFLIGHT) pthread_cond_wait(&g->cv, &g->mu);
+  rc = g->err;
+  if (!rc) g->pending++;
+  pthread_mutex_unlock(&g->mu);
+  if (rc) { put_free(p); return rc; }
+  struct commit_job *j = xmalloc(sizeof *j);
+  *j = (struct commit_job){p, g};
+  workpool_submit(&committers, commit_job, j);
+  return 0;
 }
 
 void store_put_abort(store_put_t *p) { if (p) put_free(p); }

@@ -6,6 +6,7 @@
 #define CAIRN_STORE_H
 #include "bufpool.h"
 #include "../volume/volume.h"
+#include <pthread.h>
 #include <stdint.h>
 
 enum verify_reads { VERIFY_READS_ALWAYS, VERIFY_READS_NEVER };
@@ -51,7 +52,16 @@ int store_put_write(store_put_t *p, const void *data, size_t n);
 /* Verifies hash and size, commits durably; gives the number of replicas stored, the size and
  * (id_out, 65 bytes, may be NULL) the id. Frees p. */
 int store_put_finish(store_put_t *p, int *replicas, uint64_t *size, char *id_out);
-void store_put_abort(store_put_t *p);    /* frees p; nothing is left on any volume */
+void store_put_abort(store_put_t *p);
+/* Streams that write many blocks (objects) finish each one in the background: the id and the
+ * last bytes are settled here (the caller's buffer is free on return), the dedup check and the
+ * fsync + rename run on a commit thread. At most 4 blocks of a group wait at a time;
+ * store_group_wait returns when all are durable (or the first error). */
+struct store_group { pthread_mutex_t mu; pthread_cond_t cv; int pending, err; };
+void store_group_init(struct store_group *g);
+int store_put_finish_async(store_put_t *p, struct store_group *g, uint64_t *size, char *id_out);
+int store_group_wait(struct store_group *g);
+void store_group_destroy(struct store_group *g);   /* waits first */    /* frees p; nothing is left on any volume */
 
 /* Opens a verified copy of `id` (CAIRN_ENOENT, CAIRN_ECORRUPT when every copy is bad, CAIRN_EBUSY). */
 int store_get_open(store_t *s, const char *id, store_get_t **out, uint64_t *size);

@@ -92,3 +92,18 @@ expect "  ... an aws-chunked one too" "$($PY "$(dirname "$0")/aws_chunked_put.py
 expect "  ... nothing stored" "$(sstatus "$URL/small/big")" 404
 head -c 1000000 /dev/urandom > "$T/fits"
 expect "a body under the limit is stored" "$(scurl -o /dev/null -w '%{http_code}' -T "$T/fits" "$URL/small/fits")" 200
+
+# a corrupt chunk in the middle of an object: the GET never completes with bad bytes
+start_server || exit 1
+scurl -o /dev/null -X PUT "$URL/rot"
+find "$DATA/blocks" -type f | sort > "$T/before"
+head -c 6000000 /dev/urandom > "$T/rot"
+scurl -o /dev/null -T "$T/rot" "$URL/rot/obj"
+find "$DATA/blocks" -type f | sort > "$T/after"
+victim=$(comm -13 "$T/before" "$T/after" | xargs ls -t | head -1)
+check "the object has several chunks" test "$(comm -13 "$T/before" "$T/after" | wc -l)" -ge 3
+corrupt "$victim" 100
+scurl -o "$T/rot.back" "$URL/rot/obj"; rc=$?
+check "GET of an object with a corrupt chunk fails (curl exit $rc)" test "$rc" -ne 0
+check "  ... and never delivers the whole object" sh -c "! cmp -s '$T/rot' '$T/rot.back'"
+check "  ... the chunk was quarantined" test "$(count_files "$DATA/quarantine")" -ge 1
