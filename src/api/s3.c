@@ -2,6 +2,7 @@
  * deduplicated chunks. Listing lives in s3_list.c. Not yet here (answered 501 NotImplemented):
  * multipart, copy, tagging, lifecycle, aws-chunked bodies, virtual-host addressing. */
 #include "s3.h"
+#include "../crypto/hash.h"
 #include "../http/async.h"
 #include "../http/range.h"
 #include "../http/xml.h"
@@ -152,8 +153,14 @@ int s3_start_body(req_t *r, struct s3_req *q) {
       (dl && strtoull(dl, NULL, 10) > max))
     return http_fail(r, CAIRN_ETOOBIG, mempool_printf(r->pool, "the body is larger than max_object_size (%llu bytes)", (unsigned long long)max));
   q->max = max;
+  uint64_t declared = q->chunked ? (dl ? strtoull(dl, NULL, 10) : UINT64_MAX)
+                                 : (r->content_length >= 0 ? (uint64_t)r->content_length : UINT64_MAX);
+  if (!q->part && !q->inl && declared <= a->cfg->inline_max) {   /* small: one row, no block files */
+    q->inl_cap = declared;
+    q->inl = mempool_alloc(r->pool, declared + 1);
+  }
   if (!q->ck_hash && s3_checksum_begin(r, q)) return http_fail(r, CAIRN_ENOTIMPL, "unsupported checksum algorithm");
-  if (q->w) return 0;   /* parked before: the writer exists */
+  if (q->w || q->inl) return 0;   /* parked before: the writer exists; or an inline body */
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   const char *ph = r->payload_hash;
   int rc = obj_writer_begin(a->store, &p, ph && strlen(ph) == 64, &q->w);
@@ -166,6 +173,11 @@ static int decoded_body(void *ctx, const char *data, size_t n) {
   struct s3_req *q = ctx;
   if ((q->got += n) > q->max) return CAIRN_ETOOBIG;   /* chunked: no length up front */
   s3_checksum_update(q, data, n);
+  if (q->inl) {
+    if (q->got > q->inl_cap) return CAIRN_EINVAL;   /* longer than declared */
+    memcpy(q->inl + q->got - n, data, n);
+    return 0;
+  }
   return obj_writer_write(q->w, data, n);
 }
 
@@ -177,9 +189,9 @@ static int s3_body(req_t *r, const char *data, size_t n) {
     sbuf_add(&q->xml, data, n);
     return 0;
   }
-  if (!q->w) return 0;   /* e.g. CreateBucketConfiguration: ignored */
+  if (!q->w && !q->inl) return 0;   /* e.g. CreateBucketConfiguration: ignored */
   int rc = q->chunked ? awschunk_feed(&q->dec, data, n, decoded_body, q) : decoded_body(q, data, n);
-  if (rc) { obj_writer_abort(q->w); q->w = NULL; }
+  if (rc && q->w) { obj_writer_abort(q->w); q->w = NULL; }
   return rc;
 }
 
@@ -206,10 +218,27 @@ static int check_digests(const struct put_job *j) {
   return 0;
 }
 
+/* An inline body: the digests in one pass, no blocks. */
+static int inline_finish(struct put_job *j) {
+  struct s3_req *q = j->q;
+  if (q->got != q->inl_cap) return CAIRN_EINVAL;   /* shorter than declared */
+  uint8_t d[32];
+  hash_ctx_t *h = hash_new(HASH_MD5);
+  hash_update(h, q->inl, q->got);
+  hash_final(h, d);
+  hash_free(h);
+  hex_encode(d, 16, q->md5);
+  if (j->sha256) sha256_hex(q->inl, q->got, q->sha);
+  else q->sha[0] = 0;
+  q->m.total = q->got;
+  return 0;
+}
+
 static void put_commit_job(void *arg) {
   struct put_job *j = arg;
   struct s3_req *q = j->q;
-  q->rc = obj_writer_finish(q->w, &q->m, q->md5, q->sha);
+  if (q->inl) q->rc = inline_finish(j);
+  else q->rc = obj_writer_finish(q->w, &q->m, q->md5, q->sha);
   q->w = NULL;
   if (!q->rc) q->rc = check_digests(j);   /* on failure nothing is committed */
   if (q->rc) return;
@@ -229,6 +258,8 @@ static void put_commit_job(void *arg) {
     o.created_ms = time_now_ms();
     o.headers = (char *)j->headers;
     o.tags = (char *)j->tags;
+    o.data = q->inl;
+    o.is_inline = q->inl != NULL;
     q->rc = meta_object_put(j->meta, &o);
   }
   xfree(enc);
@@ -312,6 +343,11 @@ static int get_object(req_t *r, struct s3_req *q) {
   if (!strcmp(r->method, "HEAD")) {
     meta_object_clear(&o);
     return http_respond_head(r, status, len);
+  }
+  if (o.is_inline) {
+    rc = http_respond_buf(r, status, NULL, o.data + off, (size_t)len);
+    meta_object_clear(&o);
+    return rc;
   }
   rc = manifest_parse(o.manifest, strlen(o.manifest), SIZE_MAX, &q->m);
   meta_object_clear(&o);

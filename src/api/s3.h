@@ -21,6 +21,8 @@ struct s3_req {
   const char *key;          /* decoded; "" for bucket operations */
   obj_writer_t *w;          /* PutObject in progress */
   uint64_t got, max;        /* body bytes so far; max_object_size */
+  unsigned char *inl;       /* a small PutObject body kept for an inline row (inline_max), or NULL */
+  uint64_t inl_cap;
   int committing, rc;       /* PutObject commit on a worker */
   struct manifest m;
   char md5[33], sha[65];

@@ -84,6 +84,15 @@ struct part_copy {
 /* Streams the range through the chunker (blocks dedup against the source's), for the part's MD5. */
 static int copy_bytes(struct part_copy *c) {
   struct s3_req *q = c->q;
+  struct cdc_params cp = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
+  if (c->o.is_inline) {   /* a small source lives in its row */
+    int rc = obj_writer_begin(c->store, &cp, 0, &q->w);
+    if (rc) { q->w = NULL; return rc; }
+    if ((rc = obj_writer_write(q->w, c->o.data + c->off, (size_t)c->len))) return rc;
+    rc = obj_writer_finish(q->w, &q->m, q->md5, q->sha);
+    q->w = NULL;
+    return rc;
+  }
   struct manifest src;
   manifest_init(&src);
   int rc = manifest_parse(c->o.manifest, strlen(c->o.manifest), SIZE_MAX, &src);
@@ -108,7 +117,7 @@ static int copy_bytes(struct part_copy *c) {
 static void part_copy_job(void *arg) {
   struct part_copy *c = arg;
   struct s3_req *q = c->q;
-  if (c->whole && strlen(c->o.etag) == 32) {   /* a single-part source: its ETag is its MD5 */
+  if (c->whole && strlen(c->o.etag) == 32 && !c->o.is_inline) {   /* a single-part source: its ETag is its MD5 */
     q->rc = manifest_parse(c->o.manifest, strlen(c->o.manifest), SIZE_MAX, &q->m) ? CAIRN_EIO : 0;
     memcpy(q->md5, c->o.etag, 33);   /* 32 hex digits and the NUL */
   } else {

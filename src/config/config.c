@@ -60,6 +60,7 @@ static const struct setting table[] = {
    "per-connection memory for the request line and headers (bigger headers get 431)"},
   {"json_body_max", C_SIZE, F(json_body_max), "4MiB", NULL, "largest JSON request body"},
   {"manifest_max", C_SIZE, F(manifest_max), "64MiB", NULL, "largest dataset manifest accepted"},
+  {"inline_max", C_SIZE, F(inline_max), "32KiB", NULL, "objects up to this size live in the metadata row (0: never)"},
   {"max_object_size", C_SIZE, F(max_object_size), "5GiB", NULL, "largest PutObject / UploadPart body (S3: 5 GiB)"},
   {"shutdown_timeout", C_DUR, F(shutdown_timeout_ms), "30s", NULL,
    "on SIGTERM, how long in-flight requests may run before the server exits"},

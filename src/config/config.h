@@ -14,7 +14,8 @@ struct config {
   int64_t replicas;
   uint64_t max_block;
   uint64_t max_object_size;
-  uint64_t manifest_max;      /* dataset manifest body */   /* one PutObject or UploadPart body */
+  uint64_t manifest_max;
+  uint64_t inline_max;        /* PutObject bodies up to this size are stored in the object row */      /* dataset manifest body */   /* one PutObject or UploadPart body */
   uint64_t buffers;
   uint64_t buffer_size;
   int64_t buffer_wait_ms;

@@ -49,7 +49,10 @@ void meta_object_clear(struct meta_object *o) {
   xfree(o->manifest);
   xfree(o->headers);
   xfree(o->tags);
+  xfree(o->data);
   o->key = o->content_type = o->manifest = o->headers = o->tags = NULL;
+  o->data = NULL;
+  o->is_inline = 0;
 }
 
 int meta_upload_create(meta_t *m, const struct meta_upload *u) { CALL(m->ops->upload_create(m->impl, u)); }

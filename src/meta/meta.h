@@ -30,6 +30,8 @@ struct meta_object {
   int64_t created_ms;
   char *headers;         /* heap JSON object: x-amz-meta-*, Content-Encoding, Cache-Control, ... */
   char *tags;            /* heap JSON object of tag key -> value */
+  unsigned char *data;   /* heap: the bytes of a small object stored inline (manifest ""), or NULL */
+  int is_inline;         /* data holds all size bytes (0 bytes too) */
 };
 typedef int (*meta_object_cb)(void *ctx, const struct meta_object *o);   /* manifest is NULL */
 

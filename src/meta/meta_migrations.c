@@ -70,5 +70,6 @@ const struct meta_migration meta_migrations[] = {
       " version TEXT NOT NULL,"           /* '' when the tag was deleted */
       " at_ms BIGINT NOT NULL);"
       "CREATE INDEX ds_tag_history_by_tag ON ds_tag_history (dataset, tag, at_ms)"},
+  {7, "ALTER TABLE objects ADD COLUMN data BLOB"},   /* small objects inline (inline_max); NULL: chunked */
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -208,7 +208,7 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
-                         " manifest, created_ms, headers, tags) SELECT ?,?,?,?,?,?,?,?,? WHERE EXISTS"
+                         " manifest, created_ms, headers, tags, data) SELECT ?,?,?,?,?,?,?,?,?,?10 WHERE EXISTS"
                          " (SELECT 1 FROM buckets WHERE name = ?1)", -1, &st, NULL))
     return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, o->bucket, -1, SQLITE_STATIC);
@@ -220,6 +220,8 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   sqlite3_bind_int64(st, 7, o->created_ms);
   sqlite3_bind_text(st, 8, o->headers ? o->headers : "{}", -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 9, o->tags ? o->tags : "{}", -1, SQLITE_STATIC);
+  if (o->is_inline) sqlite3_bind_blob(st, 10, o->data ? (const void *)o->data : (const void *)"", (int)o->size, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 10);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
   if (r != SQLITE_DONE) return msql_err(m, "insert object");
@@ -237,9 +239,15 @@ static void row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_mani
   if (with_manifest) o->manifest = xstrdup((const char *)sqlite3_column_text(st, 6));
   o->headers = xstrdup((const char *)sqlite3_column_text(st, 7));
   o->tags = xstrdup((const char *)sqlite3_column_text(st, 8));
+  if (with_manifest && sqlite3_column_type(st, 9) != SQLITE_NULL) {
+    int n = sqlite3_column_bytes(st, 9);
+    o->data = xmalloc((size_t)n + 1);
+    if (n) memcpy(o->data, sqlite3_column_blob(st, 9), (size_t)n);
+    o->is_inline = 1;
+  }
 }
 
-#define OBJECT_COLS "SELECT bucket, key, size, etag, content_type, created_ms, manifest, headers, tags FROM objects"
+#define OBJECT_COLS "SELECT bucket, key, size, etag, content_type, created_ms, manifest, headers, tags, data FROM objects"
 
 static int s_object_get(void *impl, const char *bucket, const char *key, struct meta_object *out) {
   struct msql *m = impl;

@@ -171,6 +171,14 @@ s3.complete_multipart_upload(Bucket="multi", Key="copied", UploadId=up["UploadId
                              MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": c1}, {"PartNumber": 2, "ETag": c2}]})
 check("  ... the completed copy reads back", s3.get_object(Bucket="multi", Key="copied")["Body"].read() == src1 + whole[1000:5 * MiB + 2000])
 check("  ... and stored few new bytes (%d)" % (block_bytes() - before), block_bytes() - before < 3 * MiB)
+up = s3.create_multipart_upload(Bucket="multi", Key="from-inline")
+small_src = s3.get_object(Bucket="alpha", Key="obj/1024")["Body"].read()
+ci = s3.upload_part_copy(Bucket="multi", Key="from-inline", UploadId=up["UploadId"], PartNumber=1,
+                         CopySource="alpha/obj/1024", CopySourceRange="bytes=10-99")["CopyPartResult"]["ETag"]
+s3.complete_multipart_upload(Bucket="multi", Key="from-inline", UploadId=up["UploadId"],
+                             MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": ci}]})
+check("UploadPartCopy of a range of a small (inline) object",
+      s3.get_object(Bucket="multi", Key="from-inline")["Body"].read() == small_src[10:100])
 up = s3.create_multipart_upload(Bucket="multi", Key="small-parts")
 e1 = s3.upload_part(Bucket="multi", Key="small-parts", UploadId=up["UploadId"], PartNumber=1, Body=b"a" * 100)["ETag"]
 e2 = s3.upload_part(Bucket="multi", Key="small-parts", UploadId=up["UploadId"], PartNumber=2, Body=b"b" * 100)["ETag"]

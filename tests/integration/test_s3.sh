@@ -107,3 +107,20 @@ scurl -o "$T/rot.back" "$URL/rot/obj"; rc=$?
 check "GET of an object with a corrupt chunk fails (curl exit $rc)" test "$rc" -ne 0
 check "  ... and never delivers the whole object" sh -c "! cmp -s '$T/rot' '$T/rot.back'"
 check "  ... the chunk was quarantined" test "$(count_files "$DATA/quarantine")" -ge 1
+
+# small objects live in their metadata row (inline_max): no block files, same API
+scurl -o /dev/null -X PUT "$URL/tiny"
+nb=$(count_files "$DATA/blocks")
+head -c 10000 /dev/urandom > "$T/tiny"
+expect "a 10 KB PutObject: 200" "$(scurl -o /dev/null -w '%{http_code}' -T "$T/tiny" "$URL/tiny/t")" 200
+expect "  ... stored inline: no new block file" "$(count_files "$DATA/blocks")" "$nb"
+check "  ... reads back" cmp "$T/tiny" <(scurl "$URL/tiny/t")
+check "  ... ranged read" cmp <(tail -c +101 "$T/tiny" | head -c 50) <(scurl -r 100-149 "$URL/tiny/t")
+expect "  ... ETag is its MD5" "$(scurl -I "$URL/tiny/t" | tr -d '\r' | awk 'tolower($1)=="etag:"{print $2}' | tr -d '"')" "$(md5sum < "$T/tiny" | cut -c1-32)"
+expect "  ... CopyObject of it" "$(scurl -o /dev/null -w '%{http_code}' -X PUT -H 'x-amz-copy-source: /tiny/t' "$URL/tiny/t2")" 200
+check "  ... the copy reads back" cmp "$T/tiny" <(scurl "$URL/tiny/t2")
+expect "an empty object: 200 and 0 bytes" "$(scurl -o /dev/null -w '%{http_code}' -T /dev/null "$URL/tiny/empty")$(scurl "$URL/tiny/empty" | wc -c)" 2000
+start_server --inline-max 0 || exit 1
+expect "with inline_max 0 the inline object still reads back" "$(scurl "$URL/tiny/t" | cmp - "$T/tiny" && echo same)" same
+scurl -o /dev/null -T "$T/tiny" "$URL/tiny/t3"
+check "  ... and new small objects become blocks" test "$(count_files "$DATA/blocks")" -gt "$nb"

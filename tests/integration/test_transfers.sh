@@ -20,7 +20,8 @@ HASH=$(sha "$T/a") scurl -D "$T/h" -o "$T/err" -T "$T/a" "$URL/v1/blocks/$(sha "
 expect "PUT while the pool is exhausted: 503" "$(grep '^HTTP' "$T/h" | tail -1 | awk '{print $2}')" 503
 check "  ... with Retry-After" grep -qi '^retry-after: ' "$T/h"
 check "  ... SlowDown error" grep -q '"code":"SlowDown"' "$T/err"
-scurl -D "$T/h" -o "$T/err" -T "$T/a" "$URL/slowb/obj" > /dev/null
+head -c 200000 /dev/urandom > "$T/b200k"   # over inline_max: it needs a pool buffer
+scurl -D "$T/h" -o "$T/err" -T "$T/b200k" "$URL/slowb/obj" > /dev/null
 expect "S3 PutObject while the pool is exhausted: 503" "$(grep '^HTTP' "$T/h" | tail -1 | awk '{print $2}')" 503
 check "  ... with an S3 XML SlowDown error" grep -q '<Code>SlowDown</Code>' "$T/err"
 expect "  ... and no object" "$(sstatus "$URL/slowb/obj")" 404
