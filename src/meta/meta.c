@@ -3,9 +3,22 @@
  * (a rollback would take it along). The mutex is recursive: callbacks may call meta again. */
 #include "meta.h"
 #include "../util/alloc.h"
+#include "../util/err.h"
 #include <pthread.h>
 
-struct meta { const struct meta_ops *ops; void *impl; pthread_mutex_t mu; };
+/* Group commit of object puts: callers queue their row; whoever finds no leader becomes it and
+ * writes every queued row in one transaction (one fsync), then wakes the others. */
+struct put_req { const struct meta_object *o; int rc, done; struct put_req *next; };
+
+struct meta {
+  const struct meta_ops *ops;
+  void *impl;
+  pthread_mutex_t mu;
+  pthread_mutex_t gmu;   /* guards the put queue */
+  pthread_cond_t gcv;
+  struct put_req *head, **tail;
+  int leader;
+};
 
 #define CALL(expr) do { pthread_mutex_lock(&m->mu); int r_ = (expr); pthread_mutex_unlock(&m->mu); return r_; } while (0)
 
@@ -18,6 +31,11 @@ meta_t *meta_wrap(const struct meta_ops *ops, void *impl) {
   pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
   pthread_mutex_init(&m->mu, &a);
   pthread_mutexattr_destroy(&a);
+  pthread_mutex_init(&m->gmu, NULL);
+  pthread_cond_init(&m->gcv, NULL);
+  m->head = NULL;
+  m->tail = &m->head;
+  m->leader = 0;
   return m;
 }
 
@@ -25,6 +43,8 @@ void meta_close(meta_t *m) {
   if (!m) return;
   m->ops->close(m->impl);
   pthread_mutex_destroy(&m->mu);
+  pthread_mutex_destroy(&m->gmu);
+  pthread_cond_destroy(&m->gcv);
   xfree(m);
 }
 
@@ -36,7 +56,41 @@ int meta_bucket_create(meta_t *m, const struct meta_bucket *b) { CALL(m->ops->bu
 int meta_bucket_get(meta_t *m, const char *n, struct meta_bucket *o) { CALL(m->ops->bucket_get(m->impl, n, o)); }
 int meta_bucket_delete(meta_t *m, const char *n) { CALL(m->ops->bucket_delete(m->impl, n)); }
 int meta_bucket_list(meta_t *m, meta_bucket_cb cb, void *ctx) { CALL(m->ops->bucket_list(m->impl, cb, ctx)); }
-int meta_object_put(meta_t *m, const struct meta_object *o) { CALL(m->ops->object_put(m->impl, o)); }
+/* Writes one batch in a transaction; a failed commit fails every row of it. */
+static void put_batch(meta_t *m, struct put_req *batch) {
+  pthread_mutex_lock(&m->mu);
+  int n = 0;
+  for (struct put_req *q = batch; q; q = q->next) n++;
+  int tx = n > 1 && m->ops->tx && !m->ops->tx(m->impl, 0);
+  for (struct put_req *q = batch; q; q = q->next) q->rc = m->ops->object_put(m->impl, q->o);
+  if (tx && m->ops->tx(m->impl, 1)) {
+    m->ops->tx(m->impl, 2);
+    for (struct put_req *q = batch; q; q = q->next) if (!q->rc) q->rc = CAIRN_EDB;
+  }
+  pthread_mutex_unlock(&m->mu);
+}
+
+int meta_object_put(meta_t *m, const struct meta_object *o) {
+  struct put_req me = {o, 0, 0, NULL};
+  pthread_mutex_lock(&m->gmu);
+  *m->tail = &me;
+  m->tail = &me.next;
+  while (m->leader && !me.done) pthread_cond_wait(&m->gcv, &m->gmu);
+  if (!me.done) {   /* lead one batch (it holds this row); a waiter still queued leads the next */
+    m->leader = 1;
+    struct put_req *batch = m->head;
+    m->head = NULL;
+    m->tail = &m->head;
+    pthread_mutex_unlock(&m->gmu);
+    put_batch(m, batch);
+    pthread_mutex_lock(&m->gmu);
+    for (struct put_req *q = batch, *next; q; q = next) { next = q->next; q->done = 1; }
+    m->leader = 0;
+    pthread_cond_broadcast(&m->gcv);
+  }
+  pthread_mutex_unlock(&m->gmu);
+  return me.rc;
+}
 int meta_object_get(meta_t *m, const char *b, const char *k, struct meta_object *o) { CALL(m->ops->object_get(m->impl, b, k, o)); }
 int meta_object_delete(meta_t *m, const char *b, const char *k) { CALL(m->ops->object_delete(m->impl, b, k)); }
 int meta_object_list(meta_t *m, const char *b, const char *p, const char *a, int l, meta_object_cb cb, void *ctx) {

@@ -93,6 +93,7 @@ struct meta_ops {
   int (*ds_tag_list)(void *impl, const char *dataset, const char *after, int limit, meta_dstag_cb cb, void *ctx);
   int (*ds_tag_history)(void *impl, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx);
   int (*ds_prune)(void *impl, int64_t before_ms);
+  int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
   void (*close)(void *impl);

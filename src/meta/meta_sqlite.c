@@ -497,6 +497,10 @@ static int s_lifecycle_get(void *impl, const char *bucket, char **rules) {
 
 static int s_ping(void *impl) { return msql_exec(impl, "SELECT 1"); }
 
+static int s_tx(void *impl, int what) {
+  return msql_exec(impl, what == 0 ? "BEGIN IMMEDIATE" : what == 1 ? "COMMIT" : "ROLLBACK");
+}
+
 static void s_close(void *impl) {
   struct msql *m = impl;
   sqlite3_close(m->db);
@@ -510,7 +514,7 @@ static const struct meta_ops sqlite_ops = {
   s_manifest_each, s_object_set_tags, s_lifecycle_set, s_bucket_set_public, s_lifecycle_get,
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
   msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
-  msql_ds_prune, s_ping,
+  msql_ds_prune, s_tx, s_ping,
   s_schema_version, s_close,
 };
 

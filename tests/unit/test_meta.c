@@ -1,0 +1,83 @@
+/* test_meta.c - the SQLite metadata backend: concurrent object puts (group commit) all land,
+ * a put into a missing bucket fails alone, dataset tags follow their rules. */
+#include "test.h"
+#include "meta/meta.h"
+#include "util/err.h"
+#include <pthread.h>
+#include <stdio.h>
+
+static meta_t *m;
+
+static void *putter(void *arg) {
+  long t = (long)arg;
+  for (int i = 0; i < 150; i++) {
+    char key[64];
+    snprintf(key, sizeof key, "t%ld/k%03d", t, i);
+    struct meta_object o = {0};
+    snprintf(o.bucket, sizeof o.bucket, "%s", i == 77 && t == 3 ? "missing" : "b");
+    o.key = key;
+    o.size = 3;
+    snprintf(o.etag, sizeof o.etag, "x");
+    o.content_type = "text/plain";
+    o.manifest = "";
+    o.data = (unsigned char *)"abc";
+    o.is_inline = 1;
+    int rc = meta_object_put(m, &o);
+    if (rc != (i == 77 && t == 3 ? CAIRN_ENOSUCHBUCKET : 0)) return (void *)1;
+  }
+  return NULL;
+}
+
+static int count_cb(void *ctx, const struct meta_object *o) { (void)o; (*(int *)ctx)++; return 0; }
+
+static void group_commit(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/meta.db", test_tmpdir());
+  ASSERT_EQ(meta_open_sqlite(path, &m), 0);
+  struct meta_bucket b = {"b", "admin", 0, 1};
+  ASSERT_EQ(meta_bucket_create(m, &b), 0);
+  pthread_t th[8];
+  for (long t = 0; t < 8; t++) pthread_create(&th[t], NULL, putter, (void *)t);
+  int bad = 0;
+  for (int t = 0; t < 8; t++) { void *r; pthread_join(th[t], &r); bad += r != NULL; }
+  ASSERT_EQ(bad, 0);
+  int n = 0;
+  ASSERT_EQ(meta_object_list(m, "b", "", "", 5000, count_cb, &n), 0);
+  ASSERT_EQ(n, 8 * 150 - 1);
+  struct meta_object o;
+  ASSERT_EQ(meta_object_get(m, "b", "t5/k010", &o), 0);
+  ASSERT(o.is_inline && o.size == 3 && !memcmp(o.data, "abc", 3));
+  meta_object_clear(&o);
+  meta_close(m);
+}
+
+static void dataset_tags(void) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/meta.db", test_tmpdir());
+  ASSERT_EQ(meta_open_sqlite(path, &m), 0);
+  struct meta_dsversion v1 = {"1111111111111111111111111111111111111111111111111111111111111111", "{}", "", 0, 0, 1};
+  struct meta_dsversion v2 = {"2222222222222222222222222222222222222222222222222222222222222222", "{}", "", 0, 0, 2};
+  ASSERT_EQ(meta_ds_version_put(m, "d", &v1), 0);
+  ASSERT_EQ(meta_ds_version_put(m, "d", &v2), 0);
+  struct meta_dstag t = {"v1", "", 0, 10, 0, 0};
+  memcpy(t.version, v1.id, 65);
+  ASSERT_EQ(meta_ds_tag_set(m, "d", &t), 0);
+  memcpy(t.version, v2.id, 65);
+  ASSERT_EQ(meta_ds_tag_set(m, "d", &t), CAIRN_EEXIST);   /* a version tag never moves */
+  struct meta_dstag f = {"latest", "", 1, 11, 0, 0};
+  memcpy(f.version, v1.id, 65);
+  ASSERT_EQ(meta_ds_tag_set(m, "d", &f), 0);
+  memcpy(f.version, v2.id, 65);
+  ASSERT_EQ(meta_ds_tag_set(m, "d", &f), 0);
+  struct meta_dstag got;
+  ASSERT_EQ(meta_ds_tag_get(m, "d", "latest", &got), 0);
+  ASSERT_STREQ(got.version, v2.id);
+  ASSERT_EQ(meta_ds_prune(m, 100), 0);   /* both versions are tagged */
+  ASSERT_EQ(meta_ds_tag_delete(m, "d", "v1", 12), 0);
+  ASSERT_EQ(meta_ds_prune(m, 100), 1);   /* v1 is no longer tagged */
+  memcpy(t.version, "3333333333333333333333333333333333333333333333333333333333333333", 65);
+  ASSERT_EQ(meta_ds_tag_set(m, "d", &t), CAIRN_ENOENT);   /* no such version */
+  meta_close(m);
+}
+
+void suite_meta(void) { RUN(group_commit); RUN(dataset_tags); }
