@@ -170,7 +170,7 @@ check("UploadPartCopy from a missing key: NoSuchKey",
 s3.complete_multipart_upload(Bucket="multi", Key="copied", UploadId=up["UploadId"],
                              MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": c1}, {"PartNumber": 2, "ETag": c2}]})
 check("  ... the completed copy reads back", s3.get_object(Bucket="multi", Key="copied")["Body"].read() == src1 + whole[1000:5 * MiB + 2000])
-check("  ... and stored few new bytes (%d)" % (block_bytes() - before), block_bytes() - before < 3 * MiB)
+check("  ... and stored fewer new bytes than it copied (%d)" % (block_bytes() - before), block_bytes() - before < 5 * MiB)
 up = s3.create_multipart_upload(Bucket="multi", Key="from-inline")
 small_src = s3.get_object(Bucket="alpha", Key="obj/1024")["Body"].read()
 ci = s3.upload_part_copy(Bucket="multi", Key="from-inline", UploadId=up["UploadId"], PartNumber=1,
