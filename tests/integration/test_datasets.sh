@@ -45,18 +45,18 @@ check "pull of v2 over v1 updates the changed file" cmp "$src/many/f500.txt" "$T
 check "  ... and nothing else differs" diff -r --no-dereference "$src" "$T/out1"
 
 # a push killed midway, re-run: uploads only the rest
-mkdir -p "$T/src3"; head -c $((120 << 20)) /dev/urandom > "$T/src3/blob"
+mkdir -p "$T/src3"; head -c $((200 << 20)) /dev/urandom > "$T/src3/blob"
 stored0=$(status put_bytes)
 "$CAIRN" push -q -j 1 big:v1 "$T/src3" > /dev/null 2>&1 &
 pid=$!
 for _ in $(seq 400); do [ "$(( $(status put_bytes) - stored0 ))" -gt $((20 << 20)) ] && break; sleep 0.05; done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 part=$(( $(status put_bytes) - stored0 ))
-check "the killed push had stored part of the data ($part bytes)" test "$part" -gt 0 -a "$part" -lt $((120 << 20))
+check "the killed push had stored part of the data ($part bytes)" test "$part" -gt 0 -a "$part" -lt $((200 << 20))
 "$CAIRN" push -q big:v1 "$T/src3" > "$T/push3.out"
 expect "the re-run push succeeds" "$?" 0
 sent=$(grep -o '[0-9]* bytes uploaded' "$T/push3.out" | cut -d' ' -f1)
-expect "  ... and uploads only the rest" "$((sent + part))" $((120 << 20))
+expect "  ... and uploads only the rest" "$((sent + part))" $((200 << 20))
 
 # tags
 "$CAIRN" push -q data:v1 "$T/src3" > /dev/null 2> "$T/tag.err"
