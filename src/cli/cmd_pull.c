@@ -85,7 +85,7 @@ static void pull_file(struct pull *p, struct client *c, const struct ds_entry *e
     return;
   }
   char tmp[DS_MAX_PATH + 64];
-  snprintf(tmp, sizeof tmp, ".%.200s.cairn-%d", leaf, (int)gettid());
+  snprintf(tmp, sizeof tmp, ".%.200s.cairn-partial", leaf);   /* fixed: a re-run replaces a killed pull's */
   int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
   if (fd < 0) { close(dfd); fail(p, "cannot write %s: %s", e->path, strerror(errno)); return; }
   int ok = 1;

@@ -40,6 +40,9 @@ sent=$(grep -o '[0-9]* bytes uploaded' "$T/push2.out" | cut -d' ' -f1)
 check "  ... uploads under 2 % of the bytes (summary: $sent of $total)" test "$sent" -lt $((total / 50))
 srv=$(( $(status put_bytes) - before ))
 check "  ... and the server stored under 2 % ($srv bytes)" test "$srv" -lt $((total / 50))
+"$CAIRN" pull data:v2 "$T/out2" > "$T/pull2.out"
+got=$(grep -o '[0-9]* downloaded' "$T/pull2.out" | cut -d' ' -f1)
+check "pull of v2 into a new DIR after v1 downloads only changed blocks ($got bytes; the rest from the cache)" test "$got" -lt $((total / 50))
 "$CAIRN" pull -q data:latest "$T/out1"
 check "pull of v2 over v1 updates the changed file" cmp "$src/many/f500.txt" "$T/out1/many/f500.txt"
 check "  ... and nothing else differs" diff -r --no-dereference "$src" "$T/out1"

@@ -64,6 +64,12 @@ check "  ... the 5 MB file too" cmp "$src/data.bin" "$T/rc/data.bin"
 printf 'cd docs/sub\nget n.txt %s/cad.txt\nquit\n' "$T" | cadaver "$URL/dav/demo/v1/" > "$T/cad.out" 2>&1
 expect "cadaver lists and downloads" "$(cat "$T/cad.txt" 2>/dev/null)" nested
 
+# pagination
+"$CAIRN" push -q other:v1 "$T/src/docs" > /dev/null
+p1=$(scurl "$URL/v1/datasets?page_size=1")
+check "dataset listing pages: page_size=1 gives a next_page_token" sh -c "echo '$p1' | grep -q '\"next_page_token\":\"demo\"'"
+expect "  ... and the next page starts after it" "$(scurl "$URL/v1/datasets?page_size=1&page_token=demo" | grep -o '"name":"[a-z]*"')" '"name":"other"'
+
 # CLI: ls, cat, tag, history, rm, diff
 check "cairn ls lists the dataset" sh -c "'$CAIRN' ls | grep -q '^demo'"
 check "cairn ls NAME lists tags with sizes" sh -c "'$CAIRN' ls demo | grep -q '^v1 .* 5000[0-9]* bytes'"
