@@ -8,6 +8,7 @@
 #include "../client/tree.h"
 #include "../crypto/hash.h"
 #include "../dataset/dsmanifest.h"
+#include "../service/datasets.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/hex.h"
@@ -292,11 +293,22 @@ int cmd_push(int argc, char **argv) {
     else args[na++] = argv[i];
   }
   if (na != 2 || jobs < 1 || jobs > 64) return usage();
-  char name[160], tags[1024] = "";
+  char name[160], tags[1024] = "latest";   /* NAME alone means NAME:latest */
   snprintf(name, sizeof name, "%s", args[0]);
   char *colon = strchr(name, ':');
   if (colon) { *colon = 0; snprintf(tags, sizeof tags, "%s", colon + 1); }
   const char *src = args[1];
+  if (!datasets_name_ok(name)) return cli_fail("push: dataset names are [a-z0-9][a-z0-9._-]*, at most 128: '%s'", name);
+  char tcheck[1024];
+  snprintf(tcheck, sizeof tcheck, "%s", tags);
+  for (char *t = tcheck, *next; *t; t = next) {
+    next = strchr(t, ',');
+    if (next) *next++ = 0; else next = t + strlen(t);
+    if (!datasets_tag_ok(t)) return cli_fail("push: tags are [A-Za-z0-9][A-Za-z0-9._-]*, at most 128: '%s'", t);
+  }
+  struct client creds;
+  client_init(&creds);
+  if (!creds.have_creds) return cli_fail("push: no credentials (CAIRN_ACCESS_KEY / CAIRN_SECRET_KEY or ~/.config/cairn/credentials)");
 
   struct push p = {0};
   dsm_init(&p.m);

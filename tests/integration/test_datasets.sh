@@ -68,6 +68,18 @@ check "  ... with a clear message" grep -q 'never moves' "$T/tag.err"
 hist=$(scurl "$URL/v1/datasets/data/tags/latest/history" | grep -o '"version"' | wc -l)
 expect "the floating tag's history has both moves" "$hist" 2
 
+# names and tags are checked before any upload; NAME alone means NAME:latest
+before=$(status puts)
+"$CAIRN" push -q Bad_Name:v1 "$T/src3" > /dev/null 2> "$T/name.err"
+expect "a bad dataset name is refused" "$?" 1
+check "  ... with a one-line message" grep -q 'dataset names are' "$T/name.err"
+"$CAIRN" push -q ok:bad/tag "$T/src3" > /dev/null 2>&1
+expect "a bad tag is refused" "$?" 1
+expect "  ... and nothing was uploaded" "$(status puts)" "$before"
+mkdir -p "$T/plain"; echo p > "$T/plain/p"
+"$CAIRN" push -q plain "$T/plain" > /dev/null
+expect "push NAME without a tag tags it latest" "$("$CAIRN" cat plain:latest p)" p
+
 # archives: tar.gz, tar.zst, zip
 mkdir -p "$T/arc/d"; echo a > "$T/arc/a.txt"; head -c 3000000 /dev/urandom > "$T/arc/d/b.bin"; ln -s a.txt "$T/arc/l"
 (cd "$T/arc" && tar -czf "$T/a.tgz" . && tar --zstd -cf "$T/a.tar.zst" . && zip -qry "$T/a.zip" .)
