@@ -12,6 +12,23 @@ int msql_err(struct msql *m, const char *what) {
   return CAIRN_EDB;
 }
 
+int msql_prepare_cached(struct msql *m, const char *sql, sqlite3_stmt **st) {
+  int free_slot = -1;
+  for (int i = 0; i < MSQL_CACHED; i++) {
+    if (m->cache[i].sql == sql) { *st = m->cache[i].st; return 0; }
+    if (!m->cache[i].sql && free_slot < 0) free_slot = i;
+  }
+  if (sqlite3_prepare_v3(m->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL)) return msql_err(m, "prepare");
+  if (free_slot >= 0) { m->cache[free_slot].sql = sql; m->cache[free_slot].st = *st; }
+  else LOGW("sqlite statement cache full");   /* still works: the statement leaks until close */
+  return 0;
+}
+
+void msql_release(sqlite3_stmt *st) {
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+}
+
 int msql_exec(struct msql *m, const char *sql) {
   char *e = NULL;
   if (sqlite3_exec(m->db, sql, NULL, NULL, &e) != SQLITE_OK) {
@@ -87,13 +104,13 @@ static void row_to_user(sqlite3_stmt *st, struct meta_user *u) {
 static int s_user_by_key(void *impl, const char *key, struct meta_user *out) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, USER_COLS " WHERE access_key = ?", -1, &st, NULL))
-    return msql_err(m, "prepare");
+  if (msql_prepare_cached(m, USER_COLS " WHERE access_key = ?", &st))
+    return CAIRN_EDB;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOENT;
   if (r == SQLITE_ROW) { row_to_user(st, out); rc = 0; }
   else if (r != SQLITE_DONE) rc = msql_err(m, "select user");
-  sqlite3_finalize(st);
+  msql_release(st);
   return rc;
 }
 
@@ -153,14 +170,13 @@ static void row_to_bucket(sqlite3_stmt *st, struct meta_bucket *b) {
 static int s_bucket_get(void *impl, const char *name, struct meta_bucket *out) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "SELECT name, owner, public_read, created_ms FROM buckets WHERE name = ?",
-                         -1, &st, NULL))
-    return msql_err(m, "prepare");
+  if (msql_prepare_cached(m, "SELECT name, owner, public_read, created_ms FROM buckets WHERE name = ?", &st))
+    return CAIRN_EDB;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
   if (r == SQLITE_ROW) { row_to_bucket(st, out); rc = 0; }
   else if (r != SQLITE_DONE) rc = msql_err(m, "select bucket");
-  sqlite3_finalize(st);
+  msql_release(st);
   return rc;
 }
 
@@ -207,10 +223,10 @@ static int s_bucket_list(void *impl, meta_bucket_cb cb, void *ctx) {
 static int s_object_put(void *impl, const struct meta_object *o) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
+  if (msql_prepare_cached(m, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
                          " manifest, created_ms, headers, tags, data) SELECT ?,?,?,?,?,?,?,?,?,?10 WHERE EXISTS"
-                         " (SELECT 1 FROM buckets WHERE name = ?1)", -1, &st, NULL))
-    return msql_err(m, "prepare");
+                         " (SELECT 1 FROM buckets WHERE name = ?1)", &st))
+    return CAIRN_EDB;
   sqlite3_bind_text(st, 1, o->bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, o->key, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 3, (sqlite3_int64)o->size);
@@ -223,7 +239,7 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   if (o->is_inline) sqlite3_bind_blob(st, 10, o->data ? (const void *)o->data : (const void *)"", (int)o->size, SQLITE_STATIC);
   else sqlite3_bind_null(st, 10);
   int r = sqlite3_step(st);
-  sqlite3_finalize(st);
+  msql_release(st);
   if (r != SQLITE_DONE) return msql_err(m, "insert object");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 }
@@ -252,14 +268,14 @@ static void row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_mani
 static int s_object_get(void *impl, const char *bucket, const char *key, struct meta_object *out) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, OBJECT_COLS " WHERE bucket = ? AND key = ?", -1, &st, NULL))
-    return msql_err(m, "prepare");
+  if (msql_prepare_cached(m, OBJECT_COLS " WHERE bucket = ? AND key = ?", &st))
+    return CAIRN_EDB;
   sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHKEY;
   if (r == SQLITE_ROW) { row_to_object(st, out, 1); rc = 0; }
   else if (r != SQLITE_DONE) rc = msql_err(m, "select object");
-  sqlite3_finalize(st);
+  msql_release(st);
   return rc;
 }
 
@@ -483,15 +499,15 @@ static int s_lifecycle_get(void *impl, const char *bucket, char **rules) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   *rules = NULL;
-  if (sqlite3_prepare_v2(m->db, "SELECT lifecycle FROM buckets WHERE name = ?", -1, &st, NULL))
-    return msql_err(m, "prepare");
+  if (msql_prepare_cached(m, "SELECT lifecycle FROM buckets WHERE name = ?", &st))
+    return CAIRN_EDB;
   sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
   if (r == SQLITE_ROW) {
     rc = 0;
     if (sqlite3_column_type(st, 0) != SQLITE_NULL) *rules = xstrdup((const char *)sqlite3_column_text(st, 0));
   }
-  sqlite3_finalize(st);
+  msql_release(st);
   return rc;
 }
 
@@ -503,6 +519,7 @@ static int s_tx(void *impl, int what) {
 
 static void s_close(void *impl) {
   struct msql *m = impl;
+  for (int i = 0; i < MSQL_CACHED; i++) if (m->cache[i].st) sqlite3_finalize(m->cache[i].st);
   sqlite3_close(m->db);
   xfree(m);
 }

@@ -5,9 +5,17 @@
 #include "meta.h"
 #include <sqlite3.h>
 
-struct msql { sqlite3 *db; };
+#define MSQL_CACHED 16
+struct msql {
+  sqlite3 *db;
+  struct { const char *sql; sqlite3_stmt *st; } cache[MSQL_CACHED];   /* hot statements, prepared once */
+};
 
 int msql_err(struct msql *m, const char *what);   /* logs, returns CAIRN_EDB */
+/* A prepared statement for sql (a string literal: its address is the key), kept for reuse; give
+ * it back with msql_release. Calls are serialized by meta.c. 0 or CAIRN_EDB. */
+int msql_prepare_cached(struct msql *m, const char *sql, sqlite3_stmt **st);
+void msql_release(sqlite3_stmt *st);
 int msql_exec(struct msql *m, const char *sql);
 
 /* meta_sqlite_ds.c: datasets, versions, tags */
