@@ -40,6 +40,7 @@ int s3_respond_error(req_t *r, int err, const char *message) {
   xml_elem(&b, "RequestId", r->id);
   sbuf_adds(&b, "</Error>\n");
   if (cairn_errstatus(err) == 503) http_add_header(r, "Retry-After", "1");
-  /* HEAD answers carry no body; libmicrohttpd drops it */
-  return xml_respond(r, cairn_errstatus(err), &b);
+  /* HEAD answers carry no body; libmicrohttpd drops it. S3 answers EntityTooLarge with 400 (the
+   * block API keeps HTTP's 413). */
+  return xml_respond(r, err == CAIRN_ETOOBIG ? 400 : cairn_errstatus(err), &b);
 }

@@ -86,8 +86,8 @@ check "Content-Encoding: aws-chunked is not stored" sh -c "! curl -sI --aws-sigv
 start_server --max-object-size 1MiB || exit 1
 scurl -o /dev/null -X PUT "$URL/small"
 head -c 1100000 /dev/urandom > "$T/big"
-scurl -o "$T/err" -T "$T/big" "$URL/small/big" > /dev/null
-check "PutObject over max_object_size: EntityTooLarge" grep -q '<Code>EntityTooLarge</Code>' "$T/err"
+code=$(scurl -o "$T/err" -w '%{http_code}' -T "$T/big" "$URL/small/big")
+check "PutObject over max_object_size: 400 EntityTooLarge (as S3; got $code)" sh -c "test $code = 400 && grep -q '<Code>EntityTooLarge</Code>' '$T/err'"
 expect "  ... an aws-chunked one too" "$($PY "$(dirname "$0")/aws_chunked_put.py" "$URL/small/big" "$T/big" crc32 | grep -c EntityTooLarge)" 1
 expect "  ... nothing stored" "$(sstatus "$URL/small/big")" 404
 head -c 1000000 /dev/urandom > "$T/fits"
