@@ -4,7 +4,6 @@
  * usable as an rclone webdav remote. */
 #include "fs_view.h"
 #include "../http/xml.h"
-#include "../crypto/hash.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"
@@ -14,15 +13,6 @@
 static int dav_body(req_t *r, const char *data, size_t n) { (void)r; (void)data; (void)n; return 0; }   /* PROPFIND bodies: allprop */
 
 struct pf { sbuf_t *x; const char *base; };   /* base: href of the directory, ending in '/' */
-
-static void etag_of(const struct ds_entry *e, char out[40]) {
-  sbuf_t ids = {0};
-  for (size_t k = 0; k < e->blocks.n; k++) sbuf_printf(&ids, "%s+%llu\n", e->blocks.b[k].id, (unsigned long long)e->blocks.b[k].size);
-  char h[65];
-  sha256_hex(ids.s ? ids.s : "", ids.len, h);
-  sbuf_free(&ids);
-  snprintf(out, 40, "\"%.32s\"", h);
-}
 
 /* One <D:response>; e NULL for an implicit directory; a symlink is shown as what it points at. */
 static void response(sbuf_t *x, const char *href, const char *name, const struct ds_entry *e, int is_dir) {
@@ -40,7 +30,7 @@ static void response(sbuf_t *x, const char *href, const char *name, const struct
   }
   if (e && !is_dir) {
     char etag[40];
-    etag_of(e, etag);
+    fs_view_etag(e, etag);
     sbuf_printf(x, "<D:getcontentlength>%llu</D:getcontentlength><D:getetag>%s</D:getetag>"
                    "<D:getcontenttype>application/octet-stream</D:getcontenttype>",
                 (unsigned long long)e->size, etag);

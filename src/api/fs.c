@@ -80,20 +80,15 @@ int fs_send_dir(req_t *r, struct fs_view *v, const char *dir) {
     sbuf_free(&loc);
     return http_respond_buf(r, 301, "text/plain", "", 0);
   }
-  sbuf_t h = {0};
-  sbuf_adds(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>");
-  xml_text(&h, v->name);
-  sbuf_addc(&h, ':');
-  xml_text(&h, v->tag);
-  sbuf_addc(&h, '/');
-  xml_text(&h, dir);
-  sbuf_adds(&h, "</title></head><body>\n<h1>");
-  xml_text(&h, v->name);
-  sbuf_addc(&h, ':');
-  xml_text(&h, v->tag);
-  sbuf_addc(&h, '/');
-  xml_text(&h, dir);
-  sbuf_adds(&h, "</h1>\n<table>\n");
+  sbuf_t title = {0}, h = {0};   /* NAME:TAG/dir, escaped, for <title> and <h1> */
+  xml_text(&title, v->name);
+  sbuf_addc(&title, ':');
+  xml_text(&title, v->tag);
+  sbuf_addc(&title, '/');
+  xml_text(&title, dir);
+  sbuf_printf(&h, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n"
+                  "<h1>%s</h1>\n<table>\n", title.s, title.s);
+  sbuf_free(&title);
   if (*dir) sbuf_adds(&h, "<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
   struct listing l = {NULL, &h, NULL};
   fs_view_children(v, dir, add_child, &l);

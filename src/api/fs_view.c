@@ -70,14 +70,19 @@ static void copy_blocks(const struct ds_entry *e, struct manifest *m) {
   for (size_t k = 0; k < e->blocks.n; k++) manifest_add(m, e->blocks.b[k].id, e->blocks.b[k].size);
 }
 
-int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *e) {
-  struct app *a = r->app;
+void fs_view_etag(const struct ds_entry *e, char out[40]) {
   sbuf_t ids = {0};
   for (size_t k = 0; k < e->blocks.n; k++) sbuf_printf(&ids, "%s+%llu\n", e->blocks.b[k].id, (unsigned long long)e->blocks.b[k].size);
-  char hash[65], etag[40], date[64], cr[96];
+  char hash[65];
   sha256_hex(ids.s ? ids.s : "", ids.len, hash);   /* same content, same ETag, in any dataset */
   sbuf_free(&ids);
-  snprintf(etag, sizeof etag, "\"%.32s\"", hash);
+  snprintf(out, 40, "\"%.32s\"", hash);
+}
+
+int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *e) {
+  struct app *a = r->app;
+  char etag[40], date[64], cr[96];
+  fs_view_etag(e, etag);
   time_format_http((time_t)e->mtime, date, sizeof date);
   http_add_header(r, "ETag", etag);
   http_add_header(r, "Last-Modified", date);

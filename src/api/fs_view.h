@@ -24,6 +24,8 @@ const struct ds_entry *fs_view_lookup(const struct fs_view *v, const char *path,
  * directory). */
 typedef dsm_child_cb fs_child_cb;
 void fs_view_children(const struct fs_view *v, const char *dir, fs_child_cb cb, void *ctx);
+/* A file's ETag (quoted): from its block list, so equal content has equal ETags everywhere. */
+void fs_view_etag(const struct ds_entry *e, char out[40]);
 /* Answers GET / HEAD of a file: ETag from its blocks, Last-Modified, Cache-Control, Range. */
 int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *e);
 /* Reads a whole small file (at most max bytes) into a heap buffer; NULL on failure. */

@@ -96,13 +96,8 @@ int cmd_cat(int argc, char **argv) {
   struct ds_ref r;
   struct ds_manifest m;
   if (ds_parse_ref(argv[0], 1, &r) || ds_resolve(&r) || ds_fetch_manifest(&r, &m)) return 1;
-  const struct ds_entry *e = dsm_find(&m, argv[1]);
-  for (int hops = 0; e && e->type == DS_LINK && hops < 16; hops++) {   /* follow links inside the tree */
-    char t[DS_MAX_PATH * 2];
-    const char *slash = strrchr(e->path, '/');
-    snprintf(t, sizeof t, "%.*s%s%s", slash ? (int)(slash - e->path) : 0, e->path, slash ? "/" : "", e->target);
-    e = strstr(t, "..") ? NULL : dsm_find(&m, t);
-  }
+  int is_dir;
+  const struct ds_entry *e = dsm_lookup(&m, argv[1], &is_dir);   /* symlinks followed inside the tree */
   if (!e || e->type != DS_FILE) { dsm_free(&m); return cli_fail("%s: not a file in %s:%s", argv[1], r.name, r.tag); }
   struct client c;
   client_init(&c);

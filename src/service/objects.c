@@ -149,21 +149,27 @@ static void prefetch_start(obj_reader_t *r, size_t idx) {
   workpool_submit(&verifiers, prefetch_job, f);
 }
 
-/* Waits for the read-ahead; hands over its open block when it is block idx. */
-static store_get_t *prefetch_take(obj_reader_t *r, size_t idx, int *rc, uint64_t *size) {
+/* Waits for the read-ahead and ends it: its open block (NULL with *rc set on failure). */
+static store_get_t *prefetch_take(obj_reader_t *r, int *rc, uint64_t *size) {
   struct prefetch *f = r->pf;
-  if (!f) return NULL;
   prefetch_wait(f);
-  store_get_t *g = NULL;
-  if (r->pf_idx == idx) { g = f->g; *rc = f->rc; *size = f->size; }
-  else if (f->g) store_get_close(f->g);
+  store_get_t *g = f->g;
+  *rc = g ? 0 : f->rc ? f->rc : CAIRN_EIO;
+  *size = f->size;
   bufpool_put(store_pool(r->s), f->buf);
   pthread_mutex_destroy(&f->mu);
   pthread_cond_destroy(&f->cv);
   xfree(f);
   r->pf = NULL;
-  if (r->pf_idx == idx && !g && !*rc) *rc = CAIRN_EIO;
   return g;
+}
+
+/* Ends a read-ahead nobody will use (a seek elsewhere, or close). */
+static void prefetch_drop(obj_reader_t *r) {
+  int rc;
+  uint64_t size;
+  store_get_t *g = r->pf ? prefetch_take(r, &rc, &size) : NULL;
+  if (g) store_get_close(g);
 }
 
 int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out) {
@@ -191,9 +197,9 @@ long obj_reader_read(obj_reader_t *r, char *buf, size_t max) {
   if (!r->g) {
     uint64_t size = 0;
     int rc = 0;
-    if (r->pf && r->pf_idx == r->idx) r->g = prefetch_take(r, r->idx, &rc, &size);   /* verified ahead */
+    if (r->pf && r->pf_idx == r->idx) r->g = prefetch_take(r, &rc, &size);   /* verified ahead */
     else {
-      if (r->pf) prefetch_take(r, (size_t)-1, &rc, &size);
+      prefetch_drop(r);
       rc = store_get_open_buf(r->s, b->id, r->buf, &r->g, &size);   /* verified before use */
     }
     if (rc) { r->g = NULL; return rc; }
@@ -215,9 +221,7 @@ long obj_reader_read(obj_reader_t *r, char *buf, size_t max) {
 
 void obj_reader_close(obj_reader_t *r) {
   if (!r) return;
-  int rc;
-  uint64_t sz;
-  if (r->pf) prefetch_take(r, (size_t)-1, &rc, &sz);   /* waits for it, closes what it opened */
+  prefetch_drop(r);   /* waits for it, closes what it opened */
   if (r->g) store_get_close(r->g);
   if (r->buf) bufpool_put(store_pool(r->s), r->buf);
   manifest_free(&r->m);

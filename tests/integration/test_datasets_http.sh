@@ -75,6 +75,7 @@ check "cairn ls lists the dataset" sh -c "'$CAIRN' ls | grep -q '^demo'"
 check "cairn ls NAME lists tags with sizes" sh -c "'$CAIRN' ls demo | grep -q '^v1 .* 5000[0-9]* bytes'"
 check "cairn ls NAME:TAG PATH lists files" sh -c "'$CAIRN' ls demo:v1 docs | grep -q 'docs/sub/n.txt'"
 expect "cairn cat" "$("$CAIRN" cat demo:v1 docs/sub/n.txt)" nested
+expect "cairn cat follows a symlink (../data.bin) inside the tree" "$("$CAIRN" cat demo:v1 bin/data-link | sha256sum | cut -c1-64)" "$(sha "$src/data.bin")"
 echo changed > "$src/docs/sub/n.txt"; rm "$src/docs/ünï.txt"; echo new > "$src/new.txt"
 "$CAIRN" push -q demo:v2,latest "$src" > /dev/null
 "$CAIRN" diff demo:v1 demo:v2 > "$T/diff.out"
