@@ -93,7 +93,8 @@ int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *
   if (inm && (strstr(inm, etag) || !strcmp(inm, "*"))) return http_respond_buf(r, 304, NULL, "", 0);
   uint64_t off = 0, len = e->size;
   int status = 200;
-  switch (range_parse(http_header(r, "Range"), e->size, &off, &len)) {
+  const char *rg = range_if_range_holds(http_header(r, "If-Range"), etag, (time_t)e->mtime) ? http_header(r, "Range") : NULL;
+  switch (range_parse(rg, e->size, &off, &len)) {
   case RANGE_UNSATISFIABLE:
     snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)e->size);
     http_add_header(r, "Content-Range", cr);

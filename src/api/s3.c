@@ -28,14 +28,7 @@ static int valid_bucket(const char *b) {
   return !strstr(b, "..");
 }
 
-static const char *unsupported_subresource(req_t *r) {
-  static const char *subs[] = { "acl", "policy",
-                               "cors", "website", "logging", "notification", "replication", "encryption",
-                               "object-lock", "retention", "legal-hold", "torrent", "restore", "select"};
-  for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-    if (http_has_query(r, subs[i])) return subs[i];
-  return NULL;
-}
+static int has_header(void *ctx, const char *name) { return http_header(ctx, name) != NULL; }
 
 /* Host "<bucket>.<domain>[:port]": copies the bucket name, returns it; NULL for path style. */
 static const char *virtual_host_bucket(req_t *r, const char *domain, char *out, size_t cap) {
@@ -85,50 +78,25 @@ static int s3_begin(req_t *r) {
     q->key = slash ? slash + 1 : "";
   }
   if (strlen(q->key) > MAX_KEY) return http_fail(r, CAIRN_EKEYTOOLONG, NULL);
-  if (r->auth_rc) {   /* anonymous: plain GET/HEAD of an object or a listing, nothing else */
-    static const char *subs[] = {"tagging", "lifecycle", "uploads", "uploadId", "location", "versioning"};
-    int plain = (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD")) && *q->bucket && !unsupported_subresource(r);
-    for (size_t i = 0; plain && i < sizeof subs / sizeof subs[0]; i++) if (http_has_query(r, subs[i])) plain = 0;
-    if (!plain) return http_fail(r, CAIRN_EAUTH, "this request needs SigV4 credentials");
+  struct s3_class_in in = {r->method, *q->bucket != 0, *q->key != 0, r->raw_query,
+                           http_header(r, "x-amz-copy-source") != NULL, has_header, r};
+  const char *why;
+  int rc = s3_classify(&in, &q->op, &why);
+  if (rc) return http_fail(r, rc, why);
+  if (r->auth_rc && q->op != S3_GET_OBJECT && q->op != S3_LIST_OBJECTS && q->op != S3_HEAD_BUCKET)
+    return http_fail(r, CAIRN_EAUTH, "this request needs SigV4 credentials");
+  switch (q->op) {
+  case S3_MPU_PART: case S3_MPU_COMPLETE: case S3_MPU_ABORT: case S3_MPU_LIST_PARTS:
+    q->upload_id = http_query(r, "uploadId");
+    if (!q->upload_id) q->upload_id = "";
+    return s3_mpu_begin(r, q);
+  case S3_LIST_OBJECTS: case S3_HEAD_BUCKET: case S3_GET_OBJECT: return anonymous_check(r, q);
+  case S3_CREATE_BUCKET: return valid_bucket(q->bucket) ? 0 : http_fail(r, CAIRN_EBUCKETNAME, NULL);
+  case S3_PUT_OBJECT: break;
+  default: return 0;
   }
-  if (*q->bucket && s3_mpu_route(r, q, !*q->key)) return s3_mpu_begin(r, q);
-  const char *m0 = r->method;
-  int sub_get = !strcmp(m0, "GET"), sub_put = !strcmp(m0, "PUT"), sub_del = !strcmp(m0, "DELETE");
-  if (*q->key && http_has_query(r, "tagging") && (sub_get || sub_put || sub_del)) {
-    q->op = sub_get ? S3_TAGGING_GET : sub_put ? S3_TAGGING_PUT : S3_TAGGING_DELETE;
-    return 0;
-  }
-  if (*q->bucket && !*q->key && http_has_query(r, "lifecycle") && (sub_get || sub_put || sub_del)) {
-    q->op = sub_get ? S3_LIFECYCLE_GET : sub_put ? S3_LIFECYCLE_PUT : S3_LIFECYCLE_DELETE;
-    return 0;
-  }
-  const char *sub = unsupported_subresource(r);
-  if (sub) return http_fail(r, CAIRN_ENOTIMPL, mempool_printf(r->pool, "?%s is not implemented yet", sub));
-  const char *m = r->method;
-  int get = !strcmp(m, "GET"), head = !strcmp(m, "HEAD"), put = !strcmp(m, "PUT"), del = !strcmp(m, "DELETE");
-  if (!*q->bucket) {
-    if (!get) return http_fail(r, CAIRN_EMETHOD, NULL);
-    q->op = S3_LIST_BUCKETS;
-    return 0;
-  }
-  if (!*q->key) {
-    if (!strcmp(m, "POST") && http_has_query(r, "delete")) { q->op = S3_DELETE_OBJECTS; return 0; }
-    if (put) q->op = S3_CREATE_BUCKET;
-    else if (head) q->op = S3_HEAD_BUCKET;
-    else if (del) q->op = S3_DELETE_BUCKET;
-    else if (get) q->op = http_has_query(r, "location") ? S3_LOCATION : http_has_query(r, "versioning") ? S3_VERSIONING : S3_LIST_OBJECTS;
-    else return http_fail(r, CAIRN_EMETHOD, NULL);
-    if (q->op == S3_LIST_OBJECTS || q->op == S3_HEAD_BUCKET) return anonymous_check(r, q);
-    if (q->op == S3_CREATE_BUCKET && !valid_bucket(q->bucket)) return http_fail(r, CAIRN_EBUCKETNAME, NULL);
-    return 0;
-  }
-  if (get || head) { q->op = S3_GET_OBJECT; return anonymous_check(r, q); }
-  if (del) { q->op = S3_DELETE_OBJECT; return 0; }
-  if (!put) return http_fail(r, CAIRN_EMETHOD, NULL);
-  q->op = S3_PUT_OBJECT;
-  if (http_header(r, "x-amz-copy-source")) { q->op = S3_COPY_OBJECT; return 0; }
   struct meta_bucket b;
-  int rc = meta_bucket_get(a->meta, q->bucket, &b);
+  rc = meta_bucket_get(a->meta, q->bucket, &b);
   if (rc) return http_fail(r, rc, NULL);
   return s3_start_body(r, q);
 }
@@ -325,7 +293,8 @@ static int get_object(req_t *r, struct s3_req *q) {
   uint64_t off = 0, len = o.size;
   int status = 200;
   char cr[96];
-  switch (range_parse(http_header(r, "Range"), o.size, &off, &len)) {
+  const char *rg = range_if_range_holds(http_header(r, "If-Range"), etag, (time_t)(o.created_ms / 1000)) ? http_header(r, "Range") : NULL;
+  switch (range_parse(rg, o.size, &off, &len)) {
   case RANGE_UNSATISFIABLE:
     snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)o.size);
     http_add_header(r, "Content-Range", cr);

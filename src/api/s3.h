@@ -2,18 +2,11 @@
 #ifndef CAIRN_S3_H
 #define CAIRN_S3_H
 #include "app.h"
+#include "s3_classify.h"
 #include "../crypto/hash.h"
 #include "../http/aws_chunked.h"
 #include "../service/objects.h"
 #include "../util/sbuf.h"
-
-enum s3_op {
-  S3_LIST_BUCKETS, S3_CREATE_BUCKET, S3_HEAD_BUCKET, S3_DELETE_BUCKET, S3_LIST_OBJECTS,
-  S3_LOCATION, S3_VERSIONING, S3_PUT_OBJECT, S3_GET_OBJECT, S3_DELETE_OBJECT,
-  S3_MPU_CREATE, S3_MPU_PART, S3_MPU_PART_COPY, S3_MPU_COMPLETE, S3_MPU_ABORT, S3_MPU_LIST_PARTS, S3_MPU_LIST_UPLOADS,
-  S3_COPY_OBJECT, S3_DELETE_OBJECTS, S3_TAGGING_GET, S3_TAGGING_PUT, S3_TAGGING_DELETE,
-  S3_LIFECYCLE_GET, S3_LIFECYCLE_PUT, S3_LIFECYCLE_DELETE,
-};
 
 struct s3_req {
   enum s3_op op;
@@ -52,8 +45,6 @@ int s3_object_expired(req_t *r, const char *bucket, const struct meta_object *o)
 int s3_start_body(req_t *r, struct s3_req *q);     /* s3.c: PutObject / UploadPart body */
 int s3_put_end(req_t *r, struct s3_req *q);        /* s3.c: commit on a worker, then answer */
 int s3_list_objects(req_t *r, struct s3_req *q);   /* s3_list.c: ListObjects v1 and v2 */
-/* s3_multipart.c: picks the multipart operation from method and query (1 if it is one) */
-int s3_mpu_route(req_t *r, struct s3_req *q, int is_bucket);
 int s3_mpu_begin(req_t *r, struct s3_req *q);       /* checks before the body */
 int s3_mpu_end(req_t *r, struct s3_req *q);         /* everything but UploadPart's commit */
 

@@ -2,6 +2,7 @@
  * REPLACE), UploadPartCopy (whole source: manifest reused; a range: re-chunked, dedup keeps the
  * blocks shared) and DeleteObjects (batch XML, Quiet). */
 #include "s3.h"
+#include "../http/uri.h"
 #include "../crypto/sigv4.h"
 #include "../http/async.h"
 #include "../http/xml.h"
@@ -13,16 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, ?versionId ignored: versioning
- * is not enabled) into *o; 0 or the error, with *why for a malformed header. */
+/* x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded; "?versionId=null" is the only
+ * version there is) into *o; 0 or the error, with *why for a malformed header. */
 static int copy_source(req_t *r, struct meta_object *o, const char **why) {
   const char *src = http_header(r, "x-amz-copy-source");
-  char *dec = sigv4_uri_decode(src, strlen(src));
+  size_t n = strlen(src);
+  const char *qm = memchr(src, '?', n);
   *why = "x-amz-copy-source must be bucket/key";
-  if (!dec) return CAIRN_EINVAL;
+  if (qm && strcmp(qm, "?versionId=null")) { *why = "copying from a version is not implemented"; return CAIRN_ENOTIMPL; }
+  if (qm) n = (size_t)(qm - src);
+  char *dec = mempool_alloc(r->pool, n + 1);
+  const char *derr;
+  if (uri_decode_strict(src, n, dec, &derr)) return CAIRN_EINVAL;
   char *s = dec + (*dec == '/');
-  char *qm = strchr(s, '?');
-  if (qm) *qm = 0;
   char *slash = strchr(s, '/');
   int rc = slash && slash - s < 64 && slash[1] ? 0 : CAIRN_EINVAL;
   if (!rc) {
@@ -30,7 +34,6 @@ static int copy_source(req_t *r, struct meta_object *o, const char **why) {
     rc = meta_object_get(((struct app *)r->app)->meta, s, slash + 1, o);
     if (!rc && s3_object_expired(r, s, o)) { meta_object_clear(o); rc = CAIRN_ENOSUCHKEY; }
   }
-  xfree(dec);
   if (rc != CAIRN_EINVAL) *why = NULL;
   return rc;
 }

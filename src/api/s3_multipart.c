@@ -15,24 +15,6 @@
 #define MAX_PARTS 10000
 #define MIN_PART (5u << 20)
 
-int s3_mpu_route(req_t *r, struct s3_req *q, int is_bucket) {
-  const char *m = r->method;
-  int has_id = http_has_query(r, "uploadId");
-  if (is_bucket) {
-    if (!strcmp(m, "GET") && http_has_query(r, "uploads")) { q->op = S3_MPU_LIST_UPLOADS; return 1; }
-    return 0;
-  }
-  if (!strcmp(m, "POST") && http_has_query(r, "uploads")) q->op = S3_MPU_CREATE;
-  else if (!strcmp(m, "PUT") && has_id && http_has_query(r, "partNumber")) q->op = S3_MPU_PART;
-  else if (!strcmp(m, "POST") && has_id) q->op = S3_MPU_COMPLETE;
-  else if (!strcmp(m, "DELETE") && has_id) q->op = S3_MPU_ABORT;
-  else if (!strcmp(m, "GET") && has_id) q->op = S3_MPU_LIST_PARTS;
-  else return 0;
-  q->upload_id = http_query(r, "uploadId");
-  if (!q->upload_id) q->upload_id = "";
-  return 1;
-}
-
 /* The upload must exist and belong to this bucket and key. */
 static int check_upload(req_t *r, struct s3_req *q) {
   struct meta_upload u;

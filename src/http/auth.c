@@ -81,6 +81,32 @@ static void chunk_signer(req_t *r, const struct sigv4_auth *a, const char *secre
   r->chunk_signer = s;
 }
 
+struct unsigned_scan { const char *signed_list; const char *bad; req_t *r; };
+
+static enum MHD_Result unsigned_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v) {
+  (void)kind; (void)v;
+  struct unsigned_scan *u = cls;
+  if (u->bad || strncasecmp(k, "x-amz-", 6)) return MHD_YES;
+  char low[128];
+  size_t n = strlen(k);
+  if (n >= sizeof low) { u->bad = mempool_strdup(u->r->pool, "(a very long x-amz- header)"); return MHD_NO; }
+  for (size_t i = 0; i <= n; i++) low[i] = (char)((k[i] >= 'A' && k[i] <= 'Z') ? k[i] + 32 : k[i]);
+  /* x-amz-date and x-amz-content-sha256 are part of the string to sign whether listed or not */
+  if (!strcmp(low, "x-amz-date") || !strcmp(low, "x-amz-content-sha256")) return MHD_YES;
+  if (!signed_has(u->signed_list, low)) { u->bad = mempool_strdup(u->r->pool, low); return MHD_NO; }
+  return MHD_YES;
+}
+
+/* AWS refuses a request that carries an x-amz-* header its signature does not cover: an unsigned
+ * x-amz-copy-source added to a presigned PUT would otherwise copy whatever the signer can read. */
+static int refuse_unsigned(req_t *r, const struct sigv4_auth *a, const char **why) {
+  struct unsigned_scan u = {a->signed_headers, NULL, r};
+  MHD_get_connection_values(r->conn, MHD_HEADER_KIND, unsigned_cb, &u);
+  if (!u.bad) return 0;
+  *why = mempool_printf(r->pool, "there were headers present in the request which were not signed: %s", u.bad);
+  return CAIRN_EAUTH;
+}
+
 int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   struct sigv4_auth a;
   *why = NULL;
@@ -101,6 +127,7 @@ int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   if (strcmp(a.region, o->region)) { *why = "credential scope region does not match the server's"; return CAIRN_EAUTH; }
   if (!signed_has(a.signed_headers, "host")) { *why = "the host header must be signed"; return CAIRN_EAUTH; }
   if ((rc = check_time(&a, o, why))) return rc;
+  if ((rc = refuse_unsigned(r, &a, why))) return rc;
   r->trusted_proxy = o->trust_proxy;
 
   char *secret = NULL, role[16] = "";

@@ -42,3 +42,12 @@ enum range_result range_parse(const char *h, uint64_t size, uint64_t *start, uin
   *len = end - a + 1;
   return RANGE_OK;
 }
+
+int range_if_range_holds(const char *if_range, const char *quoted_etag, time_t mtime) {
+  if (!if_range) return 1;
+  while (*if_range == ' ') if_range++;
+  if (*if_range == '"' || !strncmp(if_range, "W/", 2)) return !strcmp(if_range, quoted_etag);   /* weak never matches */
+  struct tm tm = {0};
+  const char *end = strptime(if_range, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return end && !*end && timegm(&tm) == mtime;
+}

@@ -5,6 +5,7 @@
 #include "async.h"
 #include "auth.h"
 #include "server_internal.h"
+#include "uri.h"
 #include "../crypto/hash.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 struct server {
@@ -193,6 +195,40 @@ static void start(struct server *s, req_t *r) {
   run_begin(s, r);
 }
 
+struct hdr_count { int content_length, transfer_encoding; };
+static enum MHD_Result count_cb(void *cls, enum MHD_ValueKind kind, const char *k, const char *v) {
+  (void)kind; (void)v;
+  struct hdr_count *n = cls;
+  if (!strcasecmp(k, MHD_HTTP_HEADER_CONTENT_LENGTH)) n->content_length++;
+  if (!strcasecmp(k, MHD_HTTP_HEADER_TRANSFER_ENCODING)) n->transfer_encoding++;
+  return MHD_YES;
+}
+
+/* Decodes the path strictly and refuses request heads that could mean two things (two
+ * Content-Length headers, or one beside Transfer-Encoding: request smuggling behind a proxy).
+ * Returns 1 when the request was answered with 400. */
+static int refuse_malformed(struct server *s, req_t *r) {
+  const char *why = NULL;
+  size_t n = strlen(r->raw_path);
+  char *path = mempool_alloc(r->pool, n + 1);
+  int rc = uri_decode_strict(r->raw_path, n, path, &why);
+  if (!rc) rc = uri_query_ok(r->raw_query, &why);
+  struct hdr_count hc = {0, 0};
+  MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_cb, &hc);
+  if (!rc && (hc.content_length > 1 || (hc.content_length && hc.transfer_encoding) || hc.transfer_encoding > 1)) {
+    rc = CAIRN_EINVAL;
+    why = "conflicting Content-Length / Transfer-Encoding headers";
+  }
+  r->path = rc ? r->raw_path : path;
+  if (!rc) return 0;
+  r->started = 1;
+  int known;
+  const struct route *rt = route_find(s, r->method, r->raw_path, &r->tail, &known);
+  r->s3 = rt ? rt->s3 : 0;
+  http_respond_error(r, rc, why);
+  return 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *data,
                                   size_t *data_size, void **con_cls) {
@@ -201,8 +237,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   req_t *r = *con_cls;
   if (!r) return MHD_NO;
   if (!r->method) {   /* first call: headers only */
+    (void)url;   /* decoded by libmicrohttpd, which stops at %00: decoded strictly instead */
     r->method = mempool_strdup(r->pool, method);
-    r->path = mempool_strdup(r->pool, url);
+    if (refuse_malformed(s, r)) return MHD_YES;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl) r->content_length = strtoll(cl, NULL, 10);
     /* A request with a body starts now, so auth and limits are checked before 100-continue (an

@@ -186,7 +186,9 @@ static int s_bucket_delete(void *impl, const char *name) {
   if (rc) return rc;
   sqlite3_stmt *st;
   rc = CAIRN_EDB;
-  if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", -1, &st, NULL)) goto out;
+  /* unfinished multipart uploads keep the bucket too (S3: BucketNotEmpty) */
+  if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM objects WHERE bucket = ?1 UNION ALL "
+                                "SELECT 1 FROM uploads WHERE bucket = ?1 LIMIT 1", -1, &st, NULL)) goto out;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
