@@ -1,25 +1,24 @@
-/* app.h - what every API handler reaches through req->app: configuration, the block store,
- * metadata and keys. Built by cli/cmd_serve.c; handlers treat it as read-only. */
+/* app.h - what every API handler reaches through req->app: the settings and the service layer.
+ * Handlers parse a request, make one typed svc_* call with the caller's identity (api_principal)
+ * and write the answer; they include no meta/, store/ or volume/ header. */
 #ifndef CAIRN_APP_H
 #define CAIRN_APP_H
 #include "../config/config.h"
 #include "../http/server.h"
-#include "../meta/meta.h"
-#include "../service/keyring.h"
-#include "../store/store.h"
+#include "../service/svc.h"
 
 struct app {
   const struct config *cfg;
-  store_t *store;
-  meta_t *meta;
-  struct keyring keys;
+  svc_t *svc;
 };
 
 /* The full route table (api/routes.c). */
 extern const struct route api_routes[];
 extern const int api_nroutes;
 
-/* auth_lookup_fn over service/users */
-int app_auth_lookup(void *app, const char *access_key, char **secret, char role[16]);
+/* auth_lookup_fn over the service layer */
+int app_auth_lookup(void *app, const char *access_key, char **secret, char role[16], char name[65]);
+/* Who sent r: admin, user (its name) or anonymous, and from which address. */
+void api_principal(req_t *r, struct principal *p);
 
 #endif

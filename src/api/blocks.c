@@ -1,10 +1,10 @@
 /* blocks.c - the /v1/blocks API: PUT, GET/HEAD (with Range, signed locators), DELETE (trash),
- * untrash, POST missing, and the streamed index. HTTP in, typed store calls out. */
+ * untrash, POST missing, and the streamed index. HTTP in, typed service/blocks.h calls out. */
 #include "app.h"
 #include "json_body.h"
 #include "../http/async.h"
 #include "../http/range.h"
-#include "../store/locator.h"
+#include "../service/blocks.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/hex.h"
@@ -16,15 +16,15 @@
 /* ---- PUT /v1/blocks/<sha256>[+size] ---- */
 
 struct put_state {
-  store_put_t *put;
+  svc_block_put_t *put;
   struct locator loc;
   int committing, rc, replicas;   /* the commit (fsync, rename) runs on a worker */
-  uint64_t size;
+  char signed_loc[LOCATOR_MAX + 1];
 };
 
 static void put_cleanup(void *p) {
   struct put_state *st = p;
-  if (st->put) store_put_abort(st->put);   /* disconnect or error: nothing is kept */
+  if (st->put) svc_block_put_abort(st->put);   /* disconnect or error: nothing is kept */
 }
 
 static int put_begin(req_t *r) {
@@ -38,14 +38,16 @@ static int put_begin(req_t *r) {
       return http_fail(r, CAIRN_ESIZE, "Content-Length differs from the size in the locator");
     expect = r->content_length;
   }
-  if (expect > (int64_t)a->cfg->max_block) return http_fail(r, CAIRN_ETOOBIG, "block larger than max_block");
   const char *ph = r->payload_hash;
   if (ph && strlen(ph) == 64 && hex_is_lower(ph, 64) && memcmp(ph, st->loc.id, 64))
     return http_fail(r, CAIRN_EHASH, "x-amz-content-sha256 differs from the block id");
-  int rc = store_put_begin(a->store, st->loc.id, expect, &st->put);
+  struct principal who;
+  api_principal(r, &who);
+  int rc = svc_block_put_begin(a->svc, &who, st->loc.id, expect, &st->put);
   if (rc) {
     st->put = NULL;
-    return rc == CAIRN_EBUSY ? rc : http_fail(r, rc, NULL);   /* EBUSY: the server parks and retries */
+    if (rc == CAIRN_EBUSY) return rc;   /* the server parks and retries */
+    return http_fail(r, rc, rc == CAIRN_ETOOBIG ? "block larger than max_block" : NULL);
   }
   mempool_on_cleanup(r->pool, put_cleanup, st);
   r->state = st;
@@ -54,9 +56,9 @@ static int put_begin(req_t *r) {
 
 static int put_body(req_t *r, const char *data, size_t n) {
   struct put_state *st = r->state;
-  int rc = store_put_write(st->put, data, n);
+  int rc = svc_block_put_write(st->put, data, n);
   if (rc) {   /* give the buffer back now; the rest of the body is discarded */
-    store_put_abort(st->put);
+    svc_block_put_abort(st->put);
     st->put = NULL;
   }
   return rc;
@@ -64,12 +66,11 @@ static int put_body(req_t *r, const char *data, size_t n) {
 
 static void put_commit_job(void *arg) {
   struct put_state *st = arg;
-  st->rc = store_put_finish(st->put, &st->replicas, &st->size, NULL);
+  st->rc = svc_block_put_finish(st->put, &st->replicas, st->signed_loc);
   st->put = NULL;
 }
 
 static int put_end(req_t *r) {
-  struct app *a = r->app;
   struct put_state *st = r->state;
   if (!st->committing) {   /* verify and fsync off the event thread; end runs again after */
     st->committing = 1;
@@ -77,41 +78,38 @@ static int put_end(req_t *r) {
   }
   int rc = st->rc;
   if (rc) return http_fail(r, rc, rc == CAIRN_EHASH ? "the body does not hash to the block id" : NULL);
-  char loc[LOCATOR_MAX + 1], n[16];
-  uint64_t expiry = (uint64_t)time(NULL) + (uint64_t)(a->cfg->signature_ttl_ms / 1000);
-  locator_sign(a->keys.blob_sign, st->loc.id, st->size, expiry, loc);
+  char n[16];
   snprintf(n, sizeof n, "%d", st->replicas);
   http_add_header(r, "X-Cairn-Replicas", n);
-  size_t l = strlen(loc);
-  loc[l] = '\n';
-  return http_respond_buf(r, 200, "text/plain; charset=utf-8", loc, l + 1);
+  return http_respond_buf(r, 200, "text/plain; charset=utf-8", mempool_printf(r->pool, "%s\n", st->signed_loc),
+                          strlen(st->signed_loc) + 1);
 }
 
 /* ---- GET / HEAD /v1/blocks/<locator> ---- */
 
-/* Anonymous requests need a valid signed locator; a signed locator is always checked. */
+/* A signed locator is always checked; a bare id is for admins (users read what they were given
+ * signed locators for). */
 static int check_locator(req_t *r, const struct locator *l) {
-  struct app *a = r->app;
-  if (l->is_signed) {
-    int rc = locator_verify(a->keys.blob_sign, l, time(NULL));
-    if (rc) return http_fail(r, rc, rc == CAIRN_EEXPIRED ? "signed locator has expired"
-                                                    : "signed locator signature is invalid"), -1;
-  } else if (r->auth_rc) {
-    return http_fail(r, CAIRN_EAUTH, "needs SigV4 credentials or a signed locator"), -1;
-  }
-  return 0;
+  struct principal who;
+  api_principal(r, &who);
+  int rc = svc_block_read_check(((struct app *)r->app)->svc, &who, l);
+  if (!rc) return 0;
+  http_fail(r, rc, rc == CAIRN_EEXPIRED ? "signed locator has expired"
+                   : l->is_signed ? "signed locator signature is invalid"
+                   : "reading a block by its bare id needs an admin key; use the signed locator you were given");
+  return -1;
 }
 
 /* Streams [off, off + len) of a block when it has no file descriptor for sendfile. */
-struct ranged { store_get_t *g; uint64_t off; };
+struct ranged { svc_block_reader_t *g; uint64_t off; };
 static long ranged_read(void *cls, uint64_t pos, char *buf, size_t max) {
   struct ranged *x = cls;
-  ssize_t n = store_get_read(x->g, buf, max, x->off + pos);   /* pos is relative to the response */
+  ssize_t n = svc_block_read(x->g, buf, max, x->off + pos);   /* pos is relative to the response */
   return n < 0 ? -1 : n;
 }
 static void ranged_free(void *cls) {
   struct ranged *x = cls;
-  store_get_close(x->g);
+  svc_block_close(x->g);
   xfree(x);
 }
 
@@ -124,16 +122,16 @@ static void block_headers(req_t *r, const char *id) {
   http_add_header(r, "Cache-Control", "private, max-age=31536000, immutable");
 }
 
-struct get_state { struct locator l; int opened, rc; store_get_t *g; uint64_t size; store_t *store; };
+struct get_state { struct locator l; int opened, rc; svc_block_reader_t *g; uint64_t size; svc_t *svc; };
 
 static void get_open_job(void *arg) {   /* on a worker: the open hashes the whole block */
   struct get_state *st = arg;
-  st->rc = store_get_open(st->store, st->l.id, &st->g, &st->size);
+  st->rc = svc_block_open(st->svc, st->l.id, &st->g, &st->size);
 }
 
 static void get_cleanup(void *p) {
   struct get_state *st = p;
-  if (st->g) store_get_close(st->g);
+  if (st->g) svc_block_close(st->g);
 }
 
 static int get_begin(req_t *r) {
@@ -143,17 +141,14 @@ static int get_begin(req_t *r) {
   if (check_locator(r, &st->l)) return 0;
   if (!strcmp(r->method, "HEAD")) {
     uint64_t size;
-    vol_t *where[STORE_MAX_VOLUMES];
-    int n = store_locate(a->store, st->l.id, where, STORE_MAX_VOLUMES, &size);
-    if (!n) return http_fail(r, CAIRN_ENOENT, NULL);
+    char *vols;   /* operators' view: which volumes hold it, in read order */
+    if (svc_block_locate(a->svc, st->l.id, &size, &vols)) return http_fail(r, CAIRN_ENOENT, NULL);
     block_headers(r, st->l.id);
-    sbuf_t vols = {0};   /* operators' view: which volumes hold it, in read order */
-    for (int i = 0; i < n; i++) sbuf_printf(&vols, "%s%s", i ? "," : "", vol_uuid(where[i]));
-    http_add_header(r, "X-Cairn-Volumes", vols.s);
-    sbuf_free(&vols);
+    http_add_header(r, "X-Cairn-Volumes", vols);
+    xfree(vols);
     return http_respond_head(r, 200, size);
   }
-  st->store = a->store;
+  st->svc = a->svc;
   mempool_on_cleanup(r->pool, get_cleanup, st);
   r->state = st;
   return 0;
@@ -171,7 +166,7 @@ static int get_end(req_t *r) {
   }
   int rc = st->rc;
   if (rc) return http_fail(r, rc, rc == CAIRN_ECORRUPT ? "every stored copy of this block is corrupt" : NULL);
-  store_get_t *g = st->g;
+  svc_block_reader_t *g = st->g;
   uint64_t size = st->size, off = 0, len = size;
   block_headers(r, st->l.id);
   int status = 200;
@@ -190,7 +185,7 @@ static int get_end(req_t *r) {
   case RANGE_NONE:
     break;
   }
-  int fd = store_get_fd(g);
+  int fd = svc_block_fd(g);
   if (fd >= 0) return http_respond_fd(r, status, fd, off, len);   /* fd dup'ed; g closes at cleanup */
   st->g = NULL;   /* the response owns it now */
   struct ranged *x = xmalloc(sizeof *x);
@@ -205,7 +200,9 @@ static int del_begin(req_t *r) {
   struct app *a = r->app;
   struct locator l;
   if (locator_parse(r->tail, &l)) return http_fail(r, CAIRN_EINVAL, "malformed block id");
-  int rc = store_trash(a->store, l.id);
+  struct principal who;
+  api_principal(r, &who);
+  int rc = svc_block_trash(a->svc, &who, l.id);
   if (rc) return http_fail(r, rc, NULL);
   return json_respond(r, 200, json_pack("{s:s,s:s}", "id", l.id, "state", "trashed"));
 }
@@ -218,7 +215,9 @@ static int untrash_begin(req_t *r) {
   char id[65];
   memcpy(id, r->tail, 64);
   id[64] = 0;
-  int rc = store_untrash(a->store, id);
+  struct principal who;
+  api_principal(r, &who);
+  int rc = svc_block_untrash(a->svc, &who, id);
   if (rc) return http_fail(r, rc, rc == CAIRN_ENOENT ? "block is not in the trash" : NULL);
   return json_respond(r, 200, json_pack("{s:s,s:s}", "id", id, "state", "present"));
 }
@@ -232,6 +231,8 @@ static int missing_end(req_t *r) {
   if (!in) return http_fail(r, CAIRN_EINVAL, err);
   if (!json_is_array(in)) { json_decref(in); return http_fail(r, CAIRN_EINVAL, "body must be a JSON array of block ids"); }
   json_t *out = json_array();
+  struct principal who;
+  api_principal(r, &who);
   size_t i;
   json_t *v;
   json_array_foreach(in, i, v) {
@@ -241,7 +242,9 @@ static int missing_end(req_t *r) {
       json_decref(out);
       return http_fail(r, CAIRN_EINVAL, "every element must be a block id or locator");
     }
-    if (store_has(a->store, l.id, NULL)) json_array_append_new(out, json_string(l.id));
+    int m = svc_block_missing(a->svc, &who, l.id);
+    if (m < 0) { json_decref(in); json_decref(out); return http_fail(r, m, NULL); }
+    if (!m) json_array_append_new(out, json_string(l.id));   /* present, and yours */
   }
   json_decref(in);
   return json_respond(r, 200, out);
@@ -249,11 +252,11 @@ static int missing_end(req_t *r) {
 
 /* ---- GET /v1/blocks?prefix= : streamed index, one subdirectory at a time ---- */
 
-struct index_stream { store_t *s; char prefix[65]; int sub; sbuf_t lines; size_t pos; int done; };
+struct index_stream { svc_t *s; struct principal who; char prefix[65]; int sub; sbuf_t lines; size_t pos; int done; };
 
-static int index_line(void *ctx, const struct vol_entry *e) {
+static int index_line(void *ctx, const char *id, uint64_t size, int64_t mtime) {
   struct index_stream *x = ctx;
-  sbuf_printf(&x->lines, "%s+%llu %lld\n", e->id, (unsigned long long)e->size, (long long)e->mtime);
+  sbuf_printf(&x->lines, "%s+%llu %lld\n", id, (unsigned long long)size, (long long)mtime);
   return 0;
 }
 
@@ -273,7 +276,7 @@ static long index_read(void *cls, uint64_t pos, char *buf, size_t max) {
     char sub[3] = {hx[x->sub >> 4], hx[x->sub & 15], 0};
     x->sub++;
     if (strncmp(sub, x->prefix, pl < 2 ? pl : 2)) continue;
-    if (store_index(x->s, pl >= 2 ? x->prefix : sub, index_line, x)) return -1;
+    if (svc_block_index(x->s, &x->who, pl >= 2 ? x->prefix : sub, index_line, x)) return -1;
   }
   size_t n = x->lines.len - x->pos < max ? x->lines.len - x->pos : max;
   memcpy(buf, x->lines.s + x->pos, n);
@@ -293,8 +296,14 @@ static int index_begin(req_t *r) {
   if (!p) p = "";
   if (strlen(p) > 64 || !hex_is_lower(p, strlen(p)))
     return http_fail(r, CAIRN_EINVAL, "prefix must be lowercase hex");
+  struct principal who;
+  api_principal(r, &who);
+  if (who.kind != PRINCIPAL_ADMIN) return http_fail(r, CAIRN_EAUTH, "the block index needs an admin key");
   struct index_stream *x = xcalloc(1, sizeof *x);
-  x->s = a->store;
+  x->s = a->svc;
+  x->who = who;
+  x->who.name = "";   /* the stream outlives the request's strings */
+  x->who.source_ip = NULL;
   snprintf(x->prefix, sizeof x->prefix, "%s", p);
   return http_respond_stream(r, 200, UINT64_MAX, index_read, x, index_free);
 }

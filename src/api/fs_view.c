@@ -27,25 +27,15 @@ int fs_view_open(req_t *r, struct fs_view *v, const char **rest) {
   memcpy(v->name, t, nl);
   memcpy(v->tag, s1 + 1, tl);
   *rest = s2 ? s2 + 1 : "";
-  struct meta_dataset d;
-  int rc = meta_ds_get(a->meta, v->name, &d);
-  if (rc) return http_fail(r, rc == CAIRN_ENOENT && r->auth_rc ? CAIRN_EAUTH : rc, "no such dataset");
-  v->public_read = d.public_read;
-  if (r->auth_rc && !d.public_read) return http_fail(r, CAIRN_EAUTH, "this dataset is private: sign the request or use a presigned URL");
-  if (strlen(v->tag) == 64 && strspn(v->tag, "0123456789abcdef") == 64) {
-    memcpy(v->version, v->tag, 65);
-    v->immutable = 1;
-  } else {
-    struct meta_dstag tg;
-    if ((rc = meta_ds_tag_get(a->meta, v->name, v->tag, &tg))) return http_fail(r, rc, "no such tag");
-    memcpy(v->version, tg.version, 65);
-    v->immutable = !tg.floating;
-  }
-  struct meta_dsversion ver;
-  if ((rc = meta_ds_version_get(a->meta, v->name, v->version, &ver))) return http_fail(r, rc, "no such version");
+  struct principal who;
+  api_principal(r, &who);
+  char *manifest;
+  int rc = svc_ds_open(a->svc, &who, v->name, v->tag, v->version, &v->immutable, &v->public_read, &manifest);
+  if (rc == CAIRN_EAUTH) return http_fail(r, rc, "this dataset is private: sign the request or use a presigned URL");
+  if (rc) return http_fail(r, rc, "no such dataset, tag or version");
   const char *why;
-  rc = dsm_parse(ver.manifest, strlen(ver.manifest), &v->m, &why);
-  meta_dsversion_clear(&ver);
+  rc = dsm_parse(manifest, strlen(manifest), &v->m, &why);
+  xfree(manifest);
   if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
   return 0;
 }
@@ -112,7 +102,7 @@ int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *
   struct manifest m;
   copy_blocks(e, &m);
   obj_reader_t *rd;
-  int rc = obj_reader_open(a->store, &m, off, len, &rd);
+  int rc = svc_obj_reader_open(a->svc, &m, off, len, &rd);
   manifest_free(&m);
   if (rc == CAIRN_EBUSY) { http_clear_headers(r); return rc; }   /* parked; end runs again */
   if (rc) return http_fail(r, rc, NULL);
@@ -124,7 +114,7 @@ char *fs_view_read_small(req_t *r, const struct ds_entry *e, size_t max) {
   struct manifest m;
   copy_blocks(e, &m);
   obj_reader_t *rd;
-  int rc = obj_reader_open(((struct app *)r->app)->store, &m, 0, e->size, &rd);
+  int rc = svc_obj_reader_open(((struct app *)r->app)->svc, &m, 0, e->size, &rd);
   manifest_free(&m);
   if (rc) return NULL;
   char *buf = xmalloc(e->size + 1);

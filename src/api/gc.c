@@ -2,14 +2,14 @@
 #include "app.h"
 #include "json_body.h"
 #include "../http/async.h"
-#include "../service/gc.h"
+#include "../service/admin.h"
 #include "../util/err.h"
 
-struct gc_state { struct app *a; int started, rc; struct gc_report rep; };
+struct gc_state { struct app *a; struct principal who; int started, rc; struct gc_report rep; };
 
 static void gc_job(void *arg) {
   struct gc_state *g = arg;
-  g->rc = gc_run(g->a->meta, g->a->store, g->a->cfg->gc_grace_ms, &g->rep);
+  g->rc = svc_gc(g->a->svc, &g->who, &g->rep);
 }
 
 static int gc_end(req_t *r) {
@@ -17,6 +17,7 @@ static int gc_end(req_t *r) {
   if (!g) {
     g = r->state = mempool_alloc(r->pool, sizeof *g);
     g->a = r->app;
+    api_principal(r, &g->who);
   }
   if (!g->started) {
     g->started = 1;

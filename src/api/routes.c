@@ -1,12 +1,12 @@
 /* routes.c - the HTTP surface of cairn in one table (first match wins), and the auth lookup the
  * server uses to verify SigV4. */
 #include "app.h"
-#include "../service/users.h"
 #include "../util/err.h"
+#include <string.h>
 
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
-    h_users_delete, h_s3, h_gc, h_bucket_public, h_datasets, h_fs, h_dav;
+    h_users_delete, h_s3, h_gc, h_buckets, h_datasets, h_fs, h_dav;
 
 static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
@@ -26,7 +26,7 @@ const struct route api_routes[] = {
   {"POST", "/v1/users", AUTH_ADMIN, &h_users_create, 0},
   {"DELETE", "/v1/users/", AUTH_ADMIN, &h_users_delete, 0},
   {"POST", "/v1/gc", AUTH_ADMIN, &h_gc, 0},
-  {"PUT", "/v1/buckets/", AUTH_ADMIN, &h_bucket_public, 0},
+  {"*", "/v1/buckets/", AUTH_USER, &h_buckets, 0},
   {"GET", "/v1/datasets", AUTH_USER, &h_datasets, 0},
   {"*", "/v1/datasets/", AUTH_USER_OR_LOCATOR, &h_datasets, 0},   /* public datasets: anonymous reads */
   {"*", "/v1/", AUTH_NONE, &h_not_found, 0},
@@ -36,7 +36,12 @@ const struct route api_routes[] = {
 };
 const int api_nroutes = sizeof api_routes / sizeof api_routes[0];
 
-int app_auth_lookup(void *app, const char *access_key, char **secret, char role[16]) {
-  struct app *a = app;
-  return users_secret(a->meta, &a->keys, access_key, secret, role);
+int app_auth_lookup(void *app, const char *access_key, char **secret, char role[16], char name[65]) {
+  return svc_user_secret(((struct app *)app)->svc, access_key, secret, role, name);
+}
+
+void api_principal(req_t *r, struct principal *p) {
+  p->kind = r->auth_rc ? PRINCIPAL_ANONYMOUS : !strcmp(r->role, "admin") ? PRINCIPAL_ADMIN : PRINCIPAL_USER;
+  p->name = r->auth_rc ? "" : r->user_name;
+  p->source_ip = http_client_ip(r);
 }

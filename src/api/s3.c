@@ -2,6 +2,7 @@
  * deduplicated chunks. Listing lives in s3_list.c. Not yet here (answered 501 NotImplemented):
  * multipart, copy, tagging, lifecycle, aws-chunked bodies, virtual-host addressing. */
 #include "s3.h"
+#include "../service/buckets.h"
 #include "../crypto/hash.h"
 #include "../http/async.h"
 #include "../http/range.h"
@@ -19,15 +20,6 @@
 
 #define MAX_KEY 1024
 
-/* DNS-compatible bucket names (S3 "Bucket naming rules"). */
-static int valid_bucket(const char *b) {
-  size_t n = strlen(b);
-  if (n < 3 || n > 63 || !isalnum((unsigned char)b[0]) || !isalnum((unsigned char)b[n - 1])) return 0;
-  for (size_t i = 0; i < n; i++)
-    if (!(islower((unsigned char)b[i]) || isdigit((unsigned char)b[i]) || b[i] == '-' || b[i] == '.')) return 0;
-  return !strstr(b, "..");
-}
-
 static int has_header(void *ctx, const char *name) { return http_header(ctx, name) != NULL; }
 
 /* Host "<bucket>.<domain>[:port]": copies the bucket name, returns it; NULL for path style. */
@@ -41,15 +33,6 @@ static const char *virtual_host_bucket(req_t *r, const char *domain, char *out, 
   memcpy(out, host, bl);
   out[bl] = 0;
   return out;
-}
-
-/* Anonymous requests may only read public buckets; every other anonymous request is refused here
- * (a bad signature was already refused before the handler). */
-static int anonymous_check(req_t *r, struct s3_req *q) {
-  if (!r->auth_rc) return 0;
-  struct meta_bucket b;
-  if (!meta_bucket_get(((struct app *)r->app)->meta, q->bucket, &b) && b.public_read) return 0;
-  return http_fail(r, CAIRN_EAUTH, "anonymous access is allowed only to public buckets");
 }
 
 static void object_cleanup(void *p) {
@@ -67,6 +50,7 @@ static int s3_begin(req_t *r) {
   manifest_init(&q->m);
   mempool_on_cleanup(r->pool, object_cleanup, q);
   r->state = q;
+  api_principal(r, &q->who);
   const char *vhost = virtual_host_bucket(r, a->cfg->virtual_host_domain, q->bucket, sizeof q->bucket);
   if (vhost) {
     q->key = r->tail;   /* virtual-host style: the whole path is the key */
@@ -83,22 +67,19 @@ static int s3_begin(req_t *r) {
   const char *why;
   int rc = s3_classify(&in, &q->op, &why);
   if (rc) return http_fail(r, rc, why);
-  if (r->auth_rc && q->op != S3_GET_OBJECT && q->op != S3_LIST_OBJECTS && q->op != S3_HEAD_BUCKET)
-    return http_fail(r, CAIRN_EAUTH, "this request needs SigV4 credentials");
+  const char *acl = http_header(r, "x-amz-acl");
+  if (acl && q->op != S3_CREATE_BUCKET && strcmp(acl, "private"))
+    return http_fail(r, CAIRN_ENOTIMPL, "object ACLs are not implemented: share the bucket instead");
   switch (q->op) {
   case S3_MPU_PART: case S3_MPU_COMPLETE: case S3_MPU_ABORT: case S3_MPU_LIST_PARTS:
     q->upload_id = http_query(r, "uploadId");
     if (!q->upload_id) q->upload_id = "";
     return s3_mpu_begin(r, q);
-  case S3_LIST_OBJECTS: case S3_HEAD_BUCKET: case S3_GET_OBJECT: return anonymous_check(r, q);
-  case S3_CREATE_BUCKET: return valid_bucket(q->bucket) ? 0 : http_fail(r, CAIRN_EBUCKETNAME, NULL);
-  case S3_PUT_OBJECT: break;
+  case S3_PUT_OBJECT:   /* refused before the body is read */
+    if ((rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_PUT_OBJECT, q->key, NULL))) return http_fail(r, rc, NULL);
+    return s3_start_body(r, q);
   default: return 0;
   }
-  struct meta_bucket b;
-  rc = meta_bucket_get(a->meta, q->bucket, &b);
-  if (rc) return http_fail(r, rc, NULL);
-  return s3_start_body(r, q);
 }
 
 /* PutObject and UploadPart: the body streams through the chunker into the block store. */
@@ -131,7 +112,7 @@ int s3_start_body(req_t *r, struct s3_req *q) {
   if (q->w || q->inl) return 0;   /* parked before: the writer exists; or an inline body */
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   const char *ph = r->payload_hash;
-  int rc = obj_writer_begin(a->store, &p, ph && strlen(ph) == 64, &q->w);
+  int rc = svc_obj_writer_begin(a->svc, &p, ph && strlen(ph) == 64, &q->w);
   if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : http_fail(r, rc, NULL); }
   return 0;
 }
@@ -167,7 +148,7 @@ static int s3_body(req_t *r, const char *data, size_t n) {
 
 struct put_job {
   struct s3_req *q;
-  meta_t *meta;
+  svc_t *svc;
   const char *ctype, *content_md5, *sha256;   /* copied from the request before deferring */
   const char *headers, *tags;
 };
@@ -214,7 +195,7 @@ static void put_commit_job(void *arg) {
   if (q->part) {
     struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms()};
     snprintf(p.etag, sizeof p.etag, "%s", q->md5);
-    q->rc = meta_part_put(j->meta, q->upload_id, &p);
+    q->rc = svc_part_put(j->svc, &q->who, q->upload_id, q->bucket, q->key, &p);
   } else {
     struct meta_object o = {0};
     snprintf(o.bucket, sizeof o.bucket, "%s", q->bucket);
@@ -228,7 +209,7 @@ static void put_commit_job(void *arg) {
     o.tags = (char *)j->tags;
     o.data = q->inl;
     o.is_inline = q->inl != NULL;
-    q->rc = meta_object_put(j->meta, &o);
+    q->rc = svc_object_put(j->svc, &q->who, &o);
   }
   xfree(enc);
 }
@@ -245,7 +226,7 @@ int s3_put_end(req_t *r, struct s3_req *q) {
     struct put_job *j = mempool_alloc(r->pool, sizeof *j);
     const char *ct = http_header(r, "Content-Type"), *cm = http_header(r, "Content-MD5");
     const char *ph = r->payload_hash;
-    *j = (struct put_job){q, ((struct app *)r->app)->meta,
+    *j = (struct put_job){q, ((struct app *)r->app)->svc,
                           mempool_strdup(r->pool, ct ? ct : "binary/octet-stream"),
                           cm ? mempool_strdup(r->pool, cm) : NULL,
                           ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL,
@@ -273,10 +254,7 @@ static void obj_free(void *cls) { obj_reader_close(cls); }
 static int get_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_object o;
-  int rc = meta_object_get(a->meta, q->bucket, q->key, &o);
-  if (rc == CAIRN_ENOSUCHKEY && meta_bucket_get(a->meta, q->bucket, &(struct meta_bucket){0}))
-    rc = CAIRN_ENOSUCHBUCKET;
-  if (!rc && s3_object_expired(r, q->bucket, &o)) { meta_object_clear(&o); rc = CAIRN_ENOSUCHKEY; }
+  int rc = svc_object_get(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, &o);
   if (rc) return http_fail(r, rc, NULL);
   char etag[52], date[64];
   snprintf(etag, sizeof etag, "\"%s\"", o.etag);
@@ -322,7 +300,7 @@ static int get_object(req_t *r, struct s3_req *q) {
   meta_object_clear(&o);
   if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
   obj_reader_t *rd;
-  rc = obj_reader_open(a->store, &q->m, off, len, &rd);
+  rc = svc_obj_reader_open(a->svc, &q->m, off, len, &rd);
   if (rc == CAIRN_EBUSY) {   /* parked; end runs again and adds the headers again */
     manifest_free(&q->m);
     http_clear_headers(r);
@@ -334,26 +312,25 @@ static int get_object(req_t *r, struct s3_req *q) {
 
 /* ---- buckets ---- */
 
-struct blist { sbuf_t *b; };
-static int bucket_xml(void *ctx, const struct meta_bucket *b) {
+static int bucket_xml(void *ctx, const char *name, int64_t created_ms) {
   sbuf_t *x = ctx;
   char ts[40];
-  time_format_iso8601_ms(b->created_ms, ts, sizeof ts);
+  time_format_iso8601_ms(created_ms, ts, sizeof ts);
   sbuf_adds(x, "<Bucket>");
-  xml_elem(x, "Name", b->name);
+  xml_elem(x, "Name", name);
   xml_elem(x, "CreationDate", ts);
   sbuf_adds(x, "</Bucket>");
   return 0;
 }
 
-static int list_buckets(req_t *r) {
+static int list_buckets(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   sbuf_t x = {0};
   sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult xmlns=\"%s\"><Owner>", S3_XMLNS);
-  xml_elem(&x, "ID", r->user_key ? r->user_key : "");
-  xml_elem(&x, "DisplayName", r->user_key ? r->user_key : "");
+  xml_elem(&x, "ID", q->who.name);
+  xml_elem(&x, "DisplayName", q->who.name);
   sbuf_adds(&x, "</Owner><Buckets>");
-  int rc = meta_bucket_list(a->meta, bucket_xml, &x);
+  int rc = svc_bucket_list(a->svc, &q->who, bucket_xml, &x);
   sbuf_adds(&x, "</Buckets></ListAllMyBucketsResult>\n");
   if (rc) { sbuf_free(&x); return http_fail(r, rc, NULL); }
   return xml_respond(r, 200, &x);
@@ -361,27 +338,25 @@ static int list_buckets(req_t *r) {
 
 static int bucket_op(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
-  struct meta_bucket b = {0};
   int rc;
   sbuf_t x = {0};
   switch (q->op) {
   case S3_CREATE_BUCKET:
-    snprintf(b.name, sizeof b.name, "%s", q->bucket);
-    snprintf(b.owner, sizeof b.owner, "%s", r->user_key ? r->user_key : "");
-    b.created_ms = time_now_ms();
-    if ((rc = meta_bucket_create(a->meta, &b))) return http_fail(r, rc, NULL);
+    if ((rc = svc_bucket_create(a->svc, &q->who, q->bucket, http_header(r, "x-amz-acl"))))
+      return http_fail(r, rc, rc == CAIRN_EINVAL ? "x-amz-acl must be a canned ACL" : NULL);
     http_add_header(r, "Location", mempool_printf(r->pool, "/%s", q->bucket));
     return http_respond_buf(r, 200, NULL, "", 0);
   case S3_HEAD_BUCKET:
-    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return http_fail(r, rc, NULL);
+    if ((rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_LIST_BUCKET, NULL, NULL))) return http_fail(r, rc, NULL);
     http_add_header(r, "x-amz-bucket-region", a->cfg->region);
     return http_respond_buf(r, 200, NULL, "", 0);
   case S3_DELETE_BUCKET:
-    if ((rc = meta_bucket_delete(a->meta, q->bucket))) return http_fail(r, rc, NULL);
+    if ((rc = svc_bucket_delete(a->svc, &q->who, q->bucket))) return http_fail(r, rc, NULL);
     return http_respond_buf(r, 204, NULL, "", 0);
   case S3_LOCATION:
   case S3_VERSIONING:
-    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return http_fail(r, rc, NULL);
+    rc = svc_bucket_check(a->svc, &q->who, q->bucket, q->op == S3_LOCATION ? AZ_GET_LOCATION : AZ_GET_VERSIONING, NULL, NULL);
+    if (rc) return http_fail(r, rc, NULL);
     sbuf_adds(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if (q->op == S3_VERSIONING) sbuf_printf(&x, "<VersioningConfiguration xmlns=\"%s\"/>\n", S3_XMLNS);
     else {
@@ -399,7 +374,7 @@ static int s3_end(req_t *r) {
   struct app *a = r->app;
   struct s3_req *q = r->state;
   switch (q->op) {
-  case S3_LIST_BUCKETS: return list_buckets(r);
+  case S3_LIST_BUCKETS: return list_buckets(r, q);
   case S3_LIST_OBJECTS: return s3_list_objects(r, q);
   case S3_PUT_OBJECT: return s3_put_end(r, q);
   case S3_COPY_OBJECT: return s3_copy_object(r, q);
@@ -410,8 +385,7 @@ static int s3_end(req_t *r) {
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);
   case S3_DELETE_OBJECT: {
-    int rc = meta_object_delete(a->meta, q->bucket, q->key);
-    if (rc == CAIRN_ENOSUCHKEY) rc = meta_bucket_get(a->meta, q->bucket, &(struct meta_bucket){0});
+    int rc = svc_object_delete(a->svc, &q->who, q->bucket, q->key);
     if (rc) return http_fail(r, rc, NULL);
     return http_respond_buf(r, 204, NULL, "", 0);   /* S3 answers 204 whether or not it existed */
   }

@@ -10,6 +10,7 @@
 
 struct s3_req {
   enum s3_op op;
+  struct principal who;     /* the caller (api_principal) */
   char bucket[64];
   const char *key;          /* decoded; "" for bucket operations */
   obj_writer_t *w;          /* PutObject in progress */
@@ -41,7 +42,6 @@ int s3_copy_object(req_t *r, struct s3_req *q);       /* s3_copy.c */
 int s3_delete_objects(req_t *r, struct s3_req *q);    /* s3_copy.c: POST ?delete */
 int s3_upload_part_copy(req_t *r, struct s3_req *q);  /* s3_copy.c: runs the copy on a worker */
 int s3_subresource_end(req_t *r, struct s3_req *q);   /* s3_lifecycle.c: tagging, lifecycle */
-int s3_object_expired(req_t *r, const char *bucket, const struct meta_object *o);   /* 1: hide it */
 int s3_start_body(req_t *r, struct s3_req *q);     /* s3.c: PutObject / UploadPart body */
 int s3_put_end(req_t *r, struct s3_req *q);        /* s3.c: commit on a worker, then answer */
 int s3_list_objects(req_t *r, struct s3_req *q);   /* s3_list.c: ListObjects v1 and v2 */

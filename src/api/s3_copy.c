@@ -2,6 +2,7 @@
  * REPLACE), UploadPartCopy (whole source: manifest reused; a range: re-chunked, dedup keeps the
  * blocks shared) and DeleteObjects (batch XML, Quiet). */
 #include "s3.h"
+#include "../service/buckets.h"
 #include "../http/uri.h"
 #include "../crypto/sigv4.h"
 #include "../http/async.h"
@@ -16,7 +17,7 @@
 
 /* x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded; "?versionId=null" is the only
  * version there is) into *o; 0 or the error, with *why for a malformed header. */
-static int copy_source(req_t *r, struct meta_object *o, const char **why) {
+static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const char **why) {
   const char *src = http_header(r, "x-amz-copy-source");
   size_t n = strlen(src);
   const char *qm = memchr(src, '?', n);
@@ -31,8 +32,7 @@ static int copy_source(req_t *r, struct meta_object *o, const char **why) {
   int rc = slash && slash - s < 64 && slash[1] ? 0 : CAIRN_EINVAL;
   if (!rc) {
     *slash = 0;
-    rc = meta_object_get(((struct app *)r->app)->meta, s, slash + 1, o);
-    if (!rc && s3_object_expired(r, s, o)) { meta_object_clear(o); rc = CAIRN_ENOSUCHKEY; }
+    rc = svc_object_get(((struct app *)r->app)->svc, &q->who, AZ_GET_OBJECT, s, slash + 1, o);
   }
   if (rc != CAIRN_EINVAL) *why = NULL;
   return rc;
@@ -42,7 +42,7 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_object o;
   const char *why;
-  int rc = copy_source(r, &o, &why);
+  int rc = copy_source(r, q, &o, &why);
   if (rc) return http_fail(r, rc, why);
   rc = s3_preconditions(r, o.etag, o.created_ms);   /* x-amz-copy-source-if-* are not read yet */
   const char *dir = http_header(r, "x-amz-metadata-directive");
@@ -58,7 +58,7 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
       n.content_type = (char *)(ct ? ct : "binary/octet-stream");
       n.headers = s3_headers_from_request(r);
     }
-    rc = meta_object_put(a->meta, &n);
+    rc = svc_object_put(a->svc, &q->who, &n);
   }
   char etag[48];
   snprintf(etag, sizeof etag, "%s", o.etag);
@@ -77,8 +77,7 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
 
 struct part_copy {
   struct s3_req *q;
-  store_t *store;
-  meta_t *meta;
+  svc_t *svc;
   struct meta_object o;
   uint64_t off, len;
   int whole;
@@ -89,7 +88,7 @@ static int copy_bytes(struct part_copy *c) {
   struct s3_req *q = c->q;
   struct cdc_params cp = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   if (c->o.is_inline) {   /* a small source lives in its row */
-    int rc = obj_writer_begin(c->store, &cp, 0, &q->w);
+    int rc = svc_obj_writer_begin(c->svc, &cp, 0, &q->w);
     if (rc) { q->w = NULL; return rc; }
     if ((rc = obj_writer_write(q->w, c->o.data + c->off, (size_t)c->len))) return rc;
     rc = obj_writer_finish(q->w, &q->m, q->md5, q->sha);
@@ -102,8 +101,8 @@ static int copy_bytes(struct part_copy *c) {
   if (rc) { manifest_free(&src); return CAIRN_EIO; }
   obj_reader_t *rd = NULL;
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
-  if ((rc = obj_writer_begin(c->store, &p, 0, &q->w))) { q->w = NULL; manifest_free(&src); return rc; }
-  rc = obj_reader_open(c->store, &src, c->off, c->len, &rd);
+  if ((rc = svc_obj_writer_begin(c->svc, &p, 0, &q->w))) { q->w = NULL; manifest_free(&src); return rc; }
+  rc = svc_obj_reader_open(c->svc, &src, c->off, c->len, &rd);
   manifest_free(&src);
   enum { STEP = 64 * 1024 };
   char *buf = rc ? NULL : xmalloc(STEP);
@@ -131,7 +130,7 @@ static void part_copy_job(void *arg) {
   char *enc = manifest_encode(&q->m);
   struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms()};
   snprintf(p.etag, sizeof p.etag, "%s", q->md5);
-  q->rc = meta_part_put(c->meta, q->upload_id, &p);
+  q->rc = svc_part_put(c->svc, &q->who, q->upload_id, q->bucket, q->key, &p);
   xfree(enc);
 }
 
@@ -154,7 +153,7 @@ int s3_upload_part_copy(req_t *r, struct s3_req *q) {
   if (!q->committing) {
     struct part_copy *c = mempool_alloc(r->pool, sizeof *c);
     const char *why, *rh = http_header(r, "x-amz-copy-source-range");
-    int rc = copy_source(r, &c->o, &why);
+    int rc = copy_source(r, q, &c->o, &why);
     if (rc) return http_fail(r, rc, why);
     if (!rc) rc = copy_range(rh, c->o.size, &c->off, &c->len);
     if (!rc) rc = s3_preconditions(r, c->o.etag, c->o.created_ms);
@@ -164,8 +163,7 @@ int s3_upload_part_copy(req_t *r, struct s3_req *q) {
                        rc == CAIRN_EINVAL ? "x-amz-copy-source-range must be bytes=FIRST-LAST" : NULL);
     }
     c->q = q;
-    c->store = a->store;
-    c->meta = a->meta;
+    c->svc = a->svc;
     c->whole = !rh;
     q->committing = 1;
     return http_defer(r, part_copy_job, c);
@@ -195,8 +193,8 @@ static void d_leaf(void *ctx, const char *path, const char *text) {
 
 int s3_delete_objects(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
-  struct meta_bucket b;
-  int rc = meta_bucket_get(a->meta, q->bucket, &b);
+  int rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_LIST_BUCKET, NULL, NULL);
+  if (rc == CAIRN_EAUTH) rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_DELETE_OBJECT, "", NULL);
   if (rc) return http_fail(r, rc, NULL);
   struct dparse d = {0};
   int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, NULL, d_leaf, &d) && !d.bad;
@@ -204,8 +202,8 @@ int s3_delete_objects(req_t *r, struct s3_req *q) {
   if (ok) {
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"%s\">", S3_XMLNS);
     for (int i = 0; i < d.n; i++) {
-      int e = meta_object_delete(a->meta, q->bucket, d.keys[i]);
-      if (!e || e == CAIRN_ENOSUCHKEY) {   /* deleting a missing key succeeds, as in S3 */
+      int e = svc_object_delete(a->svc, &q->who, q->bucket, d.keys[i]);
+      if (!e) {   /* deleting a missing key succeeds, as in S3 */
         if (!d.quiet) { sbuf_adds(&x, "<Deleted>"); xml_elem(&x, "Key", d.keys[i]); sbuf_adds(&x, "</Deleted>"); }
       } else {
         sbuf_adds(&x, "<Error>");

@@ -1,9 +1,9 @@
 /* s3_list.c - ListObjects (v1) and ListObjectsV2: prefix, delimiter with CommonPrefixes,
  * max-keys (at most 1000), marker / start-after / continuation-token, encoding-type=url. */
 #include "s3.h"
+#include "../service/buckets.h"
 #include "../crypto/sigv4.h"
 #include "../http/xml.h"
-#include "../service/lifecycle.h"
 #include "../util/alloc.h"
 #include "../util/base64.h"
 #include "../util/err.h"
@@ -16,14 +16,10 @@
 
 struct lister {
   const char *prefix, *delim;
-  char *rules;       /* the bucket's lifecycle rules: expired objects are not listed */
-  int64_t now, day_ms;
   int max, count, truncated, url;
   sbuf_t contents, prefixes;
   char *last;        /* last key or common prefix emitted: the next marker */
   char *skip;        /* keys starting with this common prefix are already counted */
-  char *after;       /* where the next batch starts */
-  int batch_rows;
 };
 
 static void add_text(struct lister *l, sbuf_t *b, const char *s) {
@@ -43,10 +39,7 @@ static void set_str(char **dst, const char *s, size_t n) {
 
 static int on_key(void *ctx, const struct meta_object *o) {
   struct lister *l = ctx;
-  l->batch_rows++;
-  set_str(&l->after, o->key, strlen(o->key));
   if (l->skip && !strncmp(o->key, l->skip, strlen(l->skip))) return 0;
-  if (l->rules && lifecycle_expired(l->rules, o->key, o->tags, o->created_ms, l->now, l->day_ms)) return 0;
   if (l->count >= l->max) { l->truncated = 1; return 1; }
   size_t pl = strlen(l->prefix);
   const char *d = *l->delim ? strstr(o->key + pl, l->delim) : NULL;
@@ -83,9 +76,7 @@ static char *token_decode(const char *t) {
 
 int s3_list_objects(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
-  struct meta_bucket b;
-  int rc = meta_bucket_get(a->meta, q->bucket, &b);
-  if (rc) return http_fail(r, rc, NULL);
+  int rc;
   const char *lt = http_query(r, "list-type");
   int v2 = lt && !strcmp(lt, "2");
   const char *mk = http_query(r, "max-keys"), *enc = http_query(r, "encoding-type");
@@ -113,16 +104,10 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   /* a marker that is a common prefix skips everything under it */
   if (*l.delim && strlen(from) > strlen(l.delim) && !strcmp(from + strlen(from) - strlen(l.delim), l.delim))
     l.skip = xstrdup(from);
-  l.after = from;
-  meta_lifecycle_get(a->meta, q->bucket, &l.rules);
-  l.now = time_now_ms();
-  l.day_ms = a->cfg->lifecycle_day_ms;
-  do {
-    l.batch_rows = 0;
-    rc = meta_object_list(a->meta, q->bucket, l.prefix, l.after, 1000, on_key, &l);
-  } while (!rc && l.batch_rows == 1000 && !l.truncated);
+  rc = svc_object_list(a->svc, &q->who, q->bucket, l.prefix, from, on_key, &l);
+  xfree(from);
   if (rc < 0) {
-    sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after); xfree(l.rules);
+    sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip);
     return http_fail(r, rc, NULL);
   }
   sbuf_t x = {0};
@@ -149,6 +134,6 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   if (l.contents.s) sbuf_add(&x, l.contents.s, l.contents.len);
   if (l.prefixes.s) sbuf_add(&x, l.prefixes.s, l.prefixes.len);
   sbuf_adds(&x, "</ListBucketResult>\n");
-  sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip); xfree(l.after); xfree(l.rules);
+  sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip);
   return xml_respond(r, 200, &x);
 }

@@ -2,6 +2,7 @@
  * object joins the parts' manifests: no bytes are copied), Abort, ListParts,
  * ListMultipartUploads. The Complete body is read with util/xmlpath. */
 #include "s3.h"
+#include "../service/buckets.h"
 #include "../crypto/hash.h"
 #include "../http/xml.h"
 #include "../util/alloc.h"
@@ -15,11 +16,10 @@
 #define MAX_PARTS 10000
 #define MIN_PART (5u << 20)
 
-/* The upload must exist and belong to this bucket and key. */
-static int check_upload(req_t *r, struct s3_req *q) {
+/* The upload must exist, belong to this bucket and key, and the caller may do a. */
+static int check_upload(req_t *r, struct s3_req *q, enum authz_action a) {
   struct meta_upload u;
-  int rc = meta_upload_get(((struct app *)r->app)->meta, q->upload_id, &u);
-  if (!rc && (strcmp(u.bucket, q->bucket) || strcmp(u.key, q->key))) rc = CAIRN_ENOSUCHUPLOAD;
+  int rc = svc_upload_get(((struct app *)r->app)->svc, &q->who, a, q->upload_id, q->bucket, q->key, &u);
   if (!rc) meta_upload_clear(&u);
   return rc;
 }
@@ -32,7 +32,7 @@ int s3_mpu_begin(req_t *r, struct s3_req *q) {
     if (!pn || *end || n < 1 || n > MAX_PARTS) return http_fail(r, CAIRN_EINVAL, "partNumber must be 1 to 10000");
     q->part = (int)n;
     if (!q->w) {
-      int rc = check_upload(r, q);
+      int rc = check_upload(r, q, AZ_PUT_OBJECT);
       if (rc) return http_fail(r, rc, NULL);
     }
     if (http_header(r, "x-amz-copy-source")) { q->op = S3_MPU_PART_COPY; return 0; }
@@ -85,15 +85,14 @@ static int gather_part(void *ctx, const struct meta_part *p) {
 static int complete(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_upload u;
-  int rc = meta_upload_get(a->meta, q->upload_id, &u);
-  if (!rc && (strcmp(u.bucket, q->bucket) || strcmp(u.key, q->key))) { meta_upload_clear(&u); rc = CAIRN_ENOSUCHUPLOAD; }
+  int rc = svc_upload_get(a->svc, &q->who, AZ_PUT_OBJECT, q->upload_id, q->bucket, q->key, &u);
   if (rc) return http_fail(r, rc, NULL);
   struct cparse c = {0};
   int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, c_open, c_leaf, &c) && !c.bad && c.n > 0;
   rc = ok ? 0 : CAIRN_EMALFORMEDXML;
   for (int i = 1; !rc && i < c.n; i++) if (c.v[i].number <= c.v[i - 1].number) rc = CAIRN_EPARTORDER;
   struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v};
-  if (!rc && (rc = meta_part_list(a->meta, q->upload_id, 1, gather_part, &g)) > 0) rc = 0;   /* >0: stopped */
+  if (!rc && (rc = svc_part_list(a->svc, &q->who, q->upload_id, q->bucket, q->key, 1, gather_part, &g)) > 0) rc = 0;   /* >0: stopped */
   if (!rc) rc = g.err ? g.err : g.idx < c.n ? CAIRN_EINVALIDPART : 0;
   char etag[40] = "";   /* 32 hex digits, "-", up to 5 digits */
   if (!rc) {
@@ -112,7 +111,7 @@ static int complete(req_t *r, struct s3_req *q) {
     o.headers = u.headers;
     o.tags = u.tags;
     o.created_ms = time_now_ms();
-    rc = meta_upload_complete(a->meta, q->upload_id, &o);
+    rc = svc_upload_complete(a->svc, &q->who, q->upload_id, &o);
   }
   hash_free(g.md5);
   sbuf_free(&g.manifest);
@@ -166,7 +165,7 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
     u.created_ms = time_now_ms();
     u.headers = s3_headers_from_request(r);
     u.tags = s3_tags_from_request(r);
-    if ((rc = meta_upload_create(a->meta, &u))) return http_fail(r, rc, NULL);
+    if ((rc = svc_upload_create(a->svc, &q->who, &u))) return http_fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);
     xml_elem(&x, "Key", q->key);
@@ -181,27 +180,26 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
   case S3_MPU_COMPLETE:
     return complete(r, q);
   case S3_MPU_ABORT:
-    if ((rc = check_upload(r, q)) || (rc = meta_upload_delete(a->meta, q->upload_id))) return http_fail(r, rc, NULL);
+    if ((rc = svc_upload_abort(a->svc, &q->who, q->upload_id, q->bucket, q->key))) return http_fail(r, rc, NULL);
     return http_respond_buf(r, 204, NULL, "", 0);
   case S3_MPU_LIST_PARTS:
-    if ((rc = check_upload(r, q))) return http_fail(r, rc, NULL);
+    if ((rc = check_upload(r, q, AZ_LIST_PARTS))) return http_fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListPartsResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);
     xml_elem(&x, "Key", q->key);
     xml_elem(&x, "UploadId", q->upload_id);
     sbuf_adds(&x, "<PartNumberMarker>0</PartNumberMarker><MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>");
-    rc = meta_part_list(a->meta, q->upload_id, 0, part_xml, &x);
+    rc = svc_part_list(a->svc, &q->who, q->upload_id, q->bucket, q->key, 0, part_xml, &x);
     sbuf_adds(&x, "</ListPartsResult>\n");
     if (rc) { sbuf_free(&x); return http_fail(r, rc, NULL); }
     return xml_respond(r, 200, &x);
   case S3_MPU_LIST_UPLOADS: {
-    struct meta_bucket b;
-    if ((rc = meta_bucket_get(a->meta, q->bucket, &b))) return http_fail(r, rc, NULL);
+    if ((rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_LIST_UPLOADS, NULL, NULL))) return http_fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListMultipartUploadsResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);
     sbuf_adds(&x, "<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><MaxUploads>1000</MaxUploads>"
                   "<IsTruncated>false</IsTruncated>");
-    rc = meta_upload_list(a->meta, q->bucket, upload_xml, &x);
+    rc = svc_upload_list(a->svc, &q->who, q->bucket, upload_xml, &x);
     sbuf_adds(&x, "</ListMultipartUploadsResult>\n");
     if (rc) { sbuf_free(&x); return http_fail(r, rc, NULL); }
     return xml_respond(r, 200, &x);

@@ -1,7 +1,7 @@
 /* users.c - /v1/users (admin): list, create (answers the new keys once), delete. */
 #include "app.h"
 #include "json_body.h"
-#include "../service/users.h"
+#include "../service/admin.h"
 #include "../util/err.h"
 #include <jansson.h>
 #include <string.h>
@@ -15,8 +15,10 @@ static int add_json(void *ctx, const struct meta_user *u) {
 
 static int list(req_t *r) {
   struct app *a = r->app;
+  struct principal who;
+  api_principal(r, &who);
   json_t *arr = json_array();
-  int rc = meta_user_list(a->meta, add_json, arr);
+  int rc = svc_user_list(a->svc, &who, add_json, arr);
   if (rc) { json_decref(arr); return rc; }
   return json_respond(r, 200, arr);
 }
@@ -31,7 +33,9 @@ static int create_end(req_t *r) {
     return http_fail(r, CAIRN_EINVAL, "body must be {\"name\": ..., \"role\": \"user\"|\"admin\"}");
   }
   struct user_keys k;
-  int rc = users_create(a->meta, &a->keys, name, role, &k);
+  struct principal who;
+  api_principal(r, &who);
+  int rc = svc_user_create(a->svc, &who, name, role, &k);
   json_t *out = rc ? NULL : json_pack("{s:s,s:s,s:s,s:s}", "name", name, "role", role,
                                       "access_key", k.access_key, "secret_key", k.secret);
   json_decref(in);
@@ -44,7 +48,9 @@ static int create_end(req_t *r) {
 
 static int remove_user(req_t *r) {
   struct app *a = r->app;
-  int rc = meta_user_rm(a->meta, r->tail);
+  struct principal who;
+  api_principal(r, &who);
+  int rc = svc_user_delete(a->svc, &who, r->tail);
   if (rc) return http_fail(r, rc, rc == CAIRN_ENOENT ? "no such user" : NULL);
   return json_respond(r, 200, json_pack("{s:s,s:b}", "name", r->tail, "deleted", 1));
 }

@@ -130,8 +130,8 @@ int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   if ((rc = refuse_unsigned(r, &a, why))) return rc;
   r->trusted_proxy = o->trust_proxy;
 
-  char *secret = NULL, role[16] = "";
-  if (o->lookup(r->app, a.access_key, &secret, role)) {
+  char *secret = NULL, role[16] = "", name[65] = "";
+  if (o->lookup(r->app, a.access_key, &secret, role, name)) {
     *why = "the access key does not exist";
     return CAIRN_EAUTH;
   }
@@ -161,6 +161,7 @@ int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   if (rc) return rc;
   r->user_key = mempool_strdup(r->pool, a.access_key);
   memcpy(r->role, role, sizeof r->role);
+  memcpy(r->user_name, name, sizeof r->user_name);
   r->payload_hash = payload;
   return 0;
 }

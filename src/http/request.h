@@ -43,6 +43,8 @@ struct req {
   int auth_rc;                  /* 0 authenticated, CAIRN_ENOENT anonymous, else the failure */
   const char *user_key;         /* access key of the signer */
   char role[16];
+  char user_name[65];           /* the signer's user name */
+  const char *client_ip;        /* http_client_ip, once asked */
   const char *payload_hash;     /* x-amz-content-sha256 as signed, or NULL */
   int trusted_proxy;            /* trust_proxy: X-Forwarded-Host stands for Host */
   struct awschunk_signer *chunk_signer;   /* signed aws-chunked body: key, scope, seed signature */
@@ -67,6 +69,7 @@ struct req {
 };
 
 const char *http_header(req_t *r, const char *name);           /* case-insensitive; NULL if absent */
+const char *http_client_ip(req_t *r);                          /* the peer's address as text ("" if unknown) */
 const char *http_query(req_t *r, const char *name);            /* decoded value or NULL */
 int http_has_query(req_t *r, const char *name);                /* 1 if present, even as "?name" */
 /* Calls fn for every request header (name as sent). */

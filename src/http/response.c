@@ -8,7 +8,9 @@
 #include "../util/sbuf.h"
 #include "../util/timeutil.h"
 #include <jansson.h>
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +18,19 @@ struct hdr { struct hdr *next; const char *name, *value; };
 
 const char *http_header(req_t *r, const char *name) {
   return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_client_ip(req_t *r) {
+  if (r->client_ip) return r->client_ip;
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  char buf[INET6_ADDRSTRLEN] = "";
+  if (ci && ci->client_addr) {
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET) inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, sizeof buf);
+    else if (sa->sa_family == AF_INET6) inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof buf);
+  }
+  r->client_ip = mempool_strdup(r->pool, buf);
+  return r->client_ip;
 }
 
 const char *http_query(req_t *r, const char *name) {

@@ -15,8 +15,9 @@ struct route {
   int s3;                  /* errors as S3 XML instead of JSON */
 };
 
-/* Looks up the secret (heap, caller xfrees) and role of an access key; CAIRN_ENOENT if unknown. */
-typedef int (*auth_lookup_fn)(void *app, const char *access_key, char **secret, char role[16]);
+/* Looks up the secret (heap, caller xfrees), role and user name of an access key; CAIRN_ENOENT
+ * if unknown. */
+typedef int (*auth_lookup_fn)(void *app, const char *access_key, char **secret, char role[16], char name[65]);
 
 struct server_opts {
   const char *listen;          /* "host:port"; port 0 picks a free one */

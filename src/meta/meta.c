@@ -121,7 +121,11 @@ int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx) { CALL(m->ops-
 
 int meta_object_set_tags(meta_t *m, const char *b, const char *k, const char *t) { CALL(m->ops->object_set_tags(m->impl, b, k, t)); }
 int meta_lifecycle_set(meta_t *m, const char *b, const char *r) { CALL(m->ops->lifecycle_set(m->impl, b, r)); }
-int meta_bucket_set_public(meta_t *m, const char *b, int on) { CALL(m->ops->bucket_set_public(m->impl, b, on)); }
+int meta_bucket_set_acl(meta_t *m, const char *b, const char *acl, const char *g) { CALL(m->ops->bucket_set_acl(m->impl, b, acl, g)); }
+int meta_bucket_set_policy(meta_t *m, const char *b, const char *p) { CALL(m->ops->bucket_set_policy(m->impl, b, p)); }
+void meta_bucket_clear(struct meta_bucket *b) { xfree(b->grants); xfree(b->policy); b->grants = b->policy = NULL; }
+int meta_block_claim(meta_t *m, const char *o, const char *id) { CALL(m->ops->block_claim(m->impl, o, id)); }
+int meta_block_claimed(meta_t *m, const char *o, const char *id) { CALL(m->ops->block_claimed(m->impl, o, id)); }
 int meta_lifecycle_get(meta_t *m, const char *b, char **r) { CALL(m->ops->lifecycle_get(m->impl, b, r)); }
 
 void meta_upload_clear(struct meta_upload *u) {
@@ -140,7 +144,7 @@ void meta_user_clear(struct meta_user *u) {
   u->secret_sealed = NULL;
 }
 
-int meta_ds_version_put(meta_t *m, const char *d, const struct meta_dsversion *v) { CALL(m->ops->ds_version_put(m->impl, d, v)); }
+int meta_ds_version_put(meta_t *m, const char *d, const char *o, const struct meta_dsversion *v) { CALL(m->ops->ds_version_put(m->impl, d, o, v)); }
 int meta_ds_version_get(meta_t *m, const char *d, const char *id, struct meta_dsversion *o) { CALL(m->ops->ds_version_get(m->impl, d, id, o)); }
 int meta_ds_get(meta_t *m, const char *n, struct meta_dataset *o) { CALL(m->ops->ds_get(m->impl, n, o)); }
 int meta_ds_list(meta_t *m, const char *after, int limit, meta_dataset_cb cb, void *ctx) { CALL(m->ops->ds_list(m->impl, after, limit, cb, ctx)); }

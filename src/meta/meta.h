@@ -17,7 +17,10 @@ struct meta_user {
 };
 typedef int (*meta_user_cb)(void *ctx, const struct meta_user *u);
 
-struct meta_bucket { char name[64]; char owner[65]; int public_read; int64_t created_ms; };
+/* owner: a user name. acl: canned ACL (private, public-read, public-read-write,
+ * authenticated-read). grants, policy: heap JSON or NULL (meta_bucket_clear); in listings they
+ * live only for the callback. */
+struct meta_bucket { char name[64]; char owner[65]; char acl[24]; char *grants; char *policy; int64_t created_ms; };
 typedef int (*meta_bucket_cb)(void *ctx, const struct meta_bucket *b);
 
 struct meta_object {
@@ -40,7 +43,7 @@ typedef int (*meta_upload_cb)(void *ctx, const struct meta_upload *u);
 struct meta_part { int number; uint64_t size; char etag[48]; char *manifest; int64_t created_ms; };
 typedef int (*meta_part_cb)(void *ctx, const struct meta_part *p);
 
-struct meta_dataset { char name[129]; int public_read; int64_t created_ms; int ntags; };
+struct meta_dataset { char name[129]; char owner[65]; int public_read; int64_t created_ms; int ntags; };   /* owner: user name, "" for admins only */
 typedef int (*meta_dataset_cb)(void *ctx, const struct meta_dataset *d);
 struct meta_dsversion {
   char id[65];
@@ -80,9 +83,10 @@ struct meta_ops {
   int (*manifest_each)(void *impl, meta_manifest_cb cb, void *ctx);
   int (*object_set_tags)(void *impl, const char *bucket, const char *key, const char *tags);
   int (*lifecycle_set)(void *impl, const char *bucket, const char *rules);
-  int (*bucket_set_public)(void *impl, const char *bucket, int public_read);
+  int (*bucket_set_acl)(void *impl, const char *bucket, const char *acl, const char *grants);
+  int (*bucket_set_policy)(void *impl, const char *bucket, const char *policy);
   int (*lifecycle_get)(void *impl, const char *bucket, char **rules);
-  int (*ds_version_put)(void *impl, const char *dataset, const struct meta_dsversion *v);
+  int (*ds_version_put)(void *impl, const char *dataset, const char *owner, const struct meta_dsversion *v);
   int (*ds_version_get)(void *impl, const char *dataset, const char *id, struct meta_dsversion *out);
   int (*ds_get)(void *impl, const char *name, struct meta_dataset *out);
   int (*ds_list)(void *impl, const char *after, int limit, meta_dataset_cb cb, void *ctx);
@@ -93,6 +97,8 @@ struct meta_ops {
   int (*ds_tag_list)(void *impl, const char *dataset, const char *after, int limit, meta_dstag_cb cb, void *ctx);
   int (*ds_tag_history)(void *impl, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx);
   int (*ds_prune)(void *impl, int64_t before_ms);
+  int (*block_claim)(void *impl, const char *owner, const char *id);
+  int (*block_claimed)(void *impl, const char *owner, const char *id);
   int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
@@ -133,10 +139,14 @@ int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx);
 int meta_object_set_tags(meta_t *m, const char *bucket, const char *key, const char *tags);   /* ENOSUCHKEY */
 /* Lifecycle rules (JSON, service/lifecycle.h); NULL removes them. get: *rules NULL when none. */
 int meta_lifecycle_set(meta_t *m, const char *bucket, const char *rules);
-int meta_bucket_set_public(meta_t *m, const char *bucket, int public_read);   /* ENOSUCHBUCKET */
+/* Canned ACL and grants JSON ({"user": ["READ", ...]}, NULL for none); policy JSON or NULL.
+ * CAIRN_ENOSUCHBUCKET. */
+int meta_bucket_set_acl(meta_t *m, const char *bucket, const char *acl, const char *grants);
+int meta_bucket_set_policy(meta_t *m, const char *bucket, const char *policy);
+void meta_bucket_clear(struct meta_bucket *b);
 int meta_lifecycle_get(meta_t *m, const char *bucket, char **rules);
 /* Datasets. version_put creates the dataset on first use and is idempotent (same id, same tree). */
-int meta_ds_version_put(meta_t *m, const char *dataset, const struct meta_dsversion *v);
+int meta_ds_version_put(meta_t *m, const char *dataset, const char *owner, const struct meta_dsversion *v);   /* owner: on creation */
 int meta_ds_version_get(meta_t *m, const char *dataset, const char *id, struct meta_dsversion *out);   /* ENOENT */
 void meta_dsversion_clear(struct meta_dsversion *v);
 int meta_ds_get(meta_t *m, const char *name, struct meta_dataset *out);                   /* ENOENT */
@@ -151,6 +161,9 @@ int meta_ds_tag_list(meta_t *m, const char *dataset, const char *after, int limi
 int meta_ds_tag_history(meta_t *m, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx);
 /* Deletes versions no tag points to that were created before before_ms; the count or < 0. */
 int meta_ds_prune(meta_t *m, int64_t before_ms);
+/* Block claims: the blocks a user has uploaded (proved to hold). claimed: 1, 0 or < 0. */
+int meta_block_claim(meta_t *m, const char *owner, const char *id);
+int meta_block_claimed(meta_t *m, const char *owner, const char *id);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

@@ -71,5 +71,18 @@ const struct meta_migration meta_migrations[] = {
       " at_ms BIGINT NOT NULL);"
       "CREATE INDEX ds_tag_history_by_tag ON ds_tag_history (dataset, tag, at_ms)"},
   {7, "ALTER TABLE objects ADD COLUMN data BLOB"},   /* small objects inline (inline_max); NULL: chunked */
+  /* authorization: owners are user names (they were access keys), canned ACLs replace public_read,
+   * grants and policies are JSON; datasets get owners; block claims record who uploaded what */
+  {8, "ALTER TABLE buckets ADD COLUMN acl TEXT NOT NULL DEFAULT 'private';"
+      "UPDATE buckets SET acl = 'public-read' WHERE public_read = 1;"
+      "ALTER TABLE buckets ADD COLUMN grants TEXT;"
+      "ALTER TABLE buckets ADD COLUMN policy TEXT;"
+      "UPDATE buckets SET owner = (SELECT u.name FROM users u WHERE u.access_key = buckets.owner)"
+      " WHERE owner IN (SELECT access_key FROM users);"
+      "ALTER TABLE datasets ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+      "CREATE TABLE block_claims ("
+      " owner TEXT NOT NULL,"
+      " block TEXT NOT NULL,"
+      " PRIMARY KEY (owner, block))"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

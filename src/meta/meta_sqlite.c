@@ -146,12 +146,12 @@ static int s_user_list(void *impl, meta_user_cb cb, void *ctx) {
 static int s_bucket_create(void *impl, const struct meta_bucket *b) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "INSERT INTO buckets (name, owner, public_read, created_ms) VALUES (?,?,?,?)",
+  if (sqlite3_prepare_v2(m->db, "INSERT INTO buckets (name, owner, acl, created_ms) VALUES (?,?,?,?)",
                          -1, &st, NULL))
     return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, b->name, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, b->owner, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 3, b->public_read);
+  sqlite3_bind_text(st, 3, b->acl[0] ? b->acl : "private", -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 4, b->created_ms);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
@@ -163,14 +163,17 @@ static void row_to_bucket(sqlite3_stmt *st, struct meta_bucket *b) {
   memset(b, 0, sizeof *b);
   snprintf(b->name, sizeof b->name, "%s", (const char *)sqlite3_column_text(st, 0));
   snprintf(b->owner, sizeof b->owner, "%s", (const char *)sqlite3_column_text(st, 1));
-  b->public_read = sqlite3_column_int(st, 2);
+  snprintf(b->acl, sizeof b->acl, "%s", (const char *)sqlite3_column_text(st, 2));
   b->created_ms = sqlite3_column_int64(st, 3);
+  const unsigned char *g = sqlite3_column_text(st, 4), *p = sqlite3_column_text(st, 5);
+  b->grants = g ? xstrdup((const char *)g) : NULL;
+  b->policy = p ? xstrdup((const char *)p) : NULL;
 }
 
 static int s_bucket_get(void *impl, const char *name, struct meta_bucket *out) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (msql_prepare_cached(m, "SELECT name, owner, public_read, created_ms FROM buckets WHERE name = ?", &st))
+  if (msql_prepare_cached(m, "SELECT name, owner, acl, created_ms, grants, policy FROM buckets WHERE name = ?", &st))
     return CAIRN_EDB;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
@@ -207,7 +210,7 @@ out:
 static int s_bucket_list(void *impl, meta_bucket_cb cb, void *ctx) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "SELECT name, owner, public_read, created_ms FROM buckets ORDER BY name",
+  if (sqlite3_prepare_v2(m->db, "SELECT name, owner, acl, created_ms, grants, policy FROM buckets ORDER BY name",
                          -1, &st, NULL))
     return msql_err(m, "prepare");
   int rc = 0;
@@ -215,6 +218,7 @@ static int s_bucket_list(void *impl, meta_bucket_cb cb, void *ctx) {
     struct meta_bucket b;
     row_to_bucket(st, &b);
     rc = cb(ctx, &b);
+    meta_bucket_clear(&b);
   }
   sqlite3_finalize(st);
   return rc;
@@ -484,19 +488,6 @@ static int s_lifecycle_set(void *impl, const char *bucket, const char *rules) {
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 }
 
-static int s_bucket_set_public(void *impl, const char *bucket, int on) {
-  struct msql *m = impl;
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "UPDATE buckets SET public_read = ? WHERE name = ?", -1, &st, NULL))
-    return msql_err(m, "prepare");
-  sqlite3_bind_int(st, 1, on ? 1 : 0);
-  sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
-  int r = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return msql_err(m, "update bucket");
-  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
-}
-
 static int s_lifecycle_get(void *impl, const char *bucket, char **rules) {
   struct msql *m = impl;
   sqlite3_stmt *st;
@@ -530,10 +521,10 @@ static const struct meta_ops sqlite_ops = {
   s_user_add, s_user_by_key, s_user_rm, s_user_list, s_bucket_create, s_bucket_get, s_bucket_delete,
   s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_upload_create,
   s_upload_get, s_upload_delete, s_upload_list, s_part_put, s_part_list, s_upload_complete,
-  s_manifest_each, s_object_set_tags, s_lifecycle_set, s_bucket_set_public, s_lifecycle_get,
+  s_manifest_each, s_object_set_tags, s_lifecycle_set, msql_bucket_set_acl, msql_bucket_set_policy, s_lifecycle_get,
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
   msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
-  msql_ds_prune, s_tx, s_ping,
+  msql_ds_prune, msql_block_claim, msql_block_claimed, s_tx, s_ping,
   s_schema_version, s_close,
 };
 

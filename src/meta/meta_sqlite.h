@@ -19,7 +19,7 @@ void msql_release(sqlite3_stmt *st);
 int msql_exec(struct msql *m, const char *sql);
 
 /* meta_sqlite_ds.c: datasets, versions, tags */
-int msql_ds_version_put(void *impl, const char *dataset, const struct meta_dsversion *v);
+int msql_ds_version_put(void *impl, const char *dataset, const char *owner, const struct meta_dsversion *v);
 int msql_ds_version_get(void *impl, const char *dataset, const char *id, struct meta_dsversion *out);
 int msql_ds_get(void *impl, const char *name, struct meta_dataset *out);
 int msql_ds_list(void *impl, const char *after, int limit, meta_dataset_cb cb, void *ctx);
@@ -30,5 +30,11 @@ int msql_ds_tag_delete(void *impl, const char *dataset, const char *tag, int64_t
 int msql_ds_tag_list(void *impl, const char *dataset, const char *after, int limit, meta_dstag_cb cb, void *ctx);
 int msql_ds_tag_history(void *impl, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx);
 int msql_ds_prune(void *impl, int64_t before_ms);
+
+/* meta_sqlite_access.c: bucket ACLs and policies, block claims */
+int msql_bucket_set_acl(void *impl, const char *bucket, const char *acl, const char *grants);
+int msql_bucket_set_policy(void *impl, const char *bucket, const char *policy);
+int msql_block_claim(void *impl, const char *owner, const char *id);
+int msql_block_claimed(void *impl, const char *owner, const char *id);
 
 #endif

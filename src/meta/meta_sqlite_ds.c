@@ -19,15 +19,16 @@ static int step_done(struct msql *m, sqlite3_stmt *st, const char *what) {
   return r == SQLITE_DONE ? 0 : msql_err(m, what);
 }
 
-int msql_ds_version_put(void *impl, const char *dataset, const struct meta_dsversion *v) {
+int msql_ds_version_put(void *impl, const char *dataset, const char *owner, const struct meta_dsversion *v) {
   struct msql *m = impl;
   int rc = msql_exec(m, "BEGIN IMMEDIATE");
   if (rc) return rc;
-  sqlite3_stmt *st = prep(m, "INSERT OR IGNORE INTO datasets (name, created_ms) VALUES (?, ?)");
+  sqlite3_stmt *st = prep(m, "INSERT OR IGNORE INTO datasets (name, created_ms, owner) VALUES (?, ?, ?)");
   rc = CAIRN_EDB;
   if (st) {
     sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, v->created_ms);
+    sqlite3_bind_text(st, 3, owner ? owner : "", -1, SQLITE_STATIC);
     rc = step_done(m, st, "insert dataset");
   }
   if (!rc && (st = prep(m, "INSERT OR IGNORE INTO ds_versions (dataset, id, manifest, blocks, size, files,"
@@ -71,9 +72,10 @@ static void row_dataset(sqlite3_stmt *st, struct meta_dataset *d) {
   d->public_read = sqlite3_column_int(st, 1);
   d->created_ms = sqlite3_column_int64(st, 2);
   d->ntags = sqlite3_column_int(st, 3);
+  snprintf(d->owner, sizeof d->owner, "%s", (const char *)sqlite3_column_text(st, 4));
 }
 
-#define DS_COLS "SELECT name, public_read, created_ms, (SELECT COUNT(*) FROM ds_tags t WHERE t.dataset = d.name) FROM datasets d"
+#define DS_COLS "SELECT name, public_read, created_ms, (SELECT COUNT(*) FROM ds_tags t WHERE t.dataset = d.name), owner FROM datasets d"
 
 int msql_ds_get(void *impl, const char *name, struct meta_dataset *out) {
   struct msql *m = impl;

@@ -1,5 +1,7 @@
-/* datasets.c - committing dataset versions and the naming rules (see datasets.h). */
+/* datasets.c - dataset operations with their authorization (see datasets.h). */
 #include "datasets.h"
+#include "blocks.h"
+#include "svc_internal.h"
 #include "../dataset/dsmanifest.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -29,32 +31,64 @@ int datasets_tag_floats(const char *tag) {
   return 1;
 }
 
-int datasets_commit(meta_t *m, store_t *s, const char *name, const char *json, size_t len,
-                    char id_out[65], const char **why, char **missing_out) {
+/* Write access to a dataset that may not exist yet: anyone with a key may create one. */
+static int may_write(svc_t *s, const struct principal *p, const char *name) {
+  if (p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;
+  struct meta_dataset d;
+  int rc = meta_ds_get(s->meta, name, &d);
+  if (rc == CAIRN_ENOENT) return 0;
+  return rc ? rc : authz_dataset(p, 1, d.owner, d.public_read);
+}
+
+/* Keep's rule: a manifest may only name blocks the caller has shown it holds (uploaded: a claim),
+ * so knowing a file's SHA-256 is not enough to read it through a dataset. Admins are exempt. */
+static int claimed(svc_t *s, const struct principal *p, const char *id) {
+  return p->kind == PRINCIPAL_ADMIN ? 1 : meta_block_claimed(s->meta, p->name, id);
+}
+
+int svc_ds_commit(svc_t *s, const struct principal *p, const char *name, const char *json, size_t len,
+                  char id_out[65], const char **why, char **missing_out) {
   struct ds_manifest dm;
   *missing_out = NULL;
-  int rc = dsm_parse(json, len, &dm, why);
+  *why = NULL;
+  if (!datasets_name_ok(name)) { *why = "dataset names are [a-z0-9][a-z0-9._-]*, at most 128"; return CAIRN_EINVAL; }
+  int rc = may_write(s, p, name);
   if (rc) return rc;
-  sbuf_t blocks = {0}, missing = {0};
-  int nmissing = 0;
+  if ((rc = dsm_parse(json, len, &dm, why))) return rc;
+  sbuf_t blocks = {0}, missing = {0}, unclaimed = {0};
+  int nmissing = 0, nunclaimed = 0;
   int64_t files = 0;
   for (size_t i = 0; i < dm.n && !rc; i++) {
     const struct ds_entry *e = &dm.e[i];
     if (e->type == DS_FILE) files++;
-    for (size_t k = 0; k < e->blocks.n; k++) {
+    for (size_t k = 0; k < e->blocks.n && !rc; k++) {
       const struct mblock *b = &e->blocks.b[k];
       uint64_t have;
       sbuf_printf(&blocks, "%s+%llu\n", b->id, (unsigned long long)b->size);
-      if (!store_has(s, b->id, &have) && have == b->size) continue;
+      int c = claimed(s, p, b->id);
+      if (c < 0) { rc = c; break; }
+      if (!c) {
+        if (nunclaimed++ < 100) sbuf_printf(&unclaimed, "%s+%llu\n", b->id, (unsigned long long)b->size);
+        continue;
+      }
+      if (!store_has(s->store, b->id, &have) && have == b->size) continue;
       if (nmissing++ < 100) sbuf_printf(&missing, "%s+%llu\n", b->id, (unsigned long long)b->size);
     }
   }
-  if (nmissing) {
-    *why = "the manifest names blocks the server does not have: upload them first";
-    *missing_out = missing.s ? missing.s : xstrdup("");
+  if (!rc && (nunclaimed || nmissing)) {
+    *why = nunclaimed ? "the manifest names blocks you have not uploaded: upload them first"
+                      : "the manifest names blocks the server does not have: upload them first";
+    sbuf_t *list = nunclaimed ? &unclaimed : &missing;
+    *missing_out = list->s ? list->s : xstrdup("");
+    list->s = NULL;
+    rc = nunclaimed ? CAIRN_EAUTH : CAIRN_ENOENT;
+  }
+  if (rc) {
     sbuf_free(&blocks);
+    sbuf_free(&missing);
+    sbuf_free(&unclaimed);
     dsm_free(&dm);
-    return CAIRN_ENOENT;
+    return rc;
   }
   char *canon = dsm_encode(&dm);
   dsm_id(canon, id_out);
@@ -65,10 +99,119 @@ int datasets_commit(meta_t *m, store_t *s, const char *name, const char *json, s
   v.size = dsm_bytes(&dm);
   v.files = files;
   v.created_ms = time_now_ms();
-  rc = meta_ds_version_put(m, name, &v);
+  rc = meta_ds_version_put(s->meta, name, p->kind == PRINCIPAL_ANONYMOUS ? "" : p->name, &v);
   xfree(canon);
   sbuf_free(&blocks);
   sbuf_free(&missing);
   dsm_free(&dm);
   return rc;
+}
+
+int svc_ds_get(svc_t *s, const struct principal *p, const char *name, int write, struct meta_dataset *out) {
+  int rc = meta_ds_get(s->meta, name, out);
+  if (rc == CAIRN_ENOENT && p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;   /* no existence oracle */
+  return rc ? rc : authz_dataset(p, write, out->owner, out->public_read);
+}
+
+struct list_ctx { const struct principal *p; meta_dataset_cb cb; void *ctx; };
+static int list_one(void *ctx, const struct meta_dataset *d) {
+  struct list_ctx *l = ctx;
+  return authz_dataset(l->p, 0, d->owner, d->public_read) ? 0 : l->cb(l->ctx, d);
+}
+
+int svc_ds_list(svc_t *s, const struct principal *p, const char *after, int limit, meta_dataset_cb cb, void *ctx) {
+  struct list_ctx l = {p, cb, ctx};
+  return meta_ds_list(s->meta, after, limit, list_one, &l);
+}
+
+int svc_ds_version_get(svc_t *s, const struct principal *p, const char *name, const char *id, struct meta_dsversion *out) {
+  struct meta_dataset d;
+  int rc = svc_ds_get(s, p, name, 0, &d);
+  return rc ? rc : meta_ds_version_get(s->meta, name, id, out);
+}
+
+int svc_ds_open(svc_t *s, const struct principal *p, const char *name, const char *tag, char version[65],
+                int *immutable, int *public_read, char **manifest) {
+  struct meta_dataset d;
+  int rc = svc_ds_get(s, p, name, 0, &d);
+  if (rc) return rc;
+  *public_read = d.public_read;
+  if (strlen(tag) == 64 && strspn(tag, "0123456789abcdef") == 64) {
+    memcpy(version, tag, 65);
+    *immutable = 1;
+  } else {
+    struct meta_dstag t;
+    if ((rc = meta_ds_tag_get(s->meta, name, tag, &t))) return rc;
+    memcpy(version, t.version, 65);
+    *immutable = !t.floating;
+  }
+  struct meta_dsversion v;
+  if ((rc = meta_ds_version_get(s->meta, name, version, &v))) return rc;
+  *manifest = v.manifest;
+  v.manifest = NULL;
+  meta_dsversion_clear(&v);
+  return 0;
+}
+
+int svc_ds_locators(svc_t *s, const struct principal *p, const char *name, const char *id, char **out) {
+  struct meta_dsversion v;
+  int rc = svc_ds_version_get(s, p, name, id, &v);
+  if (rc) return rc;
+  struct ds_manifest dm;
+  const char *why;
+  rc = dsm_parse(v.manifest, strlen(v.manifest), &dm, &why) ? CAIRN_EIO : 0;
+  meta_dsversion_clear(&v);
+  if (rc) return rc;
+  sbuf_t j = {0};
+  sbuf_addc(&j, '{');
+  int first = 1;
+  for (size_t i = 0; i < dm.n; i++)
+    for (size_t k = 0; k < dm.e[i].blocks.n; k++) {
+      const struct mblock *b = &dm.e[i].blocks.b[k];
+      char loc[LOCATOR_MAX + 1];
+      svc_block_sign(s, b->id, b->size, loc);
+      sbuf_printf(&j, "%s\"%s+%llu\":\"%s\"", first ? "" : ",", b->id, (unsigned long long)b->size, loc);
+      first = 0;
+    }
+  sbuf_addc(&j, '}');
+  dsm_free(&dm);
+  *out = j.s;
+  return 0;
+}
+
+int svc_ds_tag_get(svc_t *s, const struct principal *p, const char *name, const char *tag, struct meta_dstag *out) {
+  struct meta_dataset d;
+  int rc = svc_ds_get(s, p, name, 0, &d);
+  return rc ? rc : meta_ds_tag_get(s->meta, name, tag, out);
+}
+
+int svc_ds_tag_set(svc_t *s, const struct principal *p, const char *name, const struct meta_dstag *t) {
+  struct meta_dataset d;
+  int rc = svc_ds_get(s, p, name, 1, &d);
+  return rc ? rc : meta_ds_tag_set(s->meta, name, t);
+}
+
+int svc_ds_tag_delete(svc_t *s, const struct principal *p, const char *name, const char *tag) {
+  struct meta_dataset d;
+  int rc = svc_ds_get(s, p, name, 1, &d);
+  return rc ? rc : meta_ds_tag_delete(s->meta, name, tag, time_now_ms());
+}
+
+int svc_ds_tag_list(svc_t *s, const struct principal *p, const char *name, const char *after, int limit,
+                    meta_dstag_cb cb, void *ctx) {
+  struct meta_dataset d;
+  int rc = svc_ds_get(s, p, name, 0, &d);
+  return rc ? rc : meta_ds_tag_list(s->meta, name, after, limit, cb, ctx);
+}
+
+int svc_ds_tag_history(svc_t *s, const struct principal *p, const char *name, const char *tag, meta_dstag_cb cb, void *ctx) {
+  struct meta_dataset d;
+  int rc = svc_ds_get(s, p, name, 0, &d);
+  return rc ? rc : meta_ds_tag_history(s->meta, name, tag, cb, ctx);
+}
+
+int svc_ds_set_public(svc_t *s, const struct principal *p, const char *name, int on) {
+  struct meta_dataset d;
+  int rc = svc_ds_get(s, p, name, 1, &d);
+  return rc ? rc : meta_ds_set_public(s->meta, name, on);
 }

@@ -1,28 +1,58 @@
-/* objects.h - object bytes as content-defined chunks in the block store: a streaming writer (body
- * -> FastCDC -> blocks, MD5 for the ETag, a manifest at the end) and a streaming reader over a
- * manifest and byte range. No HTTP, no SQL: callers commit the manifest with meta_object_put. */
-#ifndef CAIRN_OBJECTS_H
-#define CAIRN_OBJECTS_H
+/* objects.h - S3 objects as typed operations that authorize their caller: get (lifecycle-expired
+ * objects are hidden), put, delete, list, tags, multipart uploads, and the byte streams
+ * (FastCDC-chunked writer, verified reader) that PutObject and GetObject run through. */
+#ifndef CAIRN_SERVICE_OBJECTS_H
+#define CAIRN_SERVICE_OBJECTS_H
+#include "svc.h"
 #include "../chunk/fastcdc.h"
 #include "../chunk/manifest.h"
-#include "../store/store.h"
+#include "../meta/meta.h"   /* the record types (struct meta_object, ...) it hands out */
 
+/* ---- objects (object_ops) ---- */
+/* Reads an object row after checking a (GET_OBJECT, GET_OBJECT_TAGGING, or a copy source's
+ * GET_OBJECT). ENOSUCHBUCKET, ENOSUCHKEY (also when a lifecycle rule expired it), EAUTH. */
+int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
+                   const char *key, struct meta_object *out);
+/* Creates or replaces o (PUT_OBJECT). */
+int svc_object_put(svc_t *s, const struct principal *p, const struct meta_object *o);
+/* DELETE_OBJECT; 0 whether or not the key existed (S3), ENOSUCHBUCKET. */
+int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, const char *key);
+/* a: PUT_OBJECT_TAGGING or DELETE_OBJECT_TAGGING; tags JSON. */
+int svc_object_set_tags(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
+                        const char *key, const char *tags);
+/* Every key > after starting with prefix, in byte order, lifecycle-expired ones hidden (LIST_BUCKET
+ * with s3:prefix = prefix). cb returns non-zero to stop (that value is returned). */
+int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
+                    const char *after, meta_object_cb cb, void *ctx);
+
+/* ---- multipart uploads ---- */
+int svc_upload_create(svc_t *s, const struct principal *p, const struct meta_upload *u);   /* PUT_OBJECT */
+/* The upload, which must belong to bucket/key (else ENOSUCHUPLOAD), after checking a. */
+int svc_upload_get(svc_t *s, const struct principal *p, enum authz_action a, const char *id,
+                   const char *bucket, const char *key, struct meta_upload *out);
+int svc_upload_abort(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key);
+int svc_part_put(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
+                 const struct meta_part *part);
+int svc_part_list(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
+                  int with_manifest, meta_part_cb cb, void *ctx);
+/* Replaces o's key with the joined parts and drops the upload, in one transaction (PUT_OBJECT). */
+int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o);
+int svc_upload_list(svc_t *s, const struct principal *p, const char *bucket, meta_upload_cb cb, void *ctx);
+
+/* ---- byte streams ---- */
 typedef struct obj_writer obj_writer_t;
-
+typedef struct obj_reader obj_reader_t;
 /* Takes one pool buffer for the whole stream (CAIRN_EBUSY when none is free). want_sha256: also
  * hash the whole body (only needed to check a hex x-amz-content-sha256). */
-int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out);
+int svc_obj_writer_begin(svc_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out);
 int obj_writer_write(obj_writer_t *w, const void *data, size_t n);
 /* Ends the last chunk; fills the manifest (caller frees it), the MD5 (hex) and the SHA-256 (hex,
  * "" unless asked for) of the whole body. Frees w. */
 int obj_writer_finish(obj_writer_t *w, struct manifest *m, char md5_hex[33], char sha256_hex[65]);
 void obj_writer_abort(obj_writer_t *w);   /* blocks already written become garbage for gc */
-
-typedef struct obj_reader obj_reader_t;
 /* Reads [off, off+len) of the object described by m; on success the reader takes m over (m is
- * left empty). Takes one pool buffer for verifying its blocks (CAIRN_EBUSY when none is free:
- * park and retry). */
-int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out);
+ * left empty). Takes one pool buffer for verifying its blocks (CAIRN_EBUSY: park and retry). */
+int svc_obj_reader_open(svc_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out);
 /* Next bytes into buf: count, 0 at the end, or a negative CAIRN_E* (a missing or corrupt block). */
 long obj_reader_read(obj_reader_t *r, char *buf, size_t max);
 void obj_reader_close(obj_reader_t *r);

@@ -48,7 +48,7 @@ int users_create(meta_t *m, const struct keyring *k, const char *name, const cha
   return rc;
 }
 
-int users_secret(meta_t *m, const struct keyring *k, const char *access_key, char **secret,
+int users_secret(meta_t *m, const struct keyring *k, const char *access_key, char **secret, char name[65],
                  char role[16]) {
   struct meta_user u;
   int rc = meta_user_by_key(m, access_key, &u);
@@ -56,6 +56,7 @@ int users_secret(meta_t *m, const struct keyring *k, const char *access_key, cha
   if (!u.enabled) { meta_user_clear(&u); return CAIRN_ENOENT; }
   *secret = seal_decrypt(k->seal, u.secret_sealed);
   snprintf(role, 16, "%s", u.role);
+  snprintf(name, 65, "%s", u.name);
   meta_user_clear(&u);
   return *secret ? 0 : CAIRN_EIO;
 }

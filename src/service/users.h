@@ -13,7 +13,7 @@ int users_valid_name(const char *name);
 int users_create(meta_t *m, const struct keyring *k, const char *name, const char *role,
                  struct user_keys *out);
 /* Secret (heap, caller xfrees) and role of an enabled user; CAIRN_ENOENT when unknown/disabled. */
-int users_secret(meta_t *m, const struct keyring *k, const char *access_key, char **secret,
+int users_secret(meta_t *m, const struct keyring *k, const char *access_key, char **secret, char name[65],
                  char role[16]);
 /* On first start (no users), creates "admin" and writes data_dir/credentials (0600).
  * *created is 1 when it did, with the keys in out. */

@@ -29,6 +29,7 @@
   X(NOSUCHBUCKET, "NoSuchBucket",          404, "the specified bucket does not exist")       \
   X(NOSUCHKEY,  "NoSuchKey",               404, "the specified key does not exist")          \
   X(BUCKETEXISTS, "BucketAlreadyOwnedByYou", 409, "the bucket already exists")               \
+  X(BUCKETTAKEN, "BucketAlreadyExists",     409, "the bucket name is taken by another user")   \
   X(BUCKETNOTEMPTY, "BucketNotEmpty",      409, "the bucket is not empty")                   \
   X(BUCKETNAME, "InvalidBucketName",       400, "the bucket name is not valid")              \
   X(KEYTOOLONG, "KeyTooLongError",         400, "the key is longer than 1024 bytes")         \
@@ -42,6 +43,7 @@
   X(NOTMODIFIED, "NotModified",            304, "not modified")                              \
   X(NOLIFECYCLE, "NoSuchLifecycleConfiguration", 404, "the lifecycle configuration does not exist") \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
+  X(MALFORMEDPOLICY, "MalformedPolicy",    400, "the policy is not valid")                   \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)") \
   X(AGAIN,      "ServiceUnavailable",      503, "the server is shutting down")
 

@@ -34,7 +34,7 @@ static void group_commit(void) {
   char path[512];
   snprintf(path, sizeof path, "%s/meta.db", test_tmpdir());
   ASSERT_EQ(meta_open_sqlite(path, &m), 0);
-  struct meta_bucket b = {"b", "admin", 0, 1};
+  struct meta_bucket b = {.name = "b", .owner = "admin", .acl = "private", .created_ms = 1};
   ASSERT_EQ(meta_bucket_create(m, &b), 0);
   pthread_t th[8];
   for (long t = 0; t < 8; t++) pthread_create(&th[t], NULL, putter, (void *)t);
@@ -57,8 +57,8 @@ static void dataset_tags(void) {
   ASSERT_EQ(meta_open_sqlite(path, &m), 0);
   struct meta_dsversion v1 = {"1111111111111111111111111111111111111111111111111111111111111111", "{}", "", 0, 0, 1};
   struct meta_dsversion v2 = {"2222222222222222222222222222222222222222222222222222222222222222", "{}", "", 0, 0, 2};
-  ASSERT_EQ(meta_ds_version_put(m, "d", &v1), 0);
-  ASSERT_EQ(meta_ds_version_put(m, "d", &v2), 0);
+  ASSERT_EQ(meta_ds_version_put(m, "d", "alice", &v1), 0);
+  ASSERT_EQ(meta_ds_version_put(m, "d", "alice", &v2), 0);
   struct meta_dstag t = {"v1", "", 0, 10, 0, 0};
   memcpy(t.version, v1.id, 65);
   ASSERT_EQ(meta_ds_tag_set(m, "d", &t), 0);

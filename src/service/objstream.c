@@ -1,5 +1,5 @@
-/* objects.c - chunked object streams over the block store. */
-#include "objects.h"
+/* objstream.c - chunked object streams over the block store (objstream.h). */
+#include "objstream.h"
 #include "../crypto/hash.h"
 #include "../util/alloc.h"
 #include "../util/err.h"

@@ -1,0 +1,171 @@
+/* buckets.c - bucket operations with their authorization (buckets.h), and the authorization view
+ * of a bucket row shared by every service that acts on objects. */
+#include "buckets.h"
+#include "policy.h"
+#include "svc_internal.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/timeutil.h"
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_POLICY (20 * 1024)   /* S3's limit on a bucket policy */
+
+int svc_bucket_name_ok(const char *b) {
+  size_t n = strlen(b);
+  if (n < 3 || n > 63 || !isalnum((unsigned char)b[0]) || !isalnum((unsigned char)b[n - 1])) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(islower((unsigned char)b[i]) || isdigit((unsigned char)b[i]) || b[i] == '-' || b[i] == '.')) return 0;
+  return !strstr(b, "..");
+}
+
+int svc_authz_bucket(const struct meta_bucket *b, struct authz_bucket *out) {
+  *out = (struct authz_bucket){b->name, b->owner, b->acl, b->grants, NULL};
+  if (!b->policy) return 0;
+  struct policy *pol;
+  const char *why;
+  if (policy_parse(b->policy, strlen(b->policy), b->name, &pol, &why)) return CAIRN_EIO;   /* checked when set */
+  out->policy = pol;
+  return 0;
+}
+
+void svc_authz_bucket_free(struct authz_bucket *ab) {
+  policy_free((struct policy *)ab->policy);
+  ab->policy = NULL;
+}
+
+/* Loads the bucket and decides; the row is returned in *out when asked (meta_bucket_clear). */
+static int load_check(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
+                      const char *key, const char *prefix, struct meta_bucket *out) {
+  struct meta_bucket b;
+  int rc = meta_bucket_get(s->meta, name, &b);
+  if (rc) return rc;
+  struct authz_bucket ab;
+  rc = svc_authz_bucket(&b, &ab);
+  if (!rc) rc = authz_bucket(p, a, &ab, key, prefix);
+  svc_authz_bucket_free(&ab);
+  if (!rc && out) *out = b;
+  else meta_bucket_clear(&b);
+  return rc;
+}
+
+int svc_bucket_check(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
+                     const char *key, const char *prefix) {
+  return load_check(s, p, name, a, key, prefix, NULL);
+}
+
+int svc_bucket_create(svc_t *s, const struct principal *p, const char *name, const char *acl) {
+  if (p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;
+  if (!svc_bucket_name_ok(name)) return CAIRN_EBUCKETNAME;
+  if (acl && !authz_acl_known(acl)) return CAIRN_EINVAL;
+  struct meta_bucket b = {0};
+  snprintf(b.name, sizeof b.name, "%s", name);
+  snprintf(b.owner, sizeof b.owner, "%s", p->name ? p->name : "");
+  snprintf(b.acl, sizeof b.acl, "%s", acl ? acl : "private");
+  b.created_ms = time_now_ms();
+  int rc = meta_bucket_create(s->meta, &b);
+  if (rc == CAIRN_EBUCKETEXISTS) {   /* yours, or someone else's */
+    struct meta_bucket old;
+    if (!meta_bucket_get(s->meta, name, &old)) {
+      if (strcmp(old.owner, b.owner)) rc = CAIRN_EBUCKETTAKEN;
+      meta_bucket_clear(&old);
+    }
+  }
+  return rc;
+}
+
+int svc_bucket_delete(svc_t *s, const struct principal *p, const char *name) {
+  int rc = svc_bucket_check(s, p, name, AZ_DELETE_BUCKET, NULL, NULL);
+  return rc ? rc : meta_bucket_delete(s->meta, name);
+}
+
+struct list_ctx { const struct principal *p; svc_bucket_cb cb; void *ctx; };
+
+static int list_one(void *ctx, const struct meta_bucket *b) {
+  struct list_ctx *l = ctx;
+  if (l->p->kind != PRINCIPAL_ADMIN && strcmp(b->owner, l->p->name ? l->p->name : "")) return 0;
+  return l->cb(l->ctx, b->name, b->created_ms);
+}
+
+int svc_bucket_list(svc_t *s, const struct principal *p, svc_bucket_cb cb, void *ctx) {
+  if (p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;
+  struct list_ctx l = {p, cb, ctx};
+  return meta_bucket_list(s->meta, list_one, &l);
+}
+
+int svc_bucket_set_acl(svc_t *s, const struct principal *p, const char *name, const char *acl) {
+  if (!authz_acl_known(acl)) return CAIRN_EINVAL;
+  struct meta_bucket b;
+  int rc = load_check(s, p, name, AZ_PUT_ACL, NULL, NULL, &b);
+  if (rc) return rc;
+  rc = meta_bucket_set_acl(s->meta, name, acl, b.grants);
+  meta_bucket_clear(&b);
+  return rc;
+}
+
+int svc_bucket_grant(svc_t *s, const struct principal *p, const char *name, const char *user, const char *perms) {
+  if (!user || !*user || strlen(user) > 64) return CAIRN_EINVAL;
+  json_t *list = json_array();
+  char *copy = xstrdup(perms ? perms : "");
+  int rc = 0;
+  for (char *save = NULL, *t = strtok_r(copy, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
+    if (!authz_perm_bits(t)) rc = CAIRN_EINVAL;
+    else json_array_append_new(list, json_string(t));
+  }
+  xfree(copy);
+  struct meta_bucket b;
+  if (!rc) rc = load_check(s, p, name, AZ_PUT_ACL, NULL, NULL, &b);
+  if (rc) { json_decref(list); return rc; }
+  json_t *g = b.grants ? json_loads(b.grants, 0, NULL) : NULL;
+  if (!json_is_object(g)) { json_decref(g); g = json_object(); }
+  if (json_array_size(list)) json_object_set_new(g, user, list);
+  else { json_object_del(g, user); json_decref(list); }
+  char *enc = json_object_size(g) ? json_dumps(g, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  rc = meta_bucket_set_acl(s->meta, name, b.acl, enc);
+  free(enc);
+  json_decref(g);
+  meta_bucket_clear(&b);
+  return rc;
+}
+
+int svc_bucket_set_policy(svc_t *s, const struct principal *p, const char *name, const char *json, const char **why) {
+  *why = NULL;
+  int rc = svc_bucket_check(s, p, name, AZ_PUT_POLICY, NULL, NULL);
+  if (rc) return rc;
+  if (json) {
+    struct policy *pol;
+    if (strlen(json) > MAX_POLICY) { *why = "a policy is at most 20 KiB"; return CAIRN_EMALFORMEDPOLICY; }
+    if (policy_parse(json, strlen(json), name, &pol, why)) return CAIRN_EMALFORMEDPOLICY;
+    policy_free(pol);
+  }
+  return meta_bucket_set_policy(s->meta, name, json);
+}
+
+int svc_bucket_access(svc_t *s, const struct principal *p, const char *name, char **out) {
+  struct meta_bucket b;
+  int rc = load_check(s, p, name, AZ_GET_ACL, NULL, NULL, &b);
+  if (rc) return rc;
+  json_t *g = b.grants ? json_loads(b.grants, 0, NULL) : NULL;
+  json_t *pol = b.policy ? json_loads(b.policy, 0, NULL) : NULL;
+  json_t *j = json_pack("{s:s,s:s,s:s,s:o,s:o}", "bucket", b.name, "owner", b.owner, "acl", b.acl,
+                        "grants", g ? g : json_object(), "policy", pol ? pol : json_null());
+  char *enc = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+  *out = xstrdup(enc);
+  free(enc);
+  json_decref(j);
+  meta_bucket_clear(&b);
+  return 0;
+}
+
+int svc_lifecycle_get(svc_t *s, const struct principal *p, const char *bucket, char **rules) {
+  int rc = svc_bucket_check(s, p, bucket, AZ_GET_LIFECYCLE, NULL, NULL);
+  return rc ? rc : meta_lifecycle_get(s->meta, bucket, rules);
+}
+
+int svc_lifecycle_set(svc_t *s, const struct principal *p, const char *bucket, const char *rules) {
+  int rc = svc_bucket_check(s, p, bucket, AZ_PUT_LIFECYCLE, NULL, NULL);
+  return rc ? rc : meta_lifecycle_set(s->meta, bucket, rules);
+}

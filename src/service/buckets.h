@@ -1,0 +1,35 @@
+/* buckets.h - S3 buckets as typed operations that authorize their caller: create (the caller
+ * owns it), delete, list the caller's buckets, check an action on a bucket, and the sharing model
+ * (canned ACL, grants to users, bucket policy) and lifecycle rules kept with a bucket. */
+#ifndef CAIRN_SERVICE_BUCKETS_H
+#define CAIRN_SERVICE_BUCKETS_H
+#include "svc.h"
+#include <stdint.h>
+
+/* S3 bucket naming rules (DNS-compatible). */
+int svc_bucket_name_ok(const char *name);
+/* acl: canned ACL or NULL (private). CAIRN_EBUCKETEXISTS (yours), CAIRN_EBUCKETTAKEN, EAUTH. */
+int svc_bucket_create(svc_t *s, const struct principal *p, const char *name, const char *acl);
+int svc_bucket_delete(svc_t *s, const struct principal *p, const char *name);
+/* 0 when p may do a on the bucket (key: object actions; prefix: listings); ENOSUCHBUCKET, EAUTH. */
+int svc_bucket_check(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
+                     const char *key, const char *prefix);
+/* The caller's buckets (an admin's: all), in name order. */
+typedef int (*svc_bucket_cb)(void *ctx, const char *name, int64_t created_ms);
+int svc_bucket_list(svc_t *s, const struct principal *p, svc_bucket_cb cb, void *ctx);
+
+/* Sharing (owner, admin, or WRITE_ACP / s3:PutBucketAcl). perms: "READ,WRITE,..." or "" to
+ * revoke the user's grants. */
+int svc_bucket_set_acl(svc_t *s, const struct principal *p, const char *name, const char *acl);
+int svc_bucket_grant(svc_t *s, const struct principal *p, const char *name, const char *user, const char *perms);
+/* json NULL deletes the policy; a bad one is CAIRN_EMALFORMEDPOLICY with *why. */
+int svc_bucket_set_policy(svc_t *s, const struct principal *p, const char *name, const char *json,
+                          const char **why);
+/* {"bucket","owner","acl","grants","policy"} as JSON (heap, caller xfrees); s3:GetBucketAcl. */
+int svc_bucket_access(svc_t *s, const struct principal *p, const char *name, char **json);
+
+/* Lifecycle rules JSON (service/lifecycle.h); get: *rules NULL when none (heap). */
+int svc_lifecycle_get(svc_t *s, const struct principal *p, const char *bucket, char **rules);
+int svc_lifecycle_set(svc_t *s, const struct principal *p, const char *bucket, const char *rules);
+
+#endif

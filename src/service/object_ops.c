@@ -1,0 +1,137 @@
+/* object_ops.c - S3 object and multipart operations with their authorization (objects.h): each
+ * checks the caller against the bucket (svc_bucket_check) and then makes one metadata call. */
+#include "buckets.h"
+#include "lifecycle.h"
+#include "objstream.h"
+#include "svc_internal.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/timeutil.h"
+#include <string.h>
+
+static int expired(svc_t *s, const char *bucket, const struct meta_object *o) {
+  char *rules = NULL;
+  if (meta_lifecycle_get(s->meta, bucket, &rules) || !rules) return 0;
+  int e = lifecycle_expired(rules, o->key, o->tags, o->created_ms, time_now_ms(), s->cfg->lifecycle_day_ms);
+  xfree(rules);
+  return e;
+}
+
+int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
+                   const char *key, struct meta_object *out) {
+  int rc = svc_bucket_check(s, p, bucket, a, key, NULL);
+  if (rc) return rc;
+  rc = meta_object_get(s->meta, bucket, key, out);
+  if (!rc && expired(s, bucket, out)) { meta_object_clear(out); rc = CAIRN_ENOSUCHKEY; }
+  return rc;
+}
+
+int svc_object_put(svc_t *s, const struct principal *p, const struct meta_object *o) {
+  int rc = svc_bucket_check(s, p, o->bucket, AZ_PUT_OBJECT, o->key, NULL);
+  return rc ? rc : meta_object_put(s->meta, o);
+}
+
+int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, const char *key) {
+  int rc = svc_bucket_check(s, p, bucket, AZ_DELETE_OBJECT, key, NULL);
+  if (!rc) rc = meta_object_delete(s->meta, bucket, key);
+  return rc == CAIRN_ENOSUCHKEY ? 0 : rc;
+}
+
+int svc_object_set_tags(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
+                        const char *key, const char *tags) {
+  if (a != AZ_PUT_OBJECT_TAGGING && a != AZ_DELETE_OBJECT_TAGGING) return CAIRN_EINVAL;
+  int rc = svc_bucket_check(s, p, bucket, a, key, NULL);
+  return rc ? rc : meta_object_set_tags(s->meta, bucket, key, tags);
+}
+
+/* ---- listing: batches of 1000 rows, expired objects hidden ---- */
+
+struct list_ctx { meta_object_cb cb; void *ctx; char *rules; int64_t now, day_ms; int rows, stopped; char *after; };
+
+static int list_row(void *ctx, const struct meta_object *o) {
+  struct list_ctx *l = ctx;
+  l->rows++;
+  xfree(l->after);
+  l->after = xstrdup(o->key);
+  if (l->rules && lifecycle_expired(l->rules, o->key, o->tags, o->created_ms, l->now, l->day_ms)) return 0;
+  int rc = l->cb(l->ctx, o);
+  if (rc) l->stopped = rc;
+  return rc;
+}
+
+int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
+                    const char *after, meta_object_cb cb, void *ctx) {
+  int rc = svc_bucket_check(s, p, bucket, AZ_LIST_BUCKET, NULL, prefix);
+  if (rc) return rc;
+  struct list_ctx l = {cb, ctx, NULL, time_now_ms(), s->cfg->lifecycle_day_ms, 0, 0, xstrdup(after ? after : "")};
+  meta_lifecycle_get(s->meta, bucket, &l.rules);
+  do {
+    l.rows = 0;
+    rc = meta_object_list(s->meta, bucket, prefix, l.after, 1000, list_row, &l);
+  } while (!rc && !l.stopped && l.rows == 1000);
+  xfree(l.rules);
+  xfree(l.after);
+  return rc < 0 ? rc : l.stopped;
+}
+
+/* ---- multipart ---- */
+
+int svc_upload_create(svc_t *s, const struct principal *p, const struct meta_upload *u) {
+  int rc = svc_bucket_check(s, p, u->bucket, AZ_PUT_OBJECT, u->key, NULL);
+  return rc ? rc : meta_upload_create(s->meta, u);
+}
+
+int svc_upload_get(svc_t *s, const struct principal *p, enum authz_action a, const char *id,
+                   const char *bucket, const char *key, struct meta_upload *out) {
+  int rc = svc_bucket_check(s, p, bucket, a, key, NULL);
+  if (rc) return rc;
+  rc = meta_upload_get(s->meta, id, out);
+  if (!rc && (strcmp(out->bucket, bucket) || strcmp(out->key, key))) { meta_upload_clear(out); rc = CAIRN_ENOSUCHUPLOAD; }
+  return rc;
+}
+
+/* The upload must exist under bucket/key and the caller may do a. */
+static int upload_check(svc_t *s, const struct principal *p, enum authz_action a, const char *id,
+                        const char *bucket, const char *key) {
+  struct meta_upload u;
+  int rc = svc_upload_get(s, p, a, id, bucket, key, &u);
+  if (!rc) meta_upload_clear(&u);
+  return rc;
+}
+
+int svc_upload_abort(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key) {
+  int rc = upload_check(s, p, AZ_ABORT_UPLOAD, id, bucket, key);
+  return rc ? rc : meta_upload_delete(s->meta, id);
+}
+
+int svc_part_put(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
+                 const struct meta_part *part) {
+  int rc = upload_check(s, p, AZ_PUT_OBJECT, id, bucket, key);
+  return rc ? rc : meta_part_put(s->meta, id, part);
+}
+
+int svc_part_list(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
+                  int with_manifest, meta_part_cb cb, void *ctx) {
+  int rc = upload_check(s, p, with_manifest ? AZ_PUT_OBJECT : AZ_LIST_PARTS, id, bucket, key);
+  return rc ? rc : meta_part_list(s->meta, id, with_manifest, cb, ctx);
+}
+
+int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o) {
+  int rc = upload_check(s, p, AZ_PUT_OBJECT, id, o->bucket, o->key);
+  return rc ? rc : meta_upload_complete(s->meta, id, o);
+}
+
+int svc_upload_list(svc_t *s, const struct principal *p, const char *bucket, meta_upload_cb cb, void *ctx) {
+  int rc = svc_bucket_check(s, p, bucket, AZ_LIST_UPLOADS, NULL, NULL);
+  return rc ? rc : meta_upload_list(s->meta, bucket, cb, ctx);
+}
+
+/* ---- streams ---- */
+
+int svc_obj_writer_begin(svc_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out) {
+  return obj_writer_begin(s->store, p, want_sha256, out);
+}
+
+int svc_obj_reader_open(svc_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out) {
+  return obj_reader_open(s->store, m, off, len, out);
+}

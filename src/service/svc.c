@@ -1,0 +1,151 @@
+/* svc.c - opening and closing the service layer (keys, metadata, volumes, buffer pool) and the
+ * janitor thread that empties expired trash, applies lifecycle rules and collects garbage. */
+#include "svc_internal.h"
+#include "gc.h"
+#include "lifecycle.h"
+#include "users.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include "../util/timeutil.h"
+#include "../volume/volume.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* "dir[:read_only][:serialize_io],..." -> opened volumes. */
+static int open_volumes(const struct config *c, vol_t **vols, int *n, char *err, size_t errlen) {
+  char *list = xstrdup(*c->volumes ? c->volumes : c->data_dir);
+  int rc = 0;
+  *n = 0;
+  for (char *save = NULL, *item = strtok_r(list, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
+    struct vol_opts o = {0};
+    char *colon;
+    while ((colon = strrchr(item, ':'))) {
+      if (!strcmp(colon + 1, "read_only")) o.read_only = 1;
+      else if (!strcmp(colon + 1, "serialize_io")) o.serialize_io = 1;
+      else break;
+      *colon = 0;
+    }
+    if (*n == STORE_MAX_VOLUMES) { snprintf(err, errlen, "too many volumes"); rc = CAIRN_EINVAL; break; }
+    if ((rc = vol_open_local(item, &o, &vols[*n]))) snprintf(err, errlen, "cannot open volume %s: %s", item, cairn_strerror(rc));
+    else (*n)++;
+  }
+  xfree(list);
+  return rc;
+}
+
+static int setup(struct svc *s, const struct config *c, int *created, struct user_keys *k, char *err, size_t errlen) {
+  if (mkdir(c->data_dir, 0700) && errno != EEXIST) {
+    snprintf(err, errlen, "cannot create data_dir %s: %s", c->data_dir, strerror(errno));
+    return CAIRN_EIO;
+  }
+  int rc = keyring_load(c->data_dir, 1, &s->keys);
+  if (rc) { snprintf(err, errlen, "cannot load %s/server.key: %s", c->data_dir, cairn_strerror(rc)); return rc; }
+  char *db = xasprintf("%s/meta.db", c->data_dir);
+  rc = meta_open_sqlite(db, &s->meta);
+  xfree(db);
+  if (rc) { snprintf(err, errlen, "cannot open metadata in %s", c->data_dir); return rc; }
+  if ((rc = users_bootstrap(s->meta, &s->keys, c->data_dir, created, k))) {
+    snprintf(err, errlen, "cannot create the admin user: %s", cairn_strerror(rc));
+    return rc;
+  }
+  vol_t *vols[STORE_MAX_VOLUMES];
+  int n;
+  if ((rc = open_volumes(c, vols, &n, err, errlen))) { while (n) vol_close(vols[--n]); return rc; }
+  struct store_opts so = {
+    (int)c->replicas, c->max_block,
+    !strcmp(c->verify_reads, "never") ? VERIFY_READS_NEVER : VERIFY_READS_ALWAYS,
+    !strcmp(c->verify_dedup, "always") ? VERIFY_DEDUP_ALWAYS
+    : !strcmp(c->verify_dedup, "never") ? VERIFY_DEDUP_NEVER : VERIFY_DEDUP_SIZE,
+    c->trash_lifetime_ms / 1000, 0 /* never block a thread: the server parks the request */,
+  };
+  if (c->replicas > n) LOGW("replicas=%lld but only %d volumes: blocks get %d copies", (long long)c->replicas, n, n);
+  s->store = store_create(vols, n, bufpool_create(c->buffers, c->buffer_size), &so);
+  return 0;
+}
+
+int svc_open(const struct config *c, svc_t **out, int *created, struct user_keys *admin, char *err, size_t errlen) {
+  struct svc *s = xcalloc(1, sizeof *s);
+  s->cfg = c;
+  *created = 0;
+  int rc = setup(s, c, created, admin, err, errlen);
+  if (rc) { svc_close(s); return rc; }
+  pthread_mutex_init(&s->janitor.mu, NULL);
+  pthread_cond_init(&s->janitor.cv, NULL);
+  *out = s;
+  return 0;
+}
+
+void svc_close(svc_t *s) {
+  if (!s) return;
+  svc_janitor_stop(s);
+  if (s->store) store_destroy(s->store);
+  if (s->meta) meta_close(s->meta);
+  memset(&s->keys, 0, sizeof s->keys);
+  xfree(s);
+}
+
+const struct config *svc_config(const svc_t *s) { return s->cfg; }
+int svc_nvolumes(const svc_t *s) { return store_nvols(s->store); }
+void svc_on_buffer_release(svc_t *s, void (*fn)(void *), void *ctx) { bufpool_on_release(store_pool(s->store), fn, ctx); }
+
+int svc_user_secret(svc_t *s, const char *access_key, char **secret, char role[16], char name[65]) {
+  return users_secret(s->meta, &s->keys, access_key, secret, name, role);
+}
+
+/* ---- the janitor ---- */
+
+static void *janitor_main(void *p) {
+  struct svc *s = p;
+  const struct config *c = s->cfg;
+  int64_t wake = c->trash_interval_ms;   /* wakes for the most frequent of its jobs */
+  if (c->lifecycle_interval_ms && c->lifecycle_interval_ms < wake) wake = c->lifecycle_interval_ms;
+  if (c->gc_interval_ms && c->gc_interval_ms < wake) wake = c->gc_interval_ms;
+  int64_t next_gc = time_mono_ms() + c->gc_interval_ms, next_lc = time_mono_ms() + c->lifecycle_interval_ms;
+  pthread_mutex_lock(&s->janitor.mu);
+  while (!s->janitor.stop) {
+    struct timespec dl;
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec += wake / 1000;
+    dl.tv_nsec += (wake % 1000) * 1000000;
+    if (dl.tv_nsec >= 1000000000) { dl.tv_sec++; dl.tv_nsec -= 1000000000; }
+    pthread_cond_timedwait(&s->janitor.cv, &s->janitor.mu, &dl);
+    if (s->janitor.stop) break;
+    pthread_mutex_unlock(&s->janitor.mu);
+    int n = 0;
+    store_empty_trash(s->store, &n);
+    if (n) LOGI("trash: deleted %d expired blocks", n);
+    if (c->lifecycle_interval_ms && time_mono_ms() >= next_lc) {
+      int deleted, aborted;
+      lifecycle_sweep(s->meta, c->lifecycle_day_ms, &deleted, &aborted);
+      next_lc = time_mono_ms() + c->lifecycle_interval_ms;
+    }
+    if (c->gc_interval_ms && time_mono_ms() >= next_gc) {
+      struct gc_report rep;
+      gc_run(s->meta, s->store, c->gc_grace_ms, &rep);
+      next_gc = time_mono_ms() + c->gc_interval_ms;
+    }
+    pthread_mutex_lock(&s->janitor.mu);
+  }
+  pthread_mutex_unlock(&s->janitor.mu);
+  return NULL;
+}
+
+void svc_janitor_start(svc_t *s) {
+  if (s->janitor.started) return;
+  s->janitor.started = 1;
+  pthread_create(&s->janitor.thread, NULL, janitor_main, s);
+}
+
+void svc_janitor_stop(svc_t *s) {
+  if (!s->janitor.started) return;
+  pthread_mutex_lock(&s->janitor.mu);
+  s->janitor.stop = 1;
+  pthread_cond_signal(&s->janitor.cv);
+  pthread_mutex_unlock(&s->janitor.mu);
+  pthread_join(s->janitor.thread, NULL);
+  s->janitor.started = 0;
+}

@@ -1,0 +1,27 @@
+/* svc_internal.h - the fields of svc_t, for the files of service/ only. */
+#ifndef CAIRN_SVC_INTERNAL_H
+#define CAIRN_SVC_INTERNAL_H
+#include "svc.h"
+#include "keyring.h"
+#include "../meta/meta.h"
+#include "../store/store.h"
+#include <pthread.h>
+
+struct svc {
+  const struct config *cfg;
+  meta_t *meta;
+  store_t *store;
+  struct keyring keys;
+  struct {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int started, stop;
+  } janitor;
+};
+
+/* The authorization view of a bucket row (policy parsed when there is one; authz_bucket_free). */
+int svc_authz_bucket(const struct meta_bucket *b, struct authz_bucket *out);
+void svc_authz_bucket_free(struct authz_bucket *ab);
+
+#endif
