@@ -244,7 +244,7 @@ static int missing_end(req_t *r) {
     }
     int m = svc_block_missing(a->svc, &who, l.id);
     if (m < 0) { json_decref(in); json_decref(out); return http_fail(r, m, NULL); }
-    if (!m) json_array_append_new(out, json_string(l.id));   /* present, and yours */
+    if (m) json_array_append_new(out, json_string(l.id));   /* the answer lists what the caller lacks */
   }
   json_decref(in);
   return json_respond(r, 200, out);

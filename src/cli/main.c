@@ -21,7 +21,7 @@ static const struct { const char *name; int (*fn)(int, char **); const char *hel
   {"get-block", cmd_get_block, "get-block LOCATOR [-o FILE]: fetch and verify a block"},
   {"fsck", cmd_fsck, "fsck DIR...: verify every block of volume dirs, quarantine corrupt ones"},
   {"presign", cmd_presign, "presign [--expires 15m] [--put] s3://bucket/key: print a presigned URL"},
-  {"bucket", cmd_bucket, "bucket public NAME on|off: anonymous reads of a bucket (admin)"},
+  {"bucket", cmd_bucket, "bucket public|acl|share|unshare|policy|show NAME ...: share a bucket (owner or admin)"},
   {"push", cmd_push, "push [-q] [-j N] NAME[:TAG,...] DIR|ARCHIVE: upload a dataset version (only missing chunks)"},
   {"pull", cmd_pull, "pull [-q] [--follow] NAME:TAG DIR: rebuild a dataset version in DIR (verified, resumable)"},
   {"ls", cmd_ls, "ls [NAME[:TAG [PATH]]]: datasets, a dataset's tags, or a version's files"},

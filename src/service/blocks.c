@@ -82,7 +82,7 @@ int svc_block_missing(svc_t *s, const struct principal *p, const char *id) {
     int c = meta_block_claimed(s->meta, p->name, id);
     if (c <= 0) return c < 0 ? c : 1;   /* never claimed: missing, whether or not it is stored */
   }
-  return !store_has(s->store, id, NULL);
+  return store_has(s->store, id, NULL) ? 1 : 0;
 }
 
 int svc_block_trash(svc_t *s, const struct principal *p, const char *id) {
