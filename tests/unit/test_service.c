@@ -1,0 +1,214 @@
+/* test_service.c - the service layer without a server: buckets, objects, multipart, datasets and
+ * blocks, each called as the owner, another user, an admin and anonymous, checking that every
+ * refusal changes nothing. */
+#include "test.h"
+#include "service/admin.h"
+#include "service/blocks.h"
+#include "service/buckets.h"
+#include "service/datasets.h"
+#include "service/objects.h"
+#include "crypto/hash.h"
+#include "util/alloc.h"
+#include "util/err.h"
+#include "util/timeutil.h"
+#include <stdio.h>
+#include <string.h>
+
+static const struct principal admin = {PRINCIPAL_ADMIN, "admin", NULL};
+static const struct principal alice = {PRINCIPAL_USER, "alice", NULL};
+static const struct principal bob = {PRINCIPAL_USER, "bob", NULL};
+static const struct principal anon = {PRINCIPAL_ANONYMOUS, "", NULL};
+
+static struct config cfg;
+
+static svc_t *open_svc(void) {
+  config_defaults(&cfg);
+  char err[256];
+  config_set(&cfg, "data_dir", test_tmpdir(), err, sizeof err);
+  config_set(&cfg, "buffers", "4", err, sizeof err);
+  config_set(&cfg, "buffer_size", "1MiB", err, sizeof err);
+  svc_t *s = NULL;
+  int created;
+  struct user_keys k;
+  if (svc_open(&cfg, &s, &created, &k, err, sizeof err)) { fprintf(stderr, "svc_open: %s\n", err); return NULL; }
+  return s;
+}
+
+static void close_svc(svc_t *s) {
+  svc_close(s);
+  config_free(&cfg);
+}
+
+static struct meta_object obj(const char *bucket, const char *key, const char *data) {
+  struct meta_object o = {0};
+  snprintf(o.bucket, sizeof o.bucket, "%s", bucket);
+  o.key = (char *)key;
+  o.size = strlen(data);
+  snprintf(o.etag, sizeof o.etag, "00");
+  o.content_type = "text/plain";
+  o.manifest = "";
+  o.created_ms = time_now_ms();
+  o.headers = "{}";
+  o.tags = "{}";
+  o.data = (unsigned char *)data;
+  o.is_inline = 1;
+  return o;
+}
+
+static int read_obj(svc_t *s, const struct principal *p, const char *b, const char *k, char *out, size_t cap) {
+  struct meta_object o;
+  int rc = svc_object_get(s, p, AZ_GET_OBJECT, b, k, &o);
+  if (rc) return rc;
+  snprintf(out, cap, "%.*s", (int)o.size, o.data ? (const char *)o.data : "");
+  meta_object_clear(&o);
+  return 0;
+}
+
+static int count_cb(void *ctx, const struct meta_object *o) { (void)o; ++*(int *)ctx; return 0; }
+static int bucket_count_cb(void *ctx, const char *n, int64_t c) { (void)n; (void)c; ++*(int *)ctx; return 0; }
+
+static void buckets_and_objects(void) {
+  svc_t *s = open_svc();
+  ASSERT(s);
+  ASSERT_EQ(svc_bucket_create(s, &alice, "alpha", NULL), 0);
+  ASSERT_EQ(svc_bucket_create(s, &alice, "alpha", NULL), CAIRN_EBUCKETEXISTS);
+  ASSERT_EQ(svc_bucket_create(s, &bob, "alpha", NULL), CAIRN_EBUCKETTAKEN);
+  ASSERT_EQ(svc_bucket_create(s, &anon, "anon-bucket", NULL), CAIRN_EAUTH);
+  ASSERT_EQ(svc_bucket_create(s, &bob, "Bad_Name", NULL), CAIRN_EBUCKETNAME);
+  ASSERT_EQ(svc_bucket_create(s, &bob, "beta", "public-write"), CAIRN_EINVAL);
+  struct meta_object o = obj("alpha", "k", "alice's bytes");
+  ASSERT_EQ(svc_object_put(s, &alice, &o), 0);
+  struct meta_object evil = obj("alpha", "k", "bob's bytes");
+  ASSERT_EQ(svc_object_put(s, &bob, &evil), CAIRN_EAUTH);
+  ASSERT_EQ(svc_object_put(s, &anon, &evil), CAIRN_EAUTH);
+  char buf[64];
+  ASSERT_EQ(read_obj(s, &alice, "alpha", "k", buf, sizeof buf), 0);
+  ASSERT_STREQ(buf, "alice's bytes");
+  ASSERT_EQ(read_obj(s, &bob, "alpha", "k", buf, sizeof buf), CAIRN_EAUTH);
+  ASSERT_EQ(read_obj(s, &anon, "alpha", "k", buf, sizeof buf), CAIRN_EAUTH);
+  ASSERT_EQ(read_obj(s, &admin, "alpha", "k", buf, sizeof buf), 0);
+  ASSERT_EQ(read_obj(s, &alice, "nosuch", "k", buf, sizeof buf), CAIRN_ENOSUCHBUCKET);
+  ASSERT_EQ(read_obj(s, &alice, "alpha", "nokey", buf, sizeof buf), CAIRN_ENOSUCHKEY);
+  ASSERT_EQ(svc_object_delete(s, &bob, "alpha", "k"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_object_set_tags(s, &bob, AZ_PUT_OBJECT_TAGGING, "alpha", "k", "{\"a\":\"b\"}"), CAIRN_EAUTH);
+  int n = 0;
+  ASSERT_EQ(svc_object_list(s, &bob, "alpha", "", "", count_cb, &n), CAIRN_EAUTH);
+  ASSERT_EQ(svc_object_list(s, &alice, "alpha", "", "", count_cb, &n), 0);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(svc_bucket_delete(s, &bob, "alpha"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_bucket_delete(s, &alice, "alpha"), CAIRN_EBUCKETNOTEMPTY);
+  ASSERT_EQ(read_obj(s, &alice, "alpha", "k", buf, sizeof buf), 0);   /* every refusal changed nothing */
+  ASSERT_STREQ(buf, "alice's bytes");
+  ASSERT_EQ(svc_bucket_create(s, &bob, "bobs", NULL), 0);
+  n = 0;
+  ASSERT_EQ(svc_bucket_list(s, &bob, bucket_count_cb, &n), 0);
+  ASSERT_EQ(n, 1);
+  n = 0;
+  ASSERT_EQ(svc_bucket_list(s, &admin, bucket_count_cb, &n), 0);
+  ASSERT_EQ(n, 2);
+  ASSERT_EQ(svc_bucket_list(s, &anon, bucket_count_cb, &n), CAIRN_EAUTH);
+  /* sharing */
+  ASSERT_EQ(svc_bucket_grant(s, &bob, "alpha", "bob", "READ"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_bucket_grant(s, &alice, "alpha", "bob", "READ,BOGUS"), CAIRN_EINVAL);
+  ASSERT_EQ(svc_bucket_grant(s, &alice, "alpha", "bob", "READ"), 0);
+  ASSERT_EQ(read_obj(s, &bob, "alpha", "k", buf, sizeof buf), 0);
+  ASSERT_EQ(svc_object_put(s, &bob, &evil), CAIRN_EAUTH);
+  ASSERT_EQ(svc_bucket_grant(s, &alice, "alpha", "bob", ""), 0);
+  ASSERT_EQ(read_obj(s, &bob, "alpha", "k", buf, sizeof buf), CAIRN_EAUTH);
+  ASSERT_EQ(svc_bucket_set_acl(s, &bob, "alpha", "public-read"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_bucket_set_acl(s, &alice, "alpha", "public-read"), 0);
+  ASSERT_EQ(read_obj(s, &anon, "alpha", "k", buf, sizeof buf), 0);
+  const char *why;
+  ASSERT_EQ(svc_bucket_set_policy(s, &alice, "alpha", "{\"Statement\":[]}", &why), CAIRN_EMALFORMEDPOLICY);
+  ASSERT_EQ(svc_bucket_set_policy(s, &alice, "alpha",
+            "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::alpha/*\"}]}", &why), 0);
+  ASSERT_EQ(read_obj(s, &anon, "alpha", "k", buf, sizeof buf), CAIRN_EAUTH);
+  ASSERT_EQ(read_obj(s, &alice, "alpha", "k", buf, sizeof buf), CAIRN_EAUTH);
+  ASSERT_EQ(svc_bucket_set_policy(s, &alice, "alpha", NULL, &why), 0);
+  char *json;
+  ASSERT_EQ(svc_bucket_access(s, &bob, "alpha", &json), CAIRN_EAUTH);   /* public-read gives READ, not READ_ACP */
+  ASSERT_EQ(svc_bucket_access(s, &alice, "alpha", &json), 0);
+  ASSERT(strstr(json, "\"acl\":\"public-read\""));
+  xfree(json);
+  close_svc(s);
+}
+
+static void multipart(void) {
+  svc_t *s = open_svc();
+  ASSERT(s);
+  ASSERT_EQ(svc_bucket_create(s, &alice, "alpha", NULL), 0);
+  struct meta_upload u = {.id = "u1", .bucket = "alpha", .key = "big", .content_type = "x", .headers = "{}", .tags = "{}"};
+  ASSERT_EQ(svc_upload_create(s, &bob, &u), CAIRN_EAUTH);
+  ASSERT_EQ(svc_upload_create(s, &alice, &u), 0);
+  struct meta_part p = {1, 3, "00", "", 1};
+  ASSERT_EQ(svc_part_put(s, &bob, "u1", "alpha", "big", &p), CAIRN_EAUTH);
+  ASSERT_EQ(svc_part_put(s, &alice, "u1", "alpha", "other", &p), CAIRN_ENOSUCHUPLOAD);
+  ASSERT_EQ(svc_part_put(s, &alice, "u1", "alpha", "big", &p), 0);
+  ASSERT_EQ(svc_upload_abort(s, &bob, "u1", "alpha", "big"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_bucket_delete(s, &alice, "alpha"), CAIRN_EBUCKETNOTEMPTY);   /* an unfinished upload keeps it */
+  ASSERT_EQ(svc_upload_abort(s, &alice, "u1", "alpha", "big"), 0);
+  ASSERT_EQ(svc_bucket_delete(s, &alice, "alpha"), 0);
+  close_svc(s);
+}
+
+/* Stores bytes as a block as p; 0 or the error. */
+static int put_block(svc_t *s, const struct principal *p, const char *data, char id[65]) {
+  sha256_hex(data, strlen(data), id);
+  svc_block_put_t *w;
+  int rc = svc_block_put_begin(s, p, id, (int64_t)strlen(data), &w);
+  if (rc) return rc;
+  if ((rc = svc_block_put_write(w, data, strlen(data)))) { svc_block_put_abort(w); return rc; }
+  int replicas;
+  char loc[LOCATOR_MAX + 1];
+  return svc_block_put_finish(w, &replicas, loc);
+}
+
+static void blocks_and_datasets(void) {
+  svc_t *s = open_svc();
+  ASSERT(s);
+  char id[65], man[512], vid[65], *missing = NULL;
+  const char *why;
+  ASSERT_EQ(put_block(s, &anon, "alice's file", id), CAIRN_EAUTH);
+  ASSERT_EQ(put_block(s, &alice, "alice's file", id), 0);
+  ASSERT_EQ(svc_block_missing(s, &alice, id), 0);
+  ASSERT_EQ(svc_block_missing(s, &bob, id), 1);      /* never tells bob it exists */
+  ASSERT_EQ(svc_block_missing(s, &admin, id), 0);
+  struct locator bare = {.size = -1};
+  memcpy(bare.id, id, 65);
+  ASSERT_EQ(svc_block_read_check(s, &bob, &bare), CAIRN_EAUTH);
+  ASSERT_EQ(svc_block_read_check(s, &alice, &bare), CAIRN_EAUTH);
+  ASSERT_EQ(svc_block_read_check(s, &admin, &bare), 0);
+  ASSERT_EQ(svc_block_trash(s, &alice, id), CAIRN_EAUTH);
+  snprintf(man, sizeof man, "{\"files\":[{\"path\":\"f\",\"type\":\"file\",\"mode\":420,\"size\":12,\"mtime\":0,\"blocks\":[\"%s+12\"]}]}", id);
+  ASSERT_EQ(svc_ds_commit(s, &bob, "bobs", man, strlen(man), vid, &why, &missing), CAIRN_EAUTH);   /* the claim */
+  ASSERT(missing != NULL);
+  xfree(missing);
+  missing = NULL;
+  ASSERT_EQ(svc_ds_commit(s, &alice, "data", man, strlen(man), vid, &why, &missing), 0);
+  struct meta_dstag t = {.floating = 1};
+  snprintf(t.tag, sizeof t.tag, "latest");
+  memcpy(t.version, vid, 65);
+  ASSERT_EQ(svc_ds_tag_set(s, &bob, "data", &t), CAIRN_EAUTH);
+  ASSERT_EQ(svc_ds_tag_set(s, &alice, "data", &t), 0);
+  ASSERT_EQ(svc_ds_tag_delete(s, &bob, "data", "latest"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_ds_commit(s, &bob, "data", man, strlen(man), vid, &why, &missing), CAIRN_EAUTH);   /* not his dataset */
+  struct meta_dstag got;
+  ASSERT_EQ(svc_ds_tag_get(s, &bob, "data", "latest", &got), CAIRN_EAUTH);
+  ASSERT_EQ(svc_ds_tag_get(s, &alice, "data", "latest", &got), 0);
+  ASSERT_EQ(svc_ds_set_public(s, &bob, "data", 1), CAIRN_EAUTH);
+  ASSERT_EQ(svc_ds_set_public(s, &alice, "data", 1), 0);
+  ASSERT_EQ(svc_ds_tag_get(s, &anon, "data", "latest", &got), 0);
+  char *locs = NULL;
+  ASSERT_EQ(svc_ds_locators(s, &bob, "data", vid, &locs), 0);
+  ASSERT(locs && strstr(locs, id) && strstr(locs, "+A"));
+  xfree(locs);
+  ASSERT_EQ(svc_ds_tag_set(s, &bob, "data", &t), CAIRN_EAUTH);   /* public is read-only */
+  ASSERT_EQ(put_block(s, &bob, "alice's file", id), 0);           /* bob shows he holds the bytes */
+  ASSERT_EQ(svc_ds_commit(s, &bob, "bobs", man, strlen(man), vid, &why, &missing), 0);
+  struct gc_report rep;
+  ASSERT_EQ(svc_gc(s, &bob, &rep), CAIRN_EAUTH);
+  ASSERT_EQ(svc_gc(s, &admin, &rep), 0);
+  close_svc(s);
+}
+
+void suite_service(void) { RUN(buckets_and_objects); RUN(multipart); RUN(blocks_and_datasets); }
