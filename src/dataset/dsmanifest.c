@@ -78,6 +78,60 @@ int dsm_finish(struct ds_manifest *m, const char **why) {
     if (e->type == DS_FILE && e->size != e->blocks.total) { *why = "file size does not match its blocks"; return CAIRN_EINVAL; }
     if (e->type != DS_FILE && e->blocks.n) { *why = "only files have blocks"; return CAIRN_EINVAL; }
   }
+  /* Links resolved physically: each one may be lexically inside while a chain escapes
+   * (d/up -> .., d/x -> up/..), and nothing may live below a link (pull would write through it). */
+  char real[DS_MAX_PATH + 1], parent[DS_MAX_PATH + 1];
+  for (size_t i = 0; i < m->n; i++) {
+    const struct ds_entry *e = &m->e[i];
+    snprintf(parent, sizeof parent, "%s", e->path);
+    for (char *sl; (sl = strrchr(parent, '/'));) {
+      *sl = 0;
+      const struct ds_entry *p = dsm_find(m, parent);
+      if (p && p->type == DS_LINK) { *why = "an entry lies below a symlink"; return CAIRN_EINVAL; }
+    }
+    if (e->type == DS_LINK && dsm_resolve(m, e->path, real)) {
+      *why = "a chain of symlinks escapes the tree or loops";
+      return CAIRN_EINVAL;
+    }
+  }
+  return 0;
+}
+
+int dsm_resolve(const struct ds_manifest *m, const char *path, char out[DS_MAX_PATH + 1]) {
+  char pending[DS_MAX_PATH * 2 + 2], rest[DS_MAX_PATH * 2 + 2];
+  size_t ol = 0;
+  int hops = 0;
+  out[0] = 0;
+  if (strlen(path) > DS_MAX_PATH) return CAIRN_EINVAL;
+  snprintf(pending, sizeof pending, "%s", path);
+  while (pending[0]) {
+    char *slash = strchr(pending, '/');
+    size_t k = slash ? (size_t)(slash - pending) : strlen(pending);
+    char comp[DS_MAX_PATH + 1];
+    snprintf(comp, sizeof comp, "%.*s", (int)k, pending);
+    memmove(pending, pending + k + (slash != NULL), strlen(pending + k + (slash != NULL)) + 1);
+    if (!k || !strcmp(comp, ".")) continue;
+    if (!strcmp(comp, "..")) {
+      if (!ol) return CAIRN_EINVAL;   /* above the root */
+      char *p = strrchr(out, '/');
+      ol = p ? (size_t)(p - out) : 0;
+      out[ol] = 0;
+      continue;
+    }
+    if (ol + 1 + k > DS_MAX_PATH) return CAIRN_EINVAL;
+    size_t before = ol;
+    ol += (size_t)snprintf(out + ol, DS_MAX_PATH + 1 - ol, "%s%s", ol ? "/" : "", comp);
+    const struct ds_entry *e = dsm_find(m, out);
+    if (!e || e->type != DS_LINK) continue;
+    if (++hops > 40 || !e->target || e->target[0] == '/') return CAIRN_EINVAL;   /* a loop, or absolute */
+    out[ol = before] = 0;   /* the link is replaced by its target, relative to its directory */
+    size_t tl = strlen(e->target), pl = strlen(pending);
+    if (tl + 1 + pl >= sizeof rest) return CAIRN_EINVAL;
+    memcpy(rest, e->target, tl);
+    rest[tl] = '/';
+    memcpy(rest + tl + 1, pending, pl + 1);
+    memcpy(pending, rest, tl + 1 + pl + 1);
+  }
   return 0;
 }
 
@@ -204,36 +258,14 @@ int dsm_has_children(const struct ds_manifest *m, const char *dir) {
 }
 
 const struct ds_entry *dsm_lookup(const struct ds_manifest *m, const char *path, int *is_dir) {
-  char cur[DS_MAX_PATH + 1];
-  snprintf(cur, sizeof cur, "%s", path);
-  size_t n = strlen(cur);
-  while (n && cur[n - 1] == '/') cur[--n] = 0;
+  char real[DS_MAX_PATH + 1];
   *is_dir = 0;
-  for (int hops = 0; hops < 16; hops++) {
-    if (!*cur) { *is_dir = 1; return NULL; }
-    if (!dsm_path_ok(cur)) return NULL;
-    const struct ds_entry *e = dsm_find(m, cur);
-    if (!e) { *is_dir = dsm_has_children(m, cur); return NULL; }
-    if (e->type == DS_DIR) *is_dir = 1;
-    if (e->type != DS_LINK) return e;
-    /* resolve the link relative to its directory (targets were checked to stay inside) */
-    char next[DS_MAX_PATH * 2 + 2];
-    const char *slash = strrchr(cur, '/');
-    snprintf(next, sizeof next, "%.*s%s%s", slash ? (int)(slash - cur) : 0, cur, slash ? "/" : "", e->target);
-    /* normalize "." and ".." */
-    char out[DS_MAX_PATH + 1] = "";
-    size_t ol = 0;
-    for (char *c = next, *sv; c && *c; c = sv) {
-      sv = strchr(c, '/');
-      if (sv) *sv++ = 0;
-      if (!*c || !strcmp(c, ".")) continue;
-      if (!strcmp(c, "..")) { char *p = strrchr(out, '/'); ol = p ? (size_t)(p - out) : 0; out[ol] = 0; continue; }
-      ol += (size_t)snprintf(out + ol, sizeof out - ol, "%s%s", ol ? "/" : "", c);
-      if (ol >= sizeof out) return NULL;
-    }
-    snprintf(cur, sizeof cur, "%s", out);
-  }
-  return NULL;   /* a symlink loop */
+  if (dsm_resolve(m, path, real)) return NULL;   /* escapes or loops */
+  if (!*real) { *is_dir = 1; return NULL; }
+  const struct ds_entry *e = dsm_find(m, real);
+  if (!e) { *is_dir = dsm_has_children(m, real); return NULL; }
+  if (e->type == DS_DIR) *is_dir = 1;
+  return e;
 }
 
 void dsm_children(const struct ds_manifest *m, const char *dir, dsm_child_cb cb, void *ctx) {

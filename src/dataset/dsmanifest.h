@@ -51,7 +51,11 @@ int dsm_has_children(const struct ds_manifest *m, const char *dir);
  * implicit directory). */
 typedef void (*dsm_child_cb)(void *ctx, const char *name, const struct ds_entry *e);
 void dsm_children(const struct ds_manifest *m, const char *dir, dsm_child_cb cb, void *ctx);
-/* Resolves path (symlinks followed, at most 16 hops, never above the root): the entry, or NULL
+/* Resolves path physically, component by component: each symlink met is replaced by its target
+ * (relative to the link's directory), at most 40 times; ".." never climbs above the root. 0 with
+ * the real path in out ("" for the root), or CAIRN_EINVAL for an escape or a loop. */
+int dsm_resolve(const struct ds_manifest *m, const char *path, char out[DS_MAX_PATH + 1]);
+/* Resolves path (dsm_resolve): the entry, or NULL
  * with *is_dir set for the root or an implicit directory (0 when nothing is there). */
 const struct ds_entry *dsm_lookup(const struct ds_manifest *m, const char *path, int *is_dir);
 

@@ -119,3 +119,25 @@ done
 expect "  ... nothing stored" "$(sstatus -I "$URL/private/sse.bin")" 404
 out=$($B GET "$URL/private/report.pdf" --header 'x-amz-server-side-encryption-customer-algorithm: AES256')
 expect "10: GET with an SSE-C key: 501" "$(echo "$out" | head -1)" 501
+
+# 6. a chain of symlinks, each lexically inside, that together escape the tree
+mkdir -p "$T/chain/d" "$T/chain/a/b"
+echo inside > "$T/chain/a/file"
+ln -s .. "$T/chain/d/up"              # d/up -> the root: fine
+ln -s up/.. "$T/chain/d/x"            # lexically d/up/.. = d, physically above the root
+out=$("$CAIRN" push -q chained:v1 "$T/chain" 2>&1); rc=$?
+expect "6: push of a tree whose symlink chain escapes: exit 1" "$rc" 1
+check "  ... says why" sh -c "echo '$out' | grep -q 'escapes the tree'"
+expect "  ... no dataset was created" "$(sstatus "$URL/v1/datasets/chained")" 404
+rm "$T/chain/d/x"
+ln -s up/a/b "$T/chain/d/x"           # a chain that stays inside is fine
+check "6: a chain that stays inside is pushed" "$CAIRN" push -q chained:v1 "$T/chain"
+check "  ... and pulled" "$CAIRN" pull -q chained:v1 "$T/chainpull"
+expect "  ... the link is a link in the pulled tree" "$(readlink "$T/chainpull/d/x")" "up/a/b"
+# a manifest that names a file below a symlink (pull would write through it) is refused too
+cat > "$T/below.json" <<JSON
+{"files":[{"path":"l","type":"symlink","mode":511,"mtime":0,"target":"d"},{"path":"d","type":"dir","mode":493,"mtime":0},{"path":"l/x","type":"dir","mode":493,"mtime":0}]}
+JSON
+code=$(HASH=$(sha "$T/below.json") scurl -o "$T/err" -w '%{http_code}' -X POST --data-binary @"$T/below.json" "$URL/v1/datasets/below/versions")
+expect "6: a manifest with an entry below a symlink: 400" "$code" 400
+check "  ... says why" grep -q 'below a symlink' "$T/err"

@@ -65,4 +65,40 @@ static void refused(void) {
   }
 }
 
-void suite_dsmanifest(void) { RUN(path_rules); RUN(canonical_id); RUN(refused); }
+#define LINK(p, t) "{\"path\":\"" p "\",\"type\":\"symlink\",\"mode\":511,\"mtime\":1,\"target\":\"" t "\"}"
+#define DIR(p) "{\"path\":\"" p "\",\"type\":\"dir\",\"mode\":493,\"mtime\":1}"
+
+/* Finding 6 of the trust issue: links that are each lexically inside but escape together. */
+static void symlink_chains(void) {
+  const char *bad[] = {
+    "{\"files\":[" DIR("d") "," LINK("d/up", "..") "," LINK("d/x", "up/..") "]}",   /* up -> root, up/.. -> above */
+    "{\"files\":[" DIR("a") "," DIR("a/b") "," LINK("a/b/l", "../..") "," LINK("s", "a/b/l/..") "]}",
+    "{\"files\":[" LINK("l1", "l2") "," LINK("l2", "l1") "]}",                        /* a loop */
+    "{\"files\":[" DIR("d") "," LINK("l", "d") "," DIR("l/inner") "]}",               /* below a link */
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    struct ds_manifest m;
+    const char *why = NULL;
+    ASSERT_EQ(dsm_parse(bad[i], strlen(bad[i]), &m, &why), CAIRN_EINVAL);
+    ASSERT(why != NULL);
+  }
+  const char *good = "{\"files\":[" DIR("a") "," DIR("a/b") "," LINK("a/b/up", "..") "," LINK("a/b/top", "up/..") ","
+                     LINK("a/c", "b/up/b") "," LINK("z", "a/b/up/b/top") "]}";
+  struct ds_manifest m;
+  const char *why = NULL;
+  ASSERT_EQ(dsm_parse(good, strlen(good), &m, &why), 0);
+  char real[DS_MAX_PATH + 1];
+  ASSERT_EQ(dsm_resolve(&m, "z", real), 0);
+  ASSERT_STREQ(real, "");                      /* z -> a/b/up/b/top -> a/b/top -> a/b/up/.. -> a/.. -> root */
+  ASSERT_EQ(dsm_resolve(&m, "a/c/up", real), 0);
+  ASSERT_STREQ(real, "a");
+  ASSERT_EQ(dsm_resolve(&m, "a/b/up/..", real), 0);
+  ASSERT_STREQ(real, "");
+  ASSERT_EQ(dsm_resolve(&m, "a/b/up/../..", real), CAIRN_EINVAL);
+  int is_dir;
+  ASSERT(dsm_lookup(&m, "a/c", &is_dir) != NULL);   /* a/c -> a/b */
+  ASSERT_EQ(is_dir, 1);
+  dsm_free(&m);
+}
+
+void suite_dsmanifest(void) { RUN(path_rules); RUN(canonical_id); RUN(refused); RUN(symlink_chains); }
