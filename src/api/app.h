@@ -20,5 +20,8 @@ extern const int api_nroutes;
 int app_auth_lookup(void *app, const char *access_key, char **secret, char role[16], char name[65]);
 /* Who sent r: admin, user (its name) or anonymous, and from which address. */
 void api_principal(req_t *r, struct principal *p);
+/* Before a transfer takes pool buffers: the caller's share (held until the request ends), or
+ * CAIRN_EBUSY to park and retry. Idempotent within a request. */
+int api_transfer_share(req_t *r);
 
 #endif

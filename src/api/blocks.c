@@ -43,7 +43,8 @@ static int put_begin(req_t *r) {
     return http_fail(r, CAIRN_EHASH, "x-amz-content-sha256 differs from the block id");
   struct principal who;
   api_principal(r, &who);
-  int rc = svc_block_put_begin(a->svc, &who, st->loc.id, expect, &st->put);
+  int rc = api_transfer_share(r);
+  if (!rc) rc = svc_block_put_begin(a->svc, &who, st->loc.id, expect, &st->put);
   if (rc) {
     st->put = NULL;
     if (rc == CAIRN_EBUSY) return rc;   /* the server parks and retries */
@@ -157,6 +158,8 @@ static int get_begin(req_t *r) {
 static int get_end(req_t *r) {
   struct get_state *st = r->state;
   if (!st->opened) {
+    int rc = api_transfer_share(r);
+    if (rc) return rc;   /* CAIRN_EBUSY: parked, end runs again */
     st->opened = 1;
     return http_defer(r, get_open_job, st);
   }

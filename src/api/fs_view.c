@@ -102,7 +102,8 @@ int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *
   struct manifest m;
   copy_blocks(e, &m);
   obj_reader_t *rd;
-  int rc = svc_obj_reader_open(a->svc, &m, off, len, &rd);
+  int rc = api_transfer_share(r);
+  if (!rc) rc = svc_obj_reader_open(a->svc, &m, off, len, &rd);
   manifest_free(&m);
   if (rc == CAIRN_EBUSY) { http_clear_headers(r); return rc; }   /* parked; end runs again */
   if (rc) return http_fail(r, rc, NULL);

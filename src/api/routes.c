@@ -40,6 +40,27 @@ int app_auth_lookup(void *app, const char *access_key, char **secret, char role[
   return svc_user_secret(((struct app *)app)->svc, access_key, secret, role, name);
 }
 
+struct held_share { svc_t *svc; share_t *sh; };
+static void share_cleanup(void *p) {
+  struct held_share *h = p;
+  svc_transfer_end(h->svc, h->sh);
+}
+
+int api_transfer_share(req_t *r) {
+  if (r->share) return 0;
+  struct app *a = r->app;
+  struct principal who;
+  api_principal(r, &who);
+  share_t *sh;
+  int rc = svc_transfer_begin(a->svc, &who, &sh);
+  if (rc) return rc;
+  struct held_share *h = mempool_alloc(r->pool, sizeof *h);
+  *h = (struct held_share){a->svc, sh};
+  mempool_on_cleanup(r->pool, share_cleanup, h);
+  r->share = h;
+  return 0;
+}
+
 void api_principal(req_t *r, struct principal *p) {
   p->kind = r->auth_rc ? PRINCIPAL_ANONYMOUS : !strcmp(r->role, "admin") ? PRINCIPAL_ADMIN : PRINCIPAL_USER;
   p->name = r->auth_rc ? "" : r->user_name;

@@ -112,7 +112,9 @@ int s3_start_body(req_t *r, struct s3_req *q) {
   if (q->w || q->inl) return 0;   /* parked before: the writer exists; or an inline body */
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   const char *ph = r->payload_hash;
-  int rc = svc_obj_writer_begin(a->svc, &p, ph && strlen(ph) == 64, &q->w);
+  int rc = api_transfer_share(r);
+  if (rc) return rc;   /* CAIRN_EBUSY: parked, begin runs again */
+  rc = svc_obj_writer_begin(a->svc, &p, ph && strlen(ph) == 64, &q->w);
   if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : http_fail(r, rc, NULL); }
   return 0;
 }
@@ -300,7 +302,8 @@ static int get_object(req_t *r, struct s3_req *q) {
   meta_object_clear(&o);
   if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
   obj_reader_t *rd;
-  rc = svc_obj_reader_open(a->svc, &q->m, off, len, &rd);
+  rc = api_transfer_share(r);
+  if (!rc) rc = svc_obj_reader_open(a->svc, &q->m, off, len, &rd);
   if (rc == CAIRN_EBUSY) {   /* parked; end runs again and adds the headers again */
     manifest_free(&q->m);
     http_clear_headers(r);

@@ -36,6 +36,12 @@ struct config {
   uint64_t threads;
   uint64_t io_threads;
   int64_t idle_timeout_ms;
+  uint64_t max_connections_per_ip;
+  int64_t header_timeout_ms;
+  uint64_t min_rate;
+  int64_t min_rate_window_ms;
+  uint64_t buffers_per_client;
+  uint64_t buffers_anonymous;
   uint64_t max_header_size;
   uint64_t json_body_max;
   int64_t shutdown_timeout_ms;

@@ -63,6 +63,7 @@ int http_defer(req_t *r, void (*fn)(void *), void *arg) {
   workq_t *q = server_workq(r);
   struct job *j = xmalloc(sizeof *j);
   *j = (struct job){NULL, r->conn, fn, arg};
+  server_waiting(r);
   MHD_suspend_connection(r->conn);   /* before queueing: the worker resumes it */
   pthread_mutex_lock(&q->mu);
   if (q->tail) q->tail->next = j; else q->head = j;

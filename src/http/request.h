@@ -57,6 +57,9 @@ struct req {
   int s3;                       /* answer errors as S3 XML */
   int has_body;
   int parked;                   /* suspended until a pool buffer frees */
+  int server_waiting;           /* parked or on a worker: the watchdog does not count it */
+  struct watch_conn *wconn;     /* this connection's deadlines (watchdog.h) */
+  void *share;                  /* the api layer's share of the buffer pool, when held */
   int parked_phase;             /* 1: begin, 2: end */
   double park_deadline;
   struct req *next_parked;

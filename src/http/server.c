@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "server_internal.h"
 #include "uri.h"
+#include "watchdog.h"
 #include "../crypto/hash.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -40,10 +41,29 @@ struct server {
   pthread_t ticker;
   atomic_int ticker_stop;
   workq_t *workq;
+  watchdog_t *wd;
 };
 
 int server_stopping(const struct req *r) { return atomic_load(&((struct server *)r->srv)->stopping); }
 workq_t *server_workq(const struct req *r) { return ((struct server *)r->srv)->workq; }
+
+void server_waiting(struct req *r) {
+  if (r->server_waiting) return;
+  r->server_waiting = 1;
+  watchdog_server_wait(((struct server *)r->srv)->wd, r->wconn, 1);
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: every connection is watched for its deadlines. */
+static void conn_cb(void *cls, struct MHD_Connection *c, void **socket_context, enum MHD_ConnectionNotificationCode code) {
+  struct server *s = cls;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    *socket_context = ci ? watchdog_add(s->wd, ci->connect_fd) : NULL;
+  } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+    watchdog_remove(s->wd, *socket_context);
+    *socket_context = NULL;
+  }
+}
 
 static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c) {
   struct server *s = cls;
@@ -55,6 +75,8 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c) {
   r->t_start = time_mono_sec();
   r->content_length = -1;
   r->auth_rc = CAIRN_ENOENT;
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  r->wconn = ci ? ci->socket_context : NULL;
   snprintf(r->id, sizeof r->id, "%08x%08llx", s->boot,
            (unsigned long long)(atomic_fetch_add(&s->seq, 1) & 0xffffffffULL));
   const char *q = strchr(uri, '?');
@@ -78,6 +100,7 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     r->user_key, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? r->err_code : "client_disconnected_or_aborted",
   };
   log_request(&l);
+  watchdog_request_done(s->wd, r->wconn);
   mempool_destroy(r->pool);   /* cleanup hooks abort unfinished uploads, release buffers */
   xfree(r);
   atomic_fetch_sub(&s->inflight, 1);
@@ -121,6 +144,7 @@ static int authorize(struct server *s, req_t *r, const struct route *rt) {
 
 /* Suspends r until server_wake; called from r's own handler call. */
 static void park(struct server *s, req_t *r) {
+  server_waiting(r);
   MHD_suspend_connection(r->conn);   /* before listing it: a wake must find it suspended */
   pthread_mutex_lock(&s->park_mu);
   r->parked = 1;
@@ -145,9 +169,10 @@ void server_wake(void *srv) {
 /* Wakes parked requests regularly so the ones past buffer_wait get their 503. */
 static void *ticker_main(void *arg) {
   struct server *s = arg;
-  while (!atomic_load(&s->ticker_stop)) {
+  for (unsigned n = 0; !atomic_load(&s->ticker_stop); n++) {
     usleep(50000);
     if (s->parked) server_wake(s);   /* unlocked peek: a miss is caught on the next tick */
+    if (n % 5 == 0) watchdog_tick(s->wd);
   }
   return NULL;
 }
@@ -238,6 +263,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (!r) return MHD_NO;
   if (!r->method) {   /* first call: headers only */
     (void)url;   /* decoded by libmicrohttpd, which stops at %00: decoded strictly instead */
+    watchdog_head_done(s->wd, r->wconn);
     r->method = mempool_strdup(r->pool, method);
     if (refuse_malformed(s, r)) return MHD_YES;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -249,6 +275,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                   MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     if (r->has_body) start(s, r);
     return MHD_YES;
+  }
+  if (r->server_waiting) {   /* resumed from a park or a worker: the client's clock runs again */
+    r->server_waiting = 0;
+    watchdog_server_wait(s->wd, r->wconn, 0);
   }
   if (r->parked && r->parked_phase == 1) {   /* resumed: try begin again */
     r->parked = 0;
@@ -320,6 +350,7 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
   unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
                    MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
   pthread_mutex_init(&s->park_mu, NULL);
+  s->wd = watchdog_create(o->header_timeout_ms, o->min_rate, o->min_rate_window_ms);
   s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
                           MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -328,12 +359,15 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
                           MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header_size,
                           MHD_OPTION_URI_LOG_CALLBACK, uri_cb, s,
                           MHD_OPTION_NOTIFY_COMPLETED, completed_cb, s,
+                          MHD_OPTION_NOTIFY_CONNECTION, conn_cb, s,
+                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_connections_per_ip,
                           MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
                           MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
                           MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
                           MHD_OPTION_END);
   if (!s->d) {
     snprintf(err, errlen, "cannot listen on %s (address in use or not permitted)", o->listen);
+    watchdog_destroy(s->wd);
     xfree(s);
     return CAIRN_EIO;
   }
@@ -362,6 +396,7 @@ void server_shutdown(server_t *s, int64_t timeout_ms) {
   pthread_join(s->ticker, NULL);
   server_wake(s);
   MHD_stop_daemon(s->d);
+  watchdog_destroy(s->wd);
   pthread_mutex_destroy(&s->park_mu);
   xfree(s);
 }

@@ -31,6 +31,10 @@ struct server_opts {
   unsigned io_threads;         /* workers for blocking disk work (async.h) */
   int64_t buffer_wait_ms;      /* how long a request may stay parked waiting for a pool buffer */
   int trust_proxy;             /* the signed host is X-Forwarded-Host when present */
+  unsigned max_connections_per_ip;
+  int64_t header_timeout_ms;   /* watchdog.h */
+  uint64_t min_rate;
+  int64_t min_rate_window_ms;
 };
 
 typedef struct server server_t;

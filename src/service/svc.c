@@ -64,6 +64,7 @@ static int setup(struct svc *s, const struct config *c, int *created, struct use
   };
   if (c->replicas > n) LOGW("replicas=%lld but only %d volumes: blocks get %d copies", (long long)c->replicas, n, n);
   s->store = store_create(vols, n, bufpool_create(c->buffers, c->buffer_size), &so);
+  s->shares = shares_create((unsigned)c->buffers_per_client, (unsigned)c->buffers_anonymous);
   return 0;
 }
 
@@ -84,13 +85,20 @@ void svc_close(svc_t *s) {
   svc_janitor_stop(s);
   if (s->store) store_destroy(s->store);
   if (s->meta) meta_close(s->meta);
+  shares_destroy(s->shares);
   memset(&s->keys, 0, sizeof s->keys);
   xfree(s);
 }
 
 const struct config *svc_config(const svc_t *s) { return s->cfg; }
 int svc_nvolumes(const svc_t *s) { return store_nvols(s->store); }
-void svc_on_buffer_release(svc_t *s, void (*fn)(void *), void *ctx) { bufpool_on_release(store_pool(s->store), fn, ctx); }
+void svc_on_buffer_release(svc_t *s, void (*fn)(void *), void *ctx) {
+  bufpool_on_release(store_pool(s->store), fn, ctx);
+  shares_on_release(s->shares, fn, ctx);
+}
+
+int svc_transfer_begin(svc_t *s, const struct principal *p, share_t **out) { return shares_take(s->shares, p, out); }
+void svc_transfer_end(svc_t *s, share_t *sh) { shares_release(s->shares, sh); }
 
 int svc_user_secret(svc_t *s, const char *access_key, char **secret, char role[16], char name[65]) {
   return users_secret(s->meta, &s->keys, access_key, secret, name, role);

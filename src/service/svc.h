@@ -19,6 +19,11 @@ const struct config *svc_config(const svc_t *s);
 int svc_nvolumes(const svc_t *s);
 /* fn(ctx) runs whenever a pool buffer is returned (the server resumes parked requests). */
 void svc_on_buffer_release(svc_t *s, void (*fn)(void *), void *ctx);
+/* A share of the transfer-buffer pool for p's transfer (shares.h): CAIRN_EBUSY when p's address
+ * or the anonymous public already hold theirs (park and retry). svc_transfer_end(NULL) is a no-op. */
+typedef struct share share_t;
+int svc_transfer_begin(svc_t *s, const struct principal *p, share_t **out);
+void svc_transfer_end(svc_t *s, share_t *sh);
 /* The janitor thread: expired trash, lifecycle, gc at their intervals. */
 void svc_janitor_start(svc_t *s);
 void svc_janitor_stop(svc_t *s);

@@ -3,6 +3,7 @@
 #define CAIRN_SVC_INTERNAL_H
 #include "svc.h"
 #include "keyring.h"
+#include "shares.h"
 #include "../meta/meta.h"
 #include "../store/store.h"
 #include <pthread.h>
@@ -12,6 +13,7 @@ struct svc {
   meta_t *meta;
   store_t *store;
   struct keyring keys;
+  shares_t *shares;
   struct {
     pthread_t thread;
     pthread_mutex_t mu;
