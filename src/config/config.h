@@ -44,6 +44,8 @@ struct config {
   uint64_t buffers_anonymous;
   uint64_t max_header_size;
   uint64_t json_body_max;
+  uint64_t reserve_space;
+  uint64_t meta_reserve;
   int64_t shutdown_timeout_ms;
   char *log_level;
   char *config_file;

@@ -22,6 +22,7 @@ int svc_user_delete(svc_t *s, const struct principal *p, const char *name) {
 
 int svc_gc(svc_t *s, const struct principal *p, struct gc_report *rep) {
   int rc = admin_only(p);
+  if (!rc) space_guard(s->space);
   return rc ? rc : gc_run(s->meta, s->store, s->cfg->gc_grace_ms, rep);
 }
 
@@ -34,6 +35,8 @@ int svc_ready(svc_t *s, const char **why, int *meta_ok, int *writable) {
     if (!vol_is_read_only(v) && !vol_usage(v, &used, &avail)) (*writable)++;
   }
   *why = !*meta_ok ? "the metadata database does not answer" : !*writable ? "no volume takes writes" : NULL;
+  const char *space_why;
+  if (!*why && space_writes_ok(s->space, &space_why)) *why = space_why;
   return *why ? CAIRN_EBUSY : 0;
 }
 

@@ -18,6 +18,9 @@ struct svc_block_put {
 int svc_block_put_begin(svc_t *s, const struct principal *p, const char *id, int64_t expect, svc_block_put_t **out) {
   if (p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;
   if (expect > (int64_t)s->cfg->max_block) return CAIRN_ETOOBIG;
+  const char *why;
+  int rc0 = space_writes_ok(s->space, &why);
+  if (rc0) return rc0;
   store_put_t *put;
   int rc = store_put_begin(s->store, id, expect, &put);
   if (rc) return rc;

@@ -47,6 +47,9 @@ static int load_check(svc_t *s, const struct principal *p, const char *name, enu
   rc = svc_authz_bucket(&b, &ab);
   if (!rc) rc = authz_bucket(p, a, &ab, key, prefix);
   svc_authz_bucket_free(&ab);
+  const char *why;
+  if (!rc && a == AZ_PUT_OBJECT) rc = space_writes_ok(s->space, &why);   /* 507 before any byte */
+  else if (!rc && (a == AZ_DELETE_OBJECT || a == AZ_DELETE_BUCKET || a == AZ_ABORT_UPLOAD)) space_guard(s->space);
   if (!rc && out) *out = b;
   else meta_bucket_clear(&b);
   return rc;

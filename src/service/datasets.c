@@ -194,6 +194,7 @@ int svc_ds_tag_set(svc_t *s, const struct principal *p, const char *name, const 
 int svc_ds_tag_delete(svc_t *s, const struct principal *p, const char *name, const char *tag) {
   struct meta_dataset d;
   int rc = svc_ds_get(s, p, name, 1, &d);
+  if (!rc) space_guard(s->space);
   return rc ? rc : meta_ds_tag_delete(s->meta, name, tag, time_now_ms());
 }
 

@@ -65,6 +65,7 @@ static int setup(struct svc *s, const struct config *c, int *created, struct use
   if (c->replicas > n) LOGW("replicas=%lld but only %d volumes: blocks get %d copies", (long long)c->replicas, n, n);
   s->store = store_create(vols, n, bufpool_create(c->buffers, c->buffer_size), &so);
   s->shares = shares_create((unsigned)c->buffers_per_client, (unsigned)c->buffers_anonymous);
+  s->space = space_create(c->data_dir, s->store, c->reserve_space, c->meta_reserve);
   return 0;
 }
 
@@ -86,6 +87,7 @@ void svc_close(svc_t *s) {
   if (s->store) store_destroy(s->store);
   if (s->meta) meta_close(s->meta);
   shares_destroy(s->shares);
+  space_destroy(s->space);
   memset(&s->keys, 0, sizeof s->keys);
   xfree(s);
 }
@@ -124,6 +126,7 @@ static void *janitor_main(void *p) {
     if (s->janitor.stop) break;
     pthread_mutex_unlock(&s->janitor.mu);
     int n = 0;
+    space_guard(s->space);
     store_empty_trash(s->store, &n);
     if (n) LOGI("trash: deleted %d expired blocks", n);
     if (c->lifecycle_interval_ms && time_mono_ms() >= next_lc) {

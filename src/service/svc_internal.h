@@ -4,6 +4,7 @@
 #include "svc.h"
 #include "keyring.h"
 #include "shares.h"
+#include "space.h"
 #include "../meta/meta.h"
 #include "../store/store.h"
 #include <pthread.h>
@@ -14,6 +15,7 @@ struct svc {
   store_t *store;
   struct keyring keys;
   shares_t *shares;
+  space_t *space;
   struct {
     pthread_t thread;
     pthread_mutex_t mu;

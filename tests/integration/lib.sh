@@ -7,6 +7,8 @@ PY=/usr/bin/python3            # Debian python: python3-botocore is the independ
 SIGNER=$ROOT/tests/integration/botocore_client.py
 T=$(mktemp -d /tmp/cairn-it-XXXXXX)
 SERVER_PID=
+# the disk reserve and ballast are small in tests (test_disk_full.sh exercises them on a tmpfs)
+export CAIRN_RESERVE_SPACE=${CAIRN_RESERVE_SPACE:-16MiB} CAIRN_META_RESERVE=${CAIRN_META_RESERVE:-2MiB}
 trap 'stop_server; rm -rf "$T"' EXIT
 
 ok()   { echo "ok - $*"; }

@@ -1,0 +1,86 @@
+/* space.c - the free-space reserve and the metadata ballast (space.h). */
+#include "space.h"
+#include "../util/alloc.h"
+#include "../util/err.h"
+#include "../util/log.h"
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+struct space {
+  pthread_mutex_t mu;
+  store_t *store;
+  char *dir, *ballast_path;
+  uint64_t reserve, ballast;
+  int has_ballast;
+};
+
+static uint64_t free_bytes(const char *dir) {
+  struct statvfs st;
+  if (statvfs(dir, &st)) return UINT64_MAX;   /* cannot tell: do not refuse */
+  return (uint64_t)st.f_bavail * st.f_frsize;
+}
+
+/* Called with mu held. Writes the ballast (temp + fsync + rename, so a crash leaves no half). */
+static void put_ballast(space_t *s) {
+  if (!s->ballast || s->has_ballast) return;
+  char *tmp = xasprintf("%s.tmp", s->ballast_path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int ok = fd >= 0 && !posix_fallocate(fd, 0, (off_t)s->ballast) && !fsync(fd);
+  if (fd >= 0) close(fd);
+  if (ok && !rename(tmp, s->ballast_path)) s->has_ballast = 1;
+  else unlink(tmp);
+  xfree(tmp);
+}
+
+space_t *space_create(const char *data_dir, store_t *store, uint64_t reserve, uint64_t ballast) {
+  space_t *s = xcalloc(1, sizeof *s);
+  pthread_mutex_init(&s->mu, NULL);
+  s->store = store;
+  s->dir = xstrdup(data_dir);
+  s->ballast_path = xasprintf("%s/space.ballast", data_dir);
+  s->reserve = reserve;
+  s->ballast = ballast;
+  s->has_ballast = !access(s->ballast_path, F_OK);
+  if (!s->has_ballast && free_bytes(s->dir) >= reserve + ballast) put_ballast(s);
+  return s;
+}
+
+void space_destroy(space_t *s) {
+  if (!s) return;
+  pthread_mutex_destroy(&s->mu);
+  xfree(s->dir);
+  xfree(s->ballast_path);
+  xfree(s);
+}
+
+void space_guard(space_t *s) {
+  pthread_mutex_lock(&s->mu);
+  if (s->has_ballast && free_bytes(s->dir) < s->ballast) {
+    unlink(s->ballast_path);
+    s->has_ballast = 0;
+    LOGW("disk nearly full: released the %llu-byte metadata ballast so deletes keep working",
+         (unsigned long long)s->ballast);
+  }
+  pthread_mutex_unlock(&s->mu);
+}
+
+int space_writes_ok(space_t *s, const char **why) {
+  space_guard(s);
+  uint64_t meta_free = free_bytes(s->dir);
+  if (meta_free < s->reserve) { *why = "free space on the data directory is below reserve_space"; return CAIRN_ENOSPC; }
+  int writable = 0, roomy = 0;
+  for (int i = 0; i < store_nvols(s->store); i++) {
+    vol_t *v = store_vol(s->store, i);
+    if (vol_is_read_only(v)) continue;
+    writable++;
+    if (free_bytes(vol_path(v)) >= s->reserve) roomy++;
+  }
+  if (writable && !roomy) { *why = "free space on every writable volume is below reserve_space"; return CAIRN_ENOSPC; }
+  pthread_mutex_lock(&s->mu);
+  if (!s->has_ballast && meta_free >= s->reserve + s->ballast) put_ballast(s);   /* room again */
+  pthread_mutex_unlock(&s->mu);
+  return 0;
+}
