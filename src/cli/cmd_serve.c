@@ -4,13 +4,28 @@
 #include "cli.h"
 #include "../api/app.h"
 #include "../service/users.h"
+#include "../util/alloc.h"
 #include "../util/err.h"
+#include "../util/sbuf.h"
 #include "../util/log.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+/* A whole small file (PEM) as a heap string, or NULL. */
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  sbuf_t b = {0};
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0 && b.len < (1u << 20)) sbuf_add(&b, buf, n);
+  fclose(f);
+  if (!b.s) sbuf_adds(&b, "");
+  return b.s;
+}
 
 int cmd_serve(int argc, char **argv) {
   for (int i = 0; i < argc; i++)
@@ -44,8 +59,19 @@ int cmd_serve(int argc, char **argv) {
                            c.max_header_size, c.region, c.clock_skew_ms / 1000, app_auth_lookup,
                            c.threads ? (unsigned)c.threads : (unsigned)(cores > 2 ? cores : 2), (unsigned)c.io_threads,
                            c.buffer_wait_ms, c.trust_proxy != 0, (unsigned)c.max_connections_per_ip,
-                           c.header_timeout_ms, c.min_rate, c.min_rate_window_ms};
+                           NULL, NULL, c.header_timeout_ms, c.min_rate, c.min_rate_window_ms};
+  char *cert = NULL, *key = NULL;
+  if (!rc && (*c.tls_cert || *c.tls_key)) {
+    if (!*c.tls_cert || !*c.tls_key) rc = CAIRN_EINVAL, snprintf(err, sizeof err, "tls_cert and tls_key go together");
+    else if (!(cert = read_file(c.tls_cert)) || !(key = read_file(c.tls_key)))
+      rc = CAIRN_EINVAL, snprintf(err, sizeof err, "cannot read %s", cert ? c.tls_key : c.tls_cert);
+    so.tls_cert_pem = cert;
+    so.tls_key_pem = key;
+  }
   if (!rc) rc = server_start(&so, api_routes, api_nroutes, &a, &srv, err, sizeof err);
+  if (key) memset(key, 0, strlen(key));   /* libmicrohttpd keeps its own copy */
+  xfree(cert);
+  xfree(key);
   if (!rc) svc_on_buffer_release(a.svc, server_wake, srv);
   if (rc) {
     svc_close(a.svc);
@@ -54,7 +80,7 @@ int cmd_serve(int argc, char **argv) {
   }
   char host[256];
   snprintf(host, sizeof host, "%.*s", (int)(strrchr(c.listen, ':') - c.listen), c.listen);
-  LOGI("cairn %s listening on http://%s:%d (data %s, %d volumes)", CAIRN_VERSION, host,
+  LOGI("cairn %s listening on %s://%s:%d (data %s, %d volumes)", CAIRN_VERSION, *c.tls_cert ? "https" : "http", host,
        server_port(srv), c.data_dir, svc_nvolumes(a.svc));
   svc_janitor_start(a.svc);
 

@@ -56,6 +56,8 @@ static const struct setting table[] = {
   {"io_threads", C_INT, F(io_threads), "8", NULL, "workers for blocking disk work (fsync, verifying reads)"},
   {"max_connections", C_INT, F(max_connections), "256", NULL, "concurrent connections"},
   {"idle_timeout", C_DUR, F(idle_timeout_ms), "60s", NULL, "close connections idle this long"},
+  {"tls_cert", C_STR, F(tls_cert), "", NULL, "PEM certificate (chain) file: serve HTTPS (with tls_key)"},
+  {"tls_key", C_STR, F(tls_key), "", NULL, "PEM private key file for tls_cert"},
   {"max_connections_per_ip", C_INT, F(max_connections_per_ip), "64", NULL, "concurrent connections from one client address"},
   {"header_timeout", C_DUR, F(header_timeout_ms), "10s", NULL,
    "a request head must be complete this long after its first byte (slowloris)"},

@@ -37,6 +37,7 @@ struct config {
   uint64_t io_threads;
   int64_t idle_timeout_ms;
   uint64_t max_connections_per_ip;
+  char *tls_cert, *tls_key;     /* both set: HTTPS */
   int64_t header_timeout_ms;
   uint64_t min_rate;
   int64_t min_rate_window_ms;

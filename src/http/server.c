@@ -349,6 +349,13 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
    * that has to wait for a pool buffer is suspended, never blocking its thread. */
   unsigned flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
                    MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  int tls = o->tls_cert_pem && o->tls_key_pem;
+  if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+    snprintf(err, errlen, "this libmicrohttpd was built without TLS");
+    xfree(s);
+    return CAIRN_EINVAL;
+  }
+  if (tls) flags |= MHD_USE_TLS;
   pthread_mutex_init(&s->park_mu, NULL);
   s->wd = watchdog_create(o->header_timeout_ms, o->min_rate, o->min_rate_window_ms);
   s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
@@ -364,9 +371,12 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
                           MHD_OPTION_THREAD_STACK_SIZE, (size_t)(512 * 1024),
                           MHD_OPTION_THREAD_POOL_SIZE, o->threads ? o->threads : 2u,
                           MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+                          tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, o->tls_cert_pem,
+                          MHD_OPTION_HTTPS_MEM_KEY, o->tls_key_pem,
                           MHD_OPTION_END);
   if (!s->d) {
-    snprintf(err, errlen, "cannot listen on %s (address in use or not permitted)", o->listen);
+    snprintf(err, errlen, tls ? "cannot listen on %s (address in use, or the TLS certificate or key is not valid PEM)"
+                              : "cannot listen on %s (address in use or not permitted)", o->listen);
     watchdog_destroy(s->wd);
     xfree(s);
     return CAIRN_EIO;

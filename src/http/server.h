@@ -32,6 +32,7 @@ struct server_opts {
   int64_t buffer_wait_ms;      /* how long a request may stay parked waiting for a pool buffer */
   int trust_proxy;             /* the signed host is X-Forwarded-Host when present */
   unsigned max_connections_per_ip;
+  const char *tls_cert_pem, *tls_key_pem;   /* PEM text (not paths); both set: HTTPS (GnuTLS) */
   int64_t header_timeout_ms;   /* watchdog.h */
   uint64_t min_rate;
   int64_t min_rate_window_ms;

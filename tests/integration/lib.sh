@@ -31,7 +31,7 @@ start_server() {
     kill -0 $SERVER_PID 2>/dev/null || break
     sleep 0.05
   done
-  PORT=$(grep -o 'listening on http://[^ ]*' "$T/server.log" | sed 's/.*://')
+  PORT=$(grep -o 'listening on https\?://[^ ]*' "$T/server.log" | sed 's/.*://')
   [ -n "$PORT" ] || { echo "server did not start:"; cat "$T/server.log"; return 1; }
   URL=http://127.0.0.1:$PORT
   DATA=$data
