@@ -15,6 +15,17 @@ ok()   { echo "ok - $*"; }
 fail() { echo "not ok - $*"; }
 # check NAME COMMAND...: ok when the command succeeds
 check() { local n=$1; shift; if "$@" >/dev/null 2>&1; then ok "$n"; else fail "$n"; fi; }
+# wait_for SECONDS COMMAND...: retries the command until it succeeds or the deadline passes
+# (tests wait on conditions, never on the clock); its status is the last try's
+wait_for() {
+  local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 )); shift
+  until "$@" >/dev/null 2>&1; do
+    [ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
+    sleep 0.1
+  done
+}
+# status_is CODE CURL-ARGS...: the unsigned request answers CODE
+status_is() { local want=$1; shift; [ "$(curl -s -o /dev/null -w '%{http_code}' "$@")" = "$want" ]; }
 # expect NAME ACTUAL EXPECTED
 expect() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1 (got '$2', want '$3')"; fi; }
 

@@ -38,7 +38,7 @@ last=${h:63:1}; [ "$last" = 0 ] && new=1 || new=0
 other=$(echo "$pre" | sed "s#/v1/blocks/$h#/v1/blocks/${h:0:63}$new#")
 expect "presigned URL used for another path: 403" "$(curl -s -o /dev/null -w '%{http_code}' "$other")" 403
 pre1=$($PY "$SIGNER" presign "$URL/v1/blocks/$h" 1)
-sleep 2
+wait_for 30 status_is 403 "$pre1"
 code=$(curl -s -o "$T/err" -w '%{http_code}' "$pre1")
 expect "expired presigned URL: 403" "$code" 403
 check "  ... says it expired" grep -q 'expired' "$T/err"
@@ -55,5 +55,5 @@ expect "tampered signed locator: 403" "$(curl -s -o /dev/null -w '%{http_code}' 
 resized=$(echo "$loc" | sed "s/+70000+/+70001+/")
 expect "signed locator with another size: 403" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/blocks/$resized")" 403
 expect "tampered signed locator even with valid SigV4: 403" "$(sstatus "$URL/v1/blocks/$bad")" 403
-sleep 3.2
+wait_for 30 status_is 403 "$URL/v1/blocks/$loc"
 expect "expired signed locator: 403" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/blocks/$loc")" 403

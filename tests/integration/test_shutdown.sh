@@ -37,8 +37,8 @@ for i in 1 2; do
   id=$(printf 'kill%d' $i | sha256sum | cut -c1-64); kids="$kids $id"
   $PY "$(dirname "$0")/slow_put.py" "$URL/v1/blocks/$id" 8388608 4000000 2000000 > /dev/null 2>&1 &
 done
-sleep 1
-check "temp files exist while uploads run" test "$(count_files "$DATA/tmp")" -gt 0
+temps() { test "$(count_files "$DATA/tmp")" -gt 0; }
+check "temp files exist while uploads run" wait_for 30 temps
 kill -9 $SERVER_PID; wait $SERVER_PID 2>/dev/null; SERVER_PID=
 wait 2>/dev/null
 start_server || exit 1
