@@ -76,7 +76,7 @@ static int s3_begin(req_t *r) {
     if (!q->upload_id) q->upload_id = "";
     return s3_mpu_begin(r, q);
   case S3_PUT_OBJECT:   /* refused before the body is read */
-    if ((rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_PUT_OBJECT, q->key, NULL))) return http_fail(r, rc, NULL);
+    if ((rc = svc_object_write_check(a->svc, &q->who, q->bucket, q->key, &q->grant))) return http_fail(r, rc, NULL);
     return s3_start_body(r, q);
   default: return 0;
   }
@@ -197,7 +197,7 @@ static void put_commit_job(void *arg) {
   if (q->part) {
     struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms()};
     snprintf(p.etag, sizeof p.etag, "%s", q->md5);
-    q->rc = svc_part_put(j->svc, &q->who, q->upload_id, q->bucket, q->key, &p);
+    q->rc = svc_part_commit(j->svc, &q->grant, q->upload_id, &p);
   } else {
     struct meta_object o = {0};
     snprintf(o.bucket, sizeof o.bucket, "%s", q->bucket);
@@ -211,7 +211,7 @@ static void put_commit_job(void *arg) {
     o.tags = (char *)j->tags;
     o.data = q->inl;
     o.is_inline = q->inl != NULL;
-    q->rc = svc_object_put(j->svc, &q->who, &o);
+    q->rc = svc_object_commit(j->svc, &q->grant, &o);
   }
   xfree(enc);
 }

@@ -5,12 +5,14 @@
 #include "s3_classify.h"
 #include "../crypto/hash.h"
 #include "../http/aws_chunked.h"
+#include "../service/buckets.h"
 #include "../service/objects.h"
 #include "../util/sbuf.h"
 
 struct s3_req {
   enum s3_op op;
   struct principal who;     /* the caller (api_principal) */
+  struct svc_write grant;   /* PutObject / UploadPart: what the commit may write */
   char bucket[64];
   const char *key;          /* decoded; "" for bucket operations */
   obj_writer_t *w;          /* PutObject in progress */

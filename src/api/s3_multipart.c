@@ -33,6 +33,7 @@ int s3_mpu_begin(req_t *r, struct s3_req *q) {
     q->part = (int)n;
     if (!q->w) {
       int rc = check_upload(r, q, AZ_PUT_OBJECT);
+      if (!rc) rc = svc_object_write_check(((struct app *)r->app)->svc, &q->who, q->bucket, q->key, &q->grant);
       if (rc) return http_fail(r, rc, NULL);
     }
     if (http_header(r, "x-amz-copy-source")) { q->op = S3_MPU_PART_COPY; return 0; }

@@ -6,19 +6,23 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 
-enum phase { IDLE, HEAD, XFER };
+enum phase { IDLE, XFER };
 
+/* The event threads only store atomics (no lock, no system call on the request path); the ticker
+ * keeps the rest to itself. */
 struct watch_conn {
-  struct watch_conn *prev, *next;
+  struct watch_conn *prev, *next;   /* guarded by watchdog.mu */
   int fd;
-  enum phase phase;
-  int waiting;                 /* the server holds the request (parked, worker, long poll) */
-  int64_t since_ms;            /* HEAD: first byte seen; XFER: window start */
-  uint64_t rx_idle;            /* bytes received when it went idle */
-  uint64_t base;               /* XFER: bytes moved at the window start */
-  int killed;
+  atomic_int phase, waiting;
+  atomic_uint reqs;                 /* requests begun: a new one restarts the rate window */
+  /* ticker only */
+  int seen_phase, seen_waiting, head_started, killed;
+  unsigned seen_reqs;
+  int64_t since_ms;                 /* the head's first byte seen, or the rate window's start */
+  uint64_t rx_idle, base;           /* bytes received when idle began; bytes moved at the window start */
 };
 
 struct watchdog {
@@ -44,7 +48,7 @@ void watchdog_destroy(watchdog_t *w) {
   xfree(w);
 }
 
-/* Bytes received and acked by the peer on fd so far. */
+/* Bytes received, and received plus acked by the peer, on fd so far. */
 static int progress(int fd, uint64_t *rx, uint64_t *moved) {
   struct tcp_info ti;
   socklen_t len = sizeof ti;
@@ -57,7 +61,10 @@ static int progress(int fd, uint64_t *rx, uint64_t *moved) {
 watch_conn_t *watchdog_add(watchdog_t *w, int fd) {
   watch_conn_t *c = xcalloc(1, sizeof *c);
   c->fd = fd;
-  c->phase = IDLE;
+  atomic_init(&c->phase, IDLE);
+  atomic_init(&c->waiting, 0);
+  atomic_init(&c->reqs, 0);
+  c->seen_phase = -1;
   pthread_mutex_lock(&w->mu);
   c->next = w->head;
   if (w->head) w->head->prev = c;
@@ -76,35 +83,22 @@ void watchdog_remove(watchdog_t *w, watch_conn_t *c) {
 }
 
 void watchdog_head_done(watchdog_t *w, watch_conn_t *c) {
+  (void)w;
   if (!c) return;
-  uint64_t rx = 0, moved = 0;
-  progress(c->fd, &rx, &moved);
-  pthread_mutex_lock(&w->mu);
-  c->phase = XFER;
-  c->since_ms = time_mono_ms();
-  c->base = moved;
-  pthread_mutex_unlock(&w->mu);
+  atomic_fetch_add(&c->reqs, 1);
+  atomic_store(&c->phase, XFER);
 }
 
 void watchdog_request_done(watchdog_t *w, watch_conn_t *c) {
+  (void)w;
   if (!c) return;
-  uint64_t rx = 0, moved = 0;
-  progress(c->fd, &rx, &moved);
-  pthread_mutex_lock(&w->mu);
-  c->phase = IDLE;
-  c->waiting = 0;
-  c->rx_idle = rx;
-  pthread_mutex_unlock(&w->mu);
+  atomic_store(&c->waiting, 0);
+  atomic_store(&c->phase, IDLE);
 }
 
 void watchdog_server_wait(watchdog_t *w, watch_conn_t *c, int waiting) {
-  if (!c) return;
-  uint64_t rx = 0, moved = 0;
-  if (!waiting) progress(c->fd, &rx, &moved);
-  pthread_mutex_lock(&w->mu);
-  c->waiting = waiting;
-  if (!waiting) { c->since_ms = time_mono_ms(); c->base = moved; }   /* a fresh window */
-  pthread_mutex_unlock(&w->mu);
+  (void)w;
+  if (c) atomic_store(&c->waiting, waiting);
 }
 
 static void kill_conn(watchdog_t *w, watch_conn_t *c, const char *why) {
@@ -117,29 +111,44 @@ static void kill_conn(watchdog_t *w, watch_conn_t *c, const char *why) {
   shutdown(c->fd, SHUT_RDWR);   /* the event loop sees the error and closes it */
 }
 
+/* One connection, called with mu held (by the ticker only). 1 when it was shut down. */
+static int check(watchdog_t *w, watch_conn_t *c, int64_t now) {
+  uint64_t rx, moved;
+  if (c->killed || progress(c->fd, &rx, &moved)) return 0;
+  int phase = atomic_load(&c->phase), waiting = atomic_load(&c->waiting);
+  unsigned reqs = atomic_load(&c->reqs);
+  if (phase == IDLE) {
+    if (c->seen_phase != IDLE) { c->seen_phase = IDLE; c->rx_idle = rx; c->head_started = 0; return 0; }
+    if (!c->head_started && rx > c->rx_idle) { c->head_started = 1; c->since_ms = now; }   /* a head began */
+    if (c->head_started && w->header_ms > 0 && now - c->since_ms > w->header_ms) {
+      kill_conn(w, c, "request head not complete in time");
+      return 1;
+    }
+    return 0;
+  }
+  if (c->seen_phase != XFER || reqs != c->seen_reqs || waiting || c->seen_waiting) {   /* a fresh window */
+    c->seen_phase = XFER;
+    c->seen_reqs = reqs;
+    c->seen_waiting = waiting;
+    c->since_ms = now;
+    c->base = moved;
+    return 0;
+  }
+  if (!w->min_rate || now - c->since_ms < w->window_ms) return 0;
+  if (moved - c->base < w->min_rate * (uint64_t)w->window_ms / 1000) {
+    kill_conn(w, c, "transfer slower than min_rate");
+    return 1;
+  }
+  c->since_ms = now;
+  c->base = moved;
+  return 0;
+}
+
 int watchdog_tick(watchdog_t *w) {
   int n = 0;
   int64_t now = time_mono_ms();
   pthread_mutex_lock(&w->mu);
-  for (watch_conn_t *c = w->head; c; c = c->next) {
-    uint64_t rx, moved;
-    if (c->killed || progress(c->fd, &rx, &moved)) continue;
-    switch (c->phase) {
-    case IDLE:
-      if (rx > c->rx_idle) { c->phase = HEAD; c->since_ms = now; }   /* the next head has begun */
-      break;
-    case HEAD:
-      if (w->header_ms > 0 && now - c->since_ms > w->header_ms) { kill_conn(w, c, "request head not complete in time"); n++; }
-      break;
-    case XFER:
-      if (c->waiting || !w->min_rate) break;
-      if (now - c->since_ms < w->window_ms) break;
-      if (moved - c->base < w->min_rate * (uint64_t)w->window_ms / 1000) { kill_conn(w, c, "transfer slower than min_rate"); n++; break; }
-      c->since_ms = now;
-      c->base = moved;
-      break;
-    }
-  }
+  for (watch_conn_t *c = w->head; c; c = c->next) n += check(w, c, now);
   pthread_mutex_unlock(&w->mu);
   return n;
 }

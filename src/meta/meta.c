@@ -123,7 +123,12 @@ int meta_object_set_tags(meta_t *m, const char *b, const char *k, const char *t)
 int meta_lifecycle_set(meta_t *m, const char *b, const char *r) { CALL(m->ops->lifecycle_set(m->impl, b, r)); }
 int meta_bucket_set_acl(meta_t *m, const char *b, const char *acl, const char *g) { CALL(m->ops->bucket_set_acl(m->impl, b, acl, g)); }
 int meta_bucket_set_policy(meta_t *m, const char *b, const char *p) { CALL(m->ops->bucket_set_policy(m->impl, b, p)); }
-void meta_bucket_clear(struct meta_bucket *b) { xfree(b->grants); xfree(b->policy); b->grants = b->policy = NULL; }
+void meta_bucket_clear(struct meta_bucket *b) {
+  xfree(b->grants);
+  xfree(b->policy);
+  xfree(b->lifecycle);
+  b->grants = b->policy = b->lifecycle = NULL;
+}
 int meta_block_claim(meta_t *m, const char *o, const char *id) { CALL(m->ops->block_claim(m->impl, o, id)); }
 int meta_block_claimed(meta_t *m, const char *o, const char *id) { CALL(m->ops->block_claimed(m->impl, o, id)); }
 int meta_lifecycle_get(meta_t *m, const char *b, char **r) { CALL(m->ops->lifecycle_get(m->impl, b, r)); }

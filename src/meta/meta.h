@@ -18,9 +18,9 @@ struct meta_user {
 typedef int (*meta_user_cb)(void *ctx, const struct meta_user *u);
 
 /* owner: a user name. acl: canned ACL (private, public-read, public-read-write,
- * authenticated-read). grants, policy: heap JSON or NULL (meta_bucket_clear); in listings they
- * live only for the callback. */
-struct meta_bucket { char name[64]; char owner[65]; char acl[24]; char *grants; char *policy; int64_t created_ms; };
+ * authenticated-read). grants, policy, lifecycle (rules): heap JSON or NULL (meta_bucket_clear);
+ * in listings they live only for the callback. */
+struct meta_bucket { char name[64]; char owner[65]; char acl[24]; char *grants; char *policy; char *lifecycle; int64_t created_ms; };
 typedef int (*meta_bucket_cb)(void *ctx, const struct meta_bucket *b);
 
 struct meta_object {

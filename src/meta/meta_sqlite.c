@@ -168,12 +168,14 @@ static void row_to_bucket(sqlite3_stmt *st, struct meta_bucket *b) {
   const unsigned char *g = sqlite3_column_text(st, 4), *p = sqlite3_column_text(st, 5);
   b->grants = g ? xstrdup((const char *)g) : NULL;
   b->policy = p ? xstrdup((const char *)p) : NULL;
+  const unsigned char *l = sqlite3_column_text(st, 6);
+  b->lifecycle = l ? xstrdup((const char *)l) : NULL;
 }
 
 static int s_bucket_get(void *impl, const char *name, struct meta_bucket *out) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (msql_prepare_cached(m, "SELECT name, owner, acl, created_ms, grants, policy FROM buckets WHERE name = ?", &st))
+  if (msql_prepare_cached(m, "SELECT name, owner, acl, created_ms, grants, policy, lifecycle FROM buckets WHERE name = ?", &st))
     return CAIRN_EDB;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
@@ -210,7 +212,7 @@ out:
 static int s_bucket_list(void *impl, meta_bucket_cb cb, void *ctx) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "SELECT name, owner, acl, created_ms, grants, policy FROM buckets ORDER BY name",
+  if (sqlite3_prepare_v2(m->db, "SELECT name, owner, acl, created_ms, grants, policy, lifecycle FROM buckets ORDER BY name",
                          -1, &st, NULL))
     return msql_err(m, "prepare");
   int rc = 0;

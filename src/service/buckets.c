@@ -38,7 +38,7 @@ void svc_authz_bucket_free(struct authz_bucket *ab) {
 }
 
 /* Loads the bucket and decides; the row is returned in *out when asked (meta_bucket_clear). */
-static int load_check(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
+int svc_bucket_load(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
                       const char *key, const char *prefix, struct meta_bucket *out) {
   struct meta_bucket b;
   int rc = meta_bucket_get(s->meta, name, &b);
@@ -47,9 +47,7 @@ static int load_check(svc_t *s, const struct principal *p, const char *name, enu
   rc = svc_authz_bucket(&b, &ab);
   if (!rc) rc = authz_bucket(p, a, &ab, key, prefix);
   svc_authz_bucket_free(&ab);
-  const char *why;
-  if (!rc && a == AZ_PUT_OBJECT) rc = space_writes_ok(s->space, &why);   /* 507 before any byte */
-  else if (!rc && (a == AZ_DELETE_OBJECT || a == AZ_DELETE_BUCKET || a == AZ_ABORT_UPLOAD)) space_guard(s->space);
+  if (!rc && (a == AZ_DELETE_OBJECT || a == AZ_DELETE_BUCKET || a == AZ_ABORT_UPLOAD)) space_guard(s->space);
   if (!rc && out) *out = b;
   else meta_bucket_clear(&b);
   return rc;
@@ -57,7 +55,20 @@ static int load_check(svc_t *s, const struct principal *p, const char *name, enu
 
 int svc_bucket_check(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
                      const char *key, const char *prefix) {
-  return load_check(s, p, name, a, key, prefix, NULL);
+  return svc_bucket_load(s, p, name, a, key, prefix, NULL);
+}
+
+int svc_object_write_check(svc_t *s, const struct principal *p, const char *bucket, const char *key,
+                           struct svc_write *w) {
+  int rc = svc_bucket_check(s, p, bucket, AZ_PUT_OBJECT, key, NULL);
+  const char *why;
+  if (!rc) rc = space_writes_ok(s->space, &why);   /* 507 before any byte is read */
+  if (w) {
+    w->allowed = !rc && strlen(bucket) < sizeof w->bucket && strlen(key) < sizeof w->key;
+    snprintf(w->bucket, sizeof w->bucket, "%s", bucket);
+    snprintf(w->key, sizeof w->key, "%s", key);
+  }
+  return rc;
 }
 
 int svc_bucket_create(svc_t *s, const struct principal *p, const char *name, const char *acl) {
@@ -102,7 +113,7 @@ int svc_bucket_list(svc_t *s, const struct principal *p, svc_bucket_cb cb, void 
 int svc_bucket_set_acl(svc_t *s, const struct principal *p, const char *name, const char *acl) {
   if (!authz_acl_known(acl)) return CAIRN_EINVAL;
   struct meta_bucket b;
-  int rc = load_check(s, p, name, AZ_PUT_ACL, NULL, NULL, &b);
+  int rc = svc_bucket_load(s, p, name, AZ_PUT_ACL, NULL, NULL, &b);
   if (rc) return rc;
   rc = meta_bucket_set_acl(s->meta, name, acl, b.grants);
   meta_bucket_clear(&b);
@@ -120,7 +131,7 @@ int svc_bucket_grant(svc_t *s, const struct principal *p, const char *name, cons
   }
   xfree(copy);
   struct meta_bucket b;
-  if (!rc) rc = load_check(s, p, name, AZ_PUT_ACL, NULL, NULL, &b);
+  if (!rc) rc = svc_bucket_load(s, p, name, AZ_PUT_ACL, NULL, NULL, &b);
   if (rc) { json_decref(list); return rc; }
   json_t *g = b.grants ? json_loads(b.grants, 0, NULL) : NULL;
   if (!json_is_object(g)) { json_decref(g); g = json_object(); }
@@ -149,7 +160,7 @@ int svc_bucket_set_policy(svc_t *s, const struct principal *p, const char *name,
 
 int svc_bucket_access(svc_t *s, const struct principal *p, const char *name, char **out) {
   struct meta_bucket b;
-  int rc = load_check(s, p, name, AZ_GET_ACL, NULL, NULL, &b);
+  int rc = svc_bucket_load(s, p, name, AZ_GET_ACL, NULL, NULL, &b);
   if (rc) return rc;
   json_t *g = b.grants ? json_loads(b.grants, 0, NULL) : NULL;
   json_t *pol = b.policy ? json_loads(b.policy, 0, NULL) : NULL;

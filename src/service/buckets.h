@@ -14,6 +14,13 @@ int svc_bucket_delete(svc_t *s, const struct principal *p, const char *name);
 /* 0 when p may do a on the bucket (key: object actions; prefix: listings); ENOSUCHBUCKET, EAUTH. */
 int svc_bucket_check(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
                      const char *key, const char *prefix);
+/* A write its caller was found allowed to make: the capability that lets the commit at the end of
+ * a streamed body skip a second look-up (which would queue behind the group commit). */
+struct svc_write { char bucket[64]; char key[1025]; int allowed; };
+/* Before a write streams in: PUT_OBJECT on the bucket, and free space above reserve_space
+ * (CAIRN_ENOSPC, 507). On success *w (may be NULL) records the grant. */
+int svc_object_write_check(svc_t *s, const struct principal *p, const char *bucket, const char *key,
+                           struct svc_write *w);
 /* The caller's buckets (an admin's: all), in name order. */
 typedef int (*svc_bucket_cb)(void *ctx, const char *name, int64_t created_ms);
 int svc_bucket_list(svc_t *s, const struct principal *p, svc_bucket_cb cb, void *ctx);

@@ -9,26 +9,36 @@
 #include "../util/timeutil.h"
 #include <string.h>
 
-static int expired(svc_t *s, const char *bucket, const struct meta_object *o) {
-  char *rules = NULL;
-  if (meta_lifecycle_get(s->meta, bucket, &rules) || !rules) return 0;
-  int e = lifecycle_expired(rules, o->key, o->tags, o->created_ms, time_now_ms(), s->cfg->lifecycle_day_ms);
-  xfree(rules);
-  return e;
-}
-
 int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
                    const char *key, struct meta_object *out) {
-  int rc = svc_bucket_check(s, p, bucket, a, key, NULL);
+  struct meta_bucket b;
+  int rc = svc_bucket_load(s, p, bucket, a, key, NULL, &b);   /* its lifecycle rules come with it */
   if (rc) return rc;
   rc = meta_object_get(s->meta, bucket, key, out);
-  if (!rc && expired(s, bucket, out)) { meta_object_clear(out); rc = CAIRN_ENOSUCHKEY; }
+  if (!rc && b.lifecycle &&
+      lifecycle_expired(b.lifecycle, out->key, out->tags, out->created_ms, time_now_ms(), s->cfg->lifecycle_day_ms)) {
+    meta_object_clear(out);
+    rc = CAIRN_ENOSUCHKEY;
+  }
+  meta_bucket_clear(&b);
   return rc;
 }
 
 int svc_object_put(svc_t *s, const struct principal *p, const struct meta_object *o) {
   int rc = svc_bucket_check(s, p, o->bucket, AZ_PUT_OBJECT, o->key, NULL);
   return rc ? rc : meta_object_put(s->meta, o);
+}
+
+static int granted(const struct svc_write *w, const char *bucket, const char *key) {
+  return w && w->allowed && !strcmp(w->bucket, bucket) && !strcmp(w->key, key);
+}
+
+int svc_object_commit(svc_t *s, const struct svc_write *w, const struct meta_object *o) {
+  return granted(w, o->bucket, o->key) ? meta_object_put(s->meta, o) : CAIRN_EAUTH;
+}
+
+int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, const struct meta_part *part) {
+  return w && w->allowed ? meta_part_put(s->meta, upload_id, part) : CAIRN_EAUTH;   /* the upload was checked too */
 }
 
 int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, const char *key) {
@@ -61,10 +71,12 @@ static int list_row(void *ctx, const struct meta_object *o) {
 
 int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
                     const char *after, meta_object_cb cb, void *ctx) {
-  int rc = svc_bucket_check(s, p, bucket, AZ_LIST_BUCKET, NULL, prefix);
+  struct meta_bucket b;
+  int rc = svc_bucket_load(s, p, bucket, AZ_LIST_BUCKET, NULL, prefix, &b);
   if (rc) return rc;
-  struct list_ctx l = {cb, ctx, NULL, time_now_ms(), s->cfg->lifecycle_day_ms, 0, 0, xstrdup(after ? after : "")};
-  meta_lifecycle_get(s->meta, bucket, &l.rules);
+  struct list_ctx l = {cb, ctx, b.lifecycle, time_now_ms(), s->cfg->lifecycle_day_ms, 0, 0, xstrdup(after ? after : "")};
+  b.lifecycle = NULL;   /* l owns the rules now */
+  meta_bucket_clear(&b);
   do {
     l.rows = 0;
     rc = meta_object_list(s->meta, bucket, prefix, l.after, 1000, list_row, &l);
@@ -77,7 +89,7 @@ int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, con
 /* ---- multipart ---- */
 
 int svc_upload_create(svc_t *s, const struct principal *p, const struct meta_upload *u) {
-  int rc = svc_bucket_check(s, p, u->bucket, AZ_PUT_OBJECT, u->key, NULL);
+  int rc = svc_object_write_check(s, p, u->bucket, u->key, NULL);
   return rc ? rc : meta_upload_create(s->meta, u);
 }
 

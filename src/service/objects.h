@@ -15,6 +15,11 @@ int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, con
                    const char *key, struct meta_object *out);
 /* Creates or replaces o (PUT_OBJECT). */
 int svc_object_put(svc_t *s, const struct principal *p, const struct meta_object *o);
+struct svc_write;
+/* Commits a streamed PutObject / UploadPart under the grant svc_object_write_check gave for the
+ * same bucket and key (CAIRN_EAUTH otherwise). */
+int svc_object_commit(svc_t *s, const struct svc_write *w, const struct meta_object *o);
+int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, const struct meta_part *part);
 /* DELETE_OBJECT; 0 whether or not the key existed (S3), ENOSUCHBUCKET. */
 int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, const char *key);
 /* a: PUT_OBJECT_TAGGING or DELETE_OBJECT_TAGGING; tags JSON. */

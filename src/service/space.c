@@ -3,6 +3,7 @@
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/log.h"
+#include "../util/timeutil.h"
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -15,7 +16,12 @@ struct space {
   char *dir, *ballast_path;
   uint64_t reserve, ballast;
   int has_ballast;
+  int64_t checked_ms;   /* space_writes_ok's last answer, reused for CHECK_EVERY_MS */
+  int last_rc;
+  const char *last_why;
 };
+
+#define CHECK_EVERY_MS 100   /* statvfs per write would cost more than the write's metadata */
 
 static uint64_t free_bytes(const char *dir) {
   struct statvfs st;
@@ -34,6 +40,8 @@ static void put_ballast(space_t *s) {
   else unlink(tmp);
   xfree(tmp);
 }
+
+static int space_check(space_t *s, const char **why);
 
 space_t *space_create(const char *data_dir, store_t *store, uint64_t reserve, uint64_t ballast) {
   space_t *s = xcalloc(1, sizeof *s);
@@ -68,6 +76,22 @@ void space_guard(space_t *s) {
 }
 
 int space_writes_ok(space_t *s, const char **why) {
+  int64_t now = time_mono_ms();
+  pthread_mutex_lock(&s->mu);
+  int fresh = s->checked_ms && now - s->checked_ms < CHECK_EVERY_MS, rc = s->last_rc;
+  *why = s->last_why;
+  pthread_mutex_unlock(&s->mu);
+  if (fresh) return rc;
+  rc = space_check(s, why);
+  pthread_mutex_lock(&s->mu);
+  s->checked_ms = now;
+  s->last_rc = rc;
+  s->last_why = *why;
+  pthread_mutex_unlock(&s->mu);
+  return rc;
+}
+
+static int space_check(space_t *s, const char **why) {
   space_guard(s);
   uint64_t meta_free = free_bytes(s->dir);
   if (meta_free < s->reserve) { *why = "free space on the data directory is below reserve_space"; return CAIRN_ENOSPC; }

@@ -27,5 +27,8 @@ struct svc {
 /* The authorization view of a bucket row (policy parsed when there is one; authz_bucket_free). */
 int svc_authz_bucket(const struct meta_bucket *b, struct authz_bucket *out);
 void svc_authz_bucket_free(struct authz_bucket *ab);
+/* svc_bucket_check that also hands back the row (out may be NULL; meta_bucket_clear). */
+int svc_bucket_load(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
+                    const char *key, const char *prefix, struct meta_bucket *out);
 
 #endif
