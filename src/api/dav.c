@@ -3,7 +3,7 @@
  * displayname), GET and HEAD (as /fs). Every write method answers 403. Mountable with davfs2,
  * usable as an rclone webdav remote. */
 #include "fs_view.h"
-#include "../http/xml.h"
+#include "s3_xml.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"

@@ -3,7 +3,7 @@
  * (libcmark, raw HTML disabled). Private datasets need SigV4 or a presigned URL. */
 #include "fs_view.h"
 #include "json_body.h"
-#include "../http/xml.h"
+#include "s3_xml.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"

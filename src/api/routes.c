@@ -1,6 +1,7 @@
 /* routes.c - the HTTP surface of cairn in one table (first match wins), and the auth lookup the
  * server uses to verify SigV4. */
 #include "app.h"
+#include "s3_xml.h"
 #include "../util/err.h"
 #include <string.h>
 
@@ -12,27 +13,27 @@ static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endp
 static const struct handler h_not_found = {not_found, NULL, NULL};
 
 const struct route api_routes[] = {
-  {"GET", "/healthz", AUTH_NONE, &h_healthz, 0},
-  {"GET", "/readyz", AUTH_NONE, &h_readyz, 0},
-  {"GET", "/v1/status", AUTH_ADMIN, &h_status, 0},
-  {"GET", "/v1/blocks", AUTH_USER, &h_block_index, 0},
-  {"POST", "/v1/blocks/missing", AUTH_USER, &h_block_missing, 0},
-  {"PUT", "/v1/blocks/", AUTH_USER, &h_block_put, 0},
-  {"GET", "/v1/blocks/", AUTH_USER_OR_LOCATOR, &h_block_get, 0},
-  {"HEAD", "/v1/blocks/", AUTH_USER_OR_LOCATOR, &h_block_get, 0},
-  {"DELETE", "/v1/blocks/", AUTH_ADMIN, &h_block_delete, 0},
-  {"POST", "/v1/blocks/", AUTH_ADMIN, &h_block_untrash, 0},
-  {"GET", "/v1/users", AUTH_ADMIN, &h_users_list, 0},
-  {"POST", "/v1/users", AUTH_ADMIN, &h_users_create, 0},
-  {"DELETE", "/v1/users/", AUTH_ADMIN, &h_users_delete, 0},
-  {"POST", "/v1/gc", AUTH_ADMIN, &h_gc, 0},
-  {"*", "/v1/buckets/", AUTH_USER, &h_buckets, 0},
-  {"GET", "/v1/datasets", AUTH_USER, &h_datasets, 0},
-  {"*", "/v1/datasets/", AUTH_USER_OR_LOCATOR, &h_datasets, 0},   /* public datasets: anonymous reads */
-  {"*", "/v1/", AUTH_NONE, &h_not_found, 0},
-  {"*", "/fs/", AUTH_USER_OR_LOCATOR, &h_fs, 0},
-  {"*", "/dav/", AUTH_USER_OR_LOCATOR, &h_dav, 0},   /* the rest of /v1 is not S3 */
-  {"*", "/", AUTH_USER_OR_LOCATOR, &h_s3, 1},   /* the S3 API; anonymous reads of public buckets */
+  {"GET", "/healthz", AUTH_NONE, &h_healthz, NULL},
+  {"GET", "/readyz", AUTH_NONE, &h_readyz, NULL},
+  {"GET", "/v1/status", AUTH_ADMIN, &h_status, NULL},
+  {"GET", "/v1/blocks", AUTH_USER, &h_block_index, NULL},
+  {"POST", "/v1/blocks/missing", AUTH_USER, &h_block_missing, NULL},
+  {"PUT", "/v1/blocks/", AUTH_USER, &h_block_put, NULL},
+  {"GET", "/v1/blocks/", AUTH_USER_OR_LOCATOR, &h_block_get, NULL},
+  {"HEAD", "/v1/blocks/", AUTH_USER_OR_LOCATOR, &h_block_get, NULL},
+  {"DELETE", "/v1/blocks/", AUTH_ADMIN, &h_block_delete, NULL},
+  {"POST", "/v1/blocks/", AUTH_ADMIN, &h_block_untrash, NULL},
+  {"GET", "/v1/users", AUTH_ADMIN, &h_users_list, NULL},
+  {"POST", "/v1/users", AUTH_ADMIN, &h_users_create, NULL},
+  {"DELETE", "/v1/users/", AUTH_ADMIN, &h_users_delete, NULL},
+  {"POST", "/v1/gc", AUTH_ADMIN, &h_gc, NULL},
+  {"*", "/v1/buckets/", AUTH_USER, &h_buckets, NULL},
+  {"GET", "/v1/datasets", AUTH_USER, &h_datasets, NULL},
+  {"*", "/v1/datasets/", AUTH_USER_OR_LOCATOR, &h_datasets, NULL},   /* public datasets: anonymous reads */
+  {"*", "/v1/", AUTH_NONE, &h_not_found, NULL},
+  {"*", "/fs/", AUTH_USER_OR_LOCATOR, &h_fs, NULL},
+  {"*", "/dav/", AUTH_USER_OR_LOCATOR, &h_dav, NULL},   /* the rest of /v1 is not S3 */
+  {"*", "/", AUTH_USER_OR_LOCATOR, &h_s3, s3_respond_error},   /* the S3 API; anonymous reads of public buckets */
 };
 const int api_nroutes = sizeof api_routes / sizeof api_routes[0];
 

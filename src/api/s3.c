@@ -6,7 +6,7 @@
 #include "../crypto/hash.h"
 #include "../http/async.h"
 #include "../http/range.h"
-#include "../http/xml.h"
+#include "s3_xml.h"
 #include "../util/alloc.h"
 #include "../util/base64.h"
 #include "../util/hex.h"

@@ -6,7 +6,7 @@
 #include "../http/uri.h"
 #include "../crypto/sigv4.h"
 #include "../http/async.h"
-#include "../http/xml.h"
+#include "s3_xml.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/timeutil.h"

@@ -1,7 +1,7 @@
 /* s3_lifecycle.c - object tagging (x-amz-tagging, ?tagging) and bucket lifecycle configuration
  * (?lifecycle); hiding objects that a rule has expired before the janitor deletes them. */
 #include "s3.h"
-#include "../http/xml.h"
+#include "s3_xml.h"
 #include "../service/buckets.h"
 #include "../service/lifecycle.h"
 #include "../util/alloc.h"

@@ -3,7 +3,7 @@
 #include "s3.h"
 #include "../service/buckets.h"
 #include "../crypto/sigv4.h"
-#include "../http/xml.h"
+#include "s3_xml.h"
 #include "../util/alloc.h"
 #include "../util/base64.h"
 #include "../util/err.h"

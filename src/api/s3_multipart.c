@@ -4,7 +4,7 @@
 #include "s3.h"
 #include "../service/buckets.h"
 #include "../crypto/hash.h"
-#include "../http/xml.h"
+#include "s3_xml.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/hex.h"

@@ -54,7 +54,7 @@ struct req {
   int body_err;                 /* first error seen while reading the body */
   uint64_t discarded;           /* body bytes read after an error */
   int started;                  /* routed and authenticated */
-  int s3;                       /* answer errors as S3 XML */
+  int (*write_error)(req_t *r, int err, const char *message);   /* the route's error dialect, or NULL: JSON */
   int has_body;
   int parked;                   /* suspended until a pool buffer frees */
   int server_waiting;           /* parked or on a worker: the watchdog does not count it */

@@ -2,7 +2,6 @@
  * carries X-Request-Id; during shutdown it also closes the connection. */
 #include "request.h"
 #include "server_internal.h"
-#include "xml.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"
@@ -101,7 +100,7 @@ int http_respond_json_str(req_t *r, int status, const char *json) {
 }
 
 int http_respond_error(req_t *r, int err, const char *message) {
-  if (r->s3) return s3_respond_error(r, err, message);
+  if (r->write_error) return r->write_error(r, err, message);   /* the route's dialect (S3 XML) */
   int status = cairn_errstatus(err);
   r->err_code = cairn_errcode(err);
   json_t *j = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", r->err_code, "message",

@@ -215,7 +215,7 @@ static void start(struct server *s, req_t *r) {
     return;
   }
   r->h = rt->h;
-  r->s3 = rt->s3;
+  r->write_error = rt->write_error;
   if (authorize(s, r, rt)) return;
   run_begin(s, r);
 }
@@ -249,7 +249,7 @@ static int refuse_malformed(struct server *s, req_t *r) {
   r->started = 1;
   int known;
   const struct route *rt = route_find(s, r->method, r->raw_path, &r->tail, &known);
-  r->s3 = rt ? rt->s3 : 0;
+  r->write_error = rt ? rt->write_error : NULL;
   http_respond_error(r, rc, why);
   return 1;
 }

@@ -12,7 +12,7 @@ struct route {
   const char *path;        /* exact path, or prefix when it ends with '/' (tail = the rest) */
   enum route_auth auth;
   const struct handler *h;
-  int s3;                  /* errors as S3 XML instead of JSON */
+  int (*write_error)(req_t *r, int err, const char *message);   /* errors in another dialect (S3 XML); NULL: JSON */
 };
 
 /* Looks up the secret (heap, caller xfrees), role and user name of an access key; CAIRN_ENOENT

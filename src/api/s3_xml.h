@@ -1,7 +1,8 @@
-/* xml.h - S3 XML responses: escaping, the error document, and sending a built document. */
-#ifndef CAIRN_XML_H
-#define CAIRN_XML_H
-#include "request.h"
+/* s3_xml.h - S3 XML responses: escaping, the error document (the S3 routes' error writer), and
+ * sending a built document. http/ stays protocol-only; the S3 dialect lives here. */
+#ifndef CAIRN_S3_XML_H
+#define CAIRN_S3_XML_H
+#include "../http/request.h"
 #include "../util/sbuf.h"
 
 #define S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"

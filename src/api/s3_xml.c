@@ -1,5 +1,5 @@
-/* xml.c - S3 XML documents: escaping, sending, and the S3 error document. */
-#include "xml.h"
+/* s3_xml.c - S3 XML documents: escaping, sending, and the S3 error document. */
+#include "s3_xml.h"
 #include "../util/err.h"
 #include <string.h>
 
