@@ -17,6 +17,7 @@ declare -A SRC=(
   [fuzz_aws_chunked]="src/http/aws_chunked.c src/crypto/sigv4.c"
   [fuzz_s3_classify]="src/api/s3_classify.c"
   [fuzz_policy]="src/service/policy.c src/service/authz.c"
+  [fuzz_uri]="src/http/uri.c"
   [fuzz_s3_xml]="src/service/lifecycle.c src/util/xmlpath.c src/crypto/sigv4.c src/meta/meta.c"
 )
 mkdir -p build/fuzz
