@@ -40,7 +40,7 @@ static int create_end(req_t *r) {
                                       "access_key", k.access_key, "secret_key", k.secret);
   json_decref(in);
   if (rc == CAIRN_EINVAL) return http_fail(r, rc, "invalid user name or role");
-  if (rc == CAIRN_EEXIST) return http_fail(r, rc, "a user with that name exists");
+  if (rc == CAIRN_EEXIST) return http_fail(r, rc, "a user with that name exists, or the name still owns buckets or datasets");
   if (rc) return rc;
   memset(&k, 0, sizeof k);
   return json_respond(r, 201, out);

@@ -74,8 +74,11 @@ static int migrate(struct msql *m) {
 static int s_user_add(void *impl, const struct meta_user *u) {
   struct msql *m = impl;
   sqlite3_stmt *st;
+  /* a name that still owns buckets or datasets (its user was removed) is not handed to a new user */
   if (sqlite3_prepare_v2(m->db, "INSERT INTO users (name, access_key, secret_sealed, role, enabled,"
-                         " created_ms) VALUES (?,?,?,?,?,?)", -1, &st, NULL))
+                         " created_ms) SELECT ?1,?2,?3,?4,?5,?6 WHERE NOT EXISTS"
+                         " (SELECT 1 FROM buckets WHERE owner = ?1) AND NOT EXISTS"
+                         " (SELECT 1 FROM datasets WHERE owner = ?1)", -1, &st, NULL))
     return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, u->access_key, -1, SQLITE_STATIC);
@@ -85,7 +88,7 @@ static int s_user_add(void *impl, const struct meta_user *u) {
   sqlite3_bind_int64(st, 6, u->created_ms);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r == SQLITE_CONSTRAINT) return CAIRN_EEXIST;
+  if (r == SQLITE_CONSTRAINT || (r == SQLITE_DONE && !sqlite3_changes(m->db))) return CAIRN_EEXIST;
   return r == SQLITE_DONE ? 0 : msql_err(m, "insert user");
 }
 
@@ -114,16 +117,28 @@ static int s_user_by_key(void *impl, const char *key, struct meta_user *out) {
   return rc;
 }
 
+/* The user and its block claims go together: a later user of the same name inherits no proof of
+ * holding bytes it never uploaded. */
 static int s_user_rm(void *impl, const char *name) {
   struct msql *m = impl;
+  int rc = msql_exec(m, "BEGIN IMMEDIATE");
+  if (rc) return rc;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "DELETE FROM users WHERE name = ?", -1, &st, NULL))
-    return msql_err(m, "prepare");
+  rc = CAIRN_EDB;
+  if (sqlite3_prepare_v2(m->db, "DELETE FROM users WHERE name = ?", -1, &st, NULL)) goto out;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return msql_err(m, "delete user");
-  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOENT;
+  if (r != SQLITE_DONE) goto out;
+  if (!sqlite3_changes(m->db)) { rc = CAIRN_ENOENT; goto out; }
+  if (sqlite3_prepare_v2(m->db, "DELETE FROM block_claims WHERE owner = ?", -1, &st, NULL)) goto out;
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  rc = r == SQLITE_DONE ? 0 : CAIRN_EDB;
+out:
+  msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
+  return rc;
 }
 
 static int s_user_list(void *impl, meta_user_cb cb, void *ctx) {

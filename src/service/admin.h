@@ -8,9 +8,10 @@
 #include <jansson.h>
 
 int svc_user_list(svc_t *s, const struct principal *p, meta_user_cb cb, void *ctx);
-/* New user with fresh keys (answered once); CAIRN_EEXIST, CAIRN_EINVAL. */
+/* New user with fresh keys (answered once); CAIRN_EEXIST (also when the name still owns buckets or
+ * datasets of a removed user: ownership is never inherited), CAIRN_EINVAL. */
 int svc_user_create(svc_t *s, const struct principal *p, const char *name, const char *role, struct user_keys *out);
-int svc_user_delete(svc_t *s, const struct principal *p, const char *name);
+int svc_user_delete(svc_t *s, const struct principal *p, const char *name);   /* drops its block claims too */
 /* Runs a collection now (blocking: on a worker). */
 int svc_gc(svc_t *s, const struct principal *p, struct gc_report *rep);
 /* Readiness: metadata answers and a volume takes writes; *why says what is wrong (static). */

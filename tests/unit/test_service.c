@@ -18,6 +18,7 @@ static const struct principal admin = {PRINCIPAL_ADMIN, "admin", NULL};
 static const struct principal alice = {PRINCIPAL_USER, "alice", NULL};
 static const struct principal bob = {PRINCIPAL_USER, "bob", NULL};
 static const struct principal anon = {PRINCIPAL_ANONYMOUS, "", NULL};
+static const struct principal carol_p = {PRINCIPAL_USER, "carol", NULL};
 
 static struct config cfg;
 
@@ -211,4 +212,25 @@ static void blocks_and_datasets(void) {
   close_svc(s);
 }
 
-void suite_service(void) { RUN(buckets_and_objects); RUN(multipart); RUN(blocks_and_datasets); }
+/* Removing a user does not hand its buckets, datasets or block claims to the next user of its name. */
+static void users_and_ownership(void) {
+  svc_t *s = open_svc();
+  ASSERT(s);
+  struct user_keys k;
+  ASSERT_EQ(svc_user_create(s, &alice, "mallory", "user", &k), CAIRN_EAUTH);
+  ASSERT_EQ(svc_user_create(s, &admin, "alice", "user", &k), 0);
+  ASSERT_EQ(svc_user_create(s, &admin, "carol", "user", &k), 0);
+  ASSERT_EQ(svc_bucket_create(s, &alice, "alpha", NULL), 0);
+  char id[65];
+  ASSERT_EQ(put_block(s, &carol_p, "carol's bytes", id), 0);
+  ASSERT_EQ(svc_block_missing(s, &carol_p, id), 0);
+  ASSERT_EQ(svc_user_delete(s, &bob, "alice"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_user_delete(s, &admin, "alice"), 0);
+  ASSERT_EQ(svc_user_create(s, &admin, "alice", "user", &k), CAIRN_EEXIST);   /* "alice" still owns alpha */
+  ASSERT_EQ(svc_user_delete(s, &admin, "carol"), 0);
+  ASSERT_EQ(svc_user_create(s, &admin, "carol", "user", &k), 0);             /* owns nothing: reusable */
+  ASSERT_EQ(svc_block_missing(s, &carol_p, id), 1);                         /* ... without the old claims */
+  close_svc(s);
+}
+
+void suite_service(void) { RUN(buckets_and_objects); RUN(multipart); RUN(blocks_and_datasets); RUN(users_and_ownership); }
