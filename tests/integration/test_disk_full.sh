@@ -46,15 +46,10 @@ expect "DeleteObject at 0 bytes free: 204 every time" "$ok" 1
 check "  ... the ballast was given back" test ! -f "$SMALL/data/space.ballast"
 expect "gc at 0 bytes free: 200" "$(scurl -o "$T/gc" -w '%{http_code}' -X POST "$URL/v1/gc")" 200
 check "  ... it trashed the deleted objects' blocks" sh -c "grep -q '\"trashed\":[1-9]' '$T/gc'"
-for _ in $(seq 100); do   # the janitor empties the trash (trash_lifetime 0) every 500 ms
-  [ "$(avail)" -gt $((10 << 20)) ] && break
-  sleep 0.1
-done
-check "trash emptying freed the space" test "$(avail)" -gt $((10 << 20))
-for _ in $(seq 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" = 200 ] && break
-  sleep 0.1
-done
+roomy() { [ "$(avail)" -gt $((10 << 20)) ]; }
+wait_for 10 roomy   # the janitor empties the trash (trash_lifetime 0) every 500 ms
+check "trash emptying freed the space" roomy
+wait_for 10 status_is 200 "$URL/readyz"
 expect "/readyz follows: 200" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" 200
 head -c 100000 /dev/urandom > "$T/new"
 expect "a new PutObject succeeds after deleting" "$(HASH=$(sha "$T/new") scurl -o /dev/null -w '%{http_code}' -T "$T/new" "$URL/fill/new")" 200
