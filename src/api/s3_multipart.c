@@ -18,10 +18,7 @@
 
 /* The upload must exist, belong to this bucket and key, and the caller may do a. */
 static int check_upload(req_t *r, struct s3_req *q, enum authz_action a) {
-  struct meta_upload u;
-  int rc = svc_upload_get(((struct app *)r->app)->svc, &q->who, a, q->upload_id, q->bucket, q->key, &u);
-  if (!rc) meta_upload_clear(&u);
-  return rc;
+  return svc_upload_check(((struct app *)r->app)->svc, &q->who, a, q->upload_id, q->bucket, q->key);
 }
 
 int s3_mpu_begin(req_t *r, struct s3_req *q) {

@@ -102,8 +102,7 @@ int svc_upload_get(svc_t *s, const struct principal *p, enum authz_action a, con
   return rc;
 }
 
-/* The upload must exist under bucket/key and the caller may do a. */
-static int upload_check(svc_t *s, const struct principal *p, enum authz_action a, const char *id,
+int svc_upload_check(svc_t *s, const struct principal *p, enum authz_action a, const char *id,
                         const char *bucket, const char *key) {
   struct meta_upload u;
   int rc = svc_upload_get(s, p, a, id, bucket, key, &u);
@@ -112,24 +111,24 @@ static int upload_check(svc_t *s, const struct principal *p, enum authz_action a
 }
 
 int svc_upload_abort(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key) {
-  int rc = upload_check(s, p, AZ_ABORT_UPLOAD, id, bucket, key);
+  int rc = svc_upload_check(s, p, AZ_ABORT_UPLOAD, id, bucket, key);
   return rc ? rc : meta_upload_delete(s->meta, id);
 }
 
 int svc_part_put(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
                  const struct meta_part *part) {
-  int rc = upload_check(s, p, AZ_PUT_OBJECT, id, bucket, key);
+  int rc = svc_upload_check(s, p, AZ_PUT_OBJECT, id, bucket, key);
   return rc ? rc : meta_part_put(s->meta, id, part);
 }
 
 int svc_part_list(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
                   int with_manifest, meta_part_cb cb, void *ctx) {
-  int rc = upload_check(s, p, with_manifest ? AZ_PUT_OBJECT : AZ_LIST_PARTS, id, bucket, key);
+  int rc = svc_upload_check(s, p, with_manifest ? AZ_PUT_OBJECT : AZ_LIST_PARTS, id, bucket, key);
   return rc ? rc : meta_part_list(s->meta, id, with_manifest, cb, ctx);
 }
 
 int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o) {
-  int rc = upload_check(s, p, AZ_PUT_OBJECT, id, o->bucket, o->key);
+  int rc = svc_upload_check(s, p, AZ_PUT_OBJECT, id, o->bucket, o->key);
   return rc ? rc : meta_upload_complete(s->meta, id, o);
 }
 

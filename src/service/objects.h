@@ -35,6 +35,9 @@ int svc_upload_create(svc_t *s, const struct principal *p, const struct meta_upl
 /* The upload, which must belong to bucket/key (else ENOSUCHUPLOAD), after checking a. */
 int svc_upload_get(svc_t *s, const struct principal *p, enum authz_action a, const char *id,
                    const char *bucket, const char *key, struct meta_upload *out);
+/* svc_upload_get without the row: 0 when the upload exists under bucket/key and p may do a. */
+int svc_upload_check(svc_t *s, const struct principal *p, enum authz_action a, const char *id,
+                     const char *bucket, const char *key);
 int svc_upload_abort(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key);
 int svc_part_put(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
                  const struct meta_part *part);

@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SLOTS 1024   /* addresses with transfers in flight at once; past that, the busiest share */
+#define SLOTS 1024   /* addresses with transfers in flight at once; past that, an address shares the
+                        count of the slot it hashes to (stricter, never looser) */
 
 struct slot { char addr[48]; unsigned n; };
 struct share { unsigned slot; int anonymous; };
