@@ -7,7 +7,7 @@
 
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
-    h_users_delete, h_s3, h_gc, h_buckets, h_datasets, h_fs, h_dav;
+    h_users_delete, h_s3, h_gc, h_tasks, h_buckets, h_datasets, h_fs, h_dav;
 
 static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
@@ -27,6 +27,8 @@ const struct route api_routes[] = {
   {"POST", "/v1/users", AUTH_ADMIN, &h_users_create, NULL},
   {"DELETE", "/v1/users/", AUTH_ADMIN, &h_users_delete, NULL},
   {"POST", "/v1/gc", AUTH_ADMIN, &h_gc, NULL},
+  {"GET", "/v1/tasks", AUTH_USER, &h_tasks, NULL},
+  {"*", "/v1/tasks/", AUTH_USER, &h_tasks, NULL},
   {"*", "/v1/buckets/", AUTH_USER, &h_buckets, NULL},
   {"GET", "/v1/datasets", AUTH_USER, &h_datasets, NULL},
   {"*", "/v1/datasets/", AUTH_USER_OR_LOCATOR, &h_datasets, NULL},   /* public datasets: anonymous reads */

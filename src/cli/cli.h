@@ -10,6 +10,7 @@ int cmd_get_block(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
+int cmd_task(int argc, char **argv);
 int cmd_presign(int argc, char **argv);
 int cmd_bucket(int argc, char **argv);
 int cmd_push(int argc, char **argv);

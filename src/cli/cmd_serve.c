@@ -3,6 +3,7 @@
  * SIGINT. */
 #include "cli.h"
 #include "../api/app.h"
+#include "../service/task_ops.h"
 #include "../service/users.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -73,6 +74,7 @@ int cmd_serve(int argc, char **argv) {
   xfree(cert);
   xfree(key);
   if (!rc) svc_on_buffer_release(a.svc, server_wake, srv);
+  if (!rc) svc_on_task_change(a.svc, server_wake, srv);   /* long polls on tasks wake when one ends */
   if (rc) {
     svc_close(a.svc);
     config_free(&c);
@@ -89,8 +91,9 @@ int cmd_serve(int argc, char **argv) {
   LOGI("received %s: draining (up to %lld ms)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
        (long long)c.shutdown_timeout_ms);
   svc_on_buffer_release(a.svc, NULL, NULL);
+  svc_janitor_stop(a.svc);   /* running tasks go back to the queue; nothing wakes the server after this */
   server_shutdown(srv, c.shutdown_timeout_ms);
-  svc_close(a.svc);   /* stops the janitor first */
+  svc_close(a.svc);
   config_free(&c);
   LOGI("stopped");
   return 0;

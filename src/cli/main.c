@@ -31,7 +31,8 @@ static const struct { const char *name; int (*fn)(int, char **); const char *hel
   {"diff", cmd_diff, "diff NAME:A NAME:B: added, removed, changed files and the bytes they share"},
   {"dataset", cmd_dataset, "dataset public NAME on|off: anonymous reads of a dataset (admin)"},
   {"mount", cmd_mount, "mount NAME:TAG MOUNTPOINT: read-only FUSE mount of a dataset version"},
-  {"gc", cmd_gc, "gc: collect unreferenced blocks now (admin; also runs every gc_interval)"},
+  {"gc", cmd_gc, "gc: collect unreferenced blocks now and print the report (admin; also runs every gc_interval)"},
+  {"task", cmd_task, "task ls [--state S] [--kind K] | show ID | cancel ID | wait ID: background tasks"},
   {"user", cmd_user, "user add NAME [--admin] | list | rm NAME  [--data DIR]: manage users"},
 };
 

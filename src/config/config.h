@@ -27,6 +27,9 @@ struct config {
   int64_t lifecycle_day_ms;
   int64_t lifecycle_interval_ms;
   int64_t gc_interval_ms;
+  uint64_t task_workers;
+  int64_t task_lease_ms;
+  int64_t task_retention_ms;
   int64_t signature_ttl_ms;
   char *region;
   char *virtual_host_domain;

@@ -141,6 +141,25 @@ void meta_upload_clear(struct meta_upload *u) {
   u->key = u->content_type = u->headers = u->tags = NULL;
 }
 
+int meta_task_add(meta_t *m, struct meta_task *t) { CALL(m->ops->task_add(m->impl, t)); }
+int meta_task_claim(meta_t *m, const char *o, int64_t now, int64_t lease, struct meta_task *out, int64_t *next) {
+  CALL(m->ops->task_claim(m->impl, o, now, lease, out, next));
+}
+int meta_task_renew(meta_t *m, const char *id, const char *o, int64_t until, int64_t done, int64_t total, const char *msg) {
+  CALL(m->ops->task_renew(m->impl, id, o, until, done, total, msg));
+}
+int meta_task_finish(meta_t *m, const struct meta_task *t) { CALL(m->ops->task_finish(m->impl, t)); }
+int meta_task_get(meta_t *m, const char *id, struct meta_task *out) { CALL(m->ops->task_get(m->impl, id, out)); }
+int meta_task_list(meta_t *m, const char *st, const char *k, const char *after, int limit, meta_task_cb cb, void *ctx) {
+  CALL(m->ops->task_list(m->impl, st, k, after, limit, cb, ctx));
+}
+int meta_task_cancel(meta_t *m, const char *id, int64_t now, char state[12]) { CALL(m->ops->task_cancel(m->impl, id, now, state)); }
+int meta_task_prune(meta_t *m, int64_t before) { CALL(m->ops->task_prune(m->impl, before)); }
+void meta_task_clear(struct meta_task *t) {
+  xfree(t->payload); xfree(t->result); xfree(t->error); xfree(t->error_detail); xfree(t->dedup_key);
+  t->payload = t->result = t->error = t->error_detail = t->dedup_key = NULL;
+}
+
 int meta_ping(meta_t *m) { CALL(m->ops->ping(m->impl)); }
 int meta_schema_version(meta_t *m) { CALL(m->ops->schema_version(m->impl)); }
 

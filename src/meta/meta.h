@@ -55,6 +55,23 @@ struct meta_dsversion {
 struct meta_dstag { char tag[129]; char version[65]; int floating; int64_t updated_ms; uint64_t size; int64_t files; };   /* size, files: listings */
 typedef int (*meta_dstag_cb)(void *ctx, const struct meta_dstag *t);   /* history: updated_ms = when */
 
+/* A background task (service/tasks.h). state: queued | running | succeeded | failed | canceled.
+ * Heap strings (meta_task_clear): payload, result (JSON), error (public), error_detail (admins),
+ * dedup_key (at most one queued or running task per key). */
+struct meta_task {
+  char id[33];
+  char kind[32];
+  char state[12];
+  char owner[65];              /* who asked ("" for the server itself) */
+  char *payload, *result, *error, *error_detail, *dedup_key;
+  char message[160];           /* progress */
+  int64_t done, total;
+  int attempts, max_attempts, cancel_requested;
+  char lease_owner[96];
+  int64_t lease_until_ms, run_after_ms, created_ms, started_ms, finished_ms;
+};
+typedef int (*meta_task_cb)(void *ctx, const struct meta_task *t);
+
 /* Every manifest that keeps blocks alive (objects, parts of uploads in progress, dataset
  * versions): gc roots. */
 typedef int (*meta_manifest_cb)(void *ctx, const char *manifest);
@@ -99,6 +116,15 @@ struct meta_ops {
   int (*ds_prune)(void *impl, int64_t before_ms);
   int (*block_claim)(void *impl, const char *owner, const char *id);
   int (*block_claimed)(void *impl, const char *owner, const char *id);
+  int (*task_add)(void *impl, struct meta_task *t);
+  int (*task_claim)(void *impl, const char *owner, int64_t now_ms, int64_t lease_ms, struct meta_task *out, int64_t *next_ms);
+  int (*task_renew)(void *impl, const char *id, const char *owner, int64_t lease_until_ms, int64_t done,
+                    int64_t total, const char *message);
+  int (*task_finish)(void *impl, const struct meta_task *t);
+  int (*task_get)(void *impl, const char *id, struct meta_task *out);
+  int (*task_list)(void *impl, const char *state, const char *kind, const char *after, int limit, meta_task_cb cb, void *ctx);
+  int (*task_cancel)(void *impl, const char *id, int64_t now_ms, char state[12]);
+  int (*task_prune)(void *impl, int64_t before_ms);
   int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
@@ -164,6 +190,25 @@ int meta_ds_prune(meta_t *m, int64_t before_ms);
 /* Block claims: the blocks a user has uploaded (proved to hold). claimed: 1, 0 or < 0. */
 int meta_block_claim(meta_t *m, const char *owner, const char *id);
 int meta_block_claimed(meta_t *m, const char *owner, const char *id);
+/* Tasks. add: fills t->id's row; with a dedup_key already queued or running: CAIRN_EEXIST and
+ * t->id set to that task. claim: in one transaction, the oldest queued task due by now_ms, or a
+ * running one whose lease expired (its worker died), becomes running under owner until
+ * now_ms + lease_ms (attempts + 1); CAIRN_ENOENT when none, *next_ms = when one will be (0: none).
+ * renew: extends the lease and records progress; 1 when cancellation was asked, 0, or
+ * CAIRN_ENOENT when the lease was lost. finish: writes t's state, result, error, run_after (a
+ * retry is state queued) if owner still holds the lease (CAIRN_ENOENT otherwise). cancel: a
+ * queued task becomes canceled, a running one is asked to stop; *state is the state after;
+ * CAIRN_ECONFLICT when it had already ended. */
+int meta_task_add(meta_t *m, struct meta_task *t);
+int meta_task_claim(meta_t *m, const char *owner, int64_t now_ms, int64_t lease_ms, struct meta_task *out, int64_t *next_ms);
+int meta_task_renew(meta_t *m, const char *id, const char *owner, int64_t lease_until_ms, int64_t done, int64_t total, const char *message);
+int meta_task_finish(meta_t *m, const struct meta_task *t);
+int meta_task_get(meta_t *m, const char *id, struct meta_task *out);   /* ENOENT */
+/* Newest first; state/kind NULL for any; after: an id (the page before it). */
+int meta_task_list(meta_t *m, const char *state, const char *kind, const char *after, int limit, meta_task_cb cb, void *ctx);
+int meta_task_cancel(meta_t *m, const char *id, int64_t now_ms, char state[12]);
+int meta_task_prune(meta_t *m, int64_t before_ms);   /* drops tasks that ended before; count or < 0 */
+void meta_task_clear(struct meta_task *t);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

@@ -84,5 +84,32 @@ const struct meta_migration meta_migrations[] = {
       " owner TEXT NOT NULL,"
       " block TEXT NOT NULL,"
       " PRIMARY KEY (owner, block))"},
+  /* background tasks: a worker claims one under a lease; dedup_key coalesces identical work */
+  {9, "CREATE TABLE tasks ("
+      " id TEXT PRIMARY KEY,"
+      " kind TEXT NOT NULL,"
+      " owner TEXT NOT NULL DEFAULT '',"
+      " payload TEXT NOT NULL,"
+      " state TEXT NOT NULL,"
+      " done BIGINT NOT NULL DEFAULT 0,"
+      " total BIGINT NOT NULL DEFAULT 0,"
+      " message TEXT NOT NULL DEFAULT '',"
+      " result TEXT,"
+      " error TEXT,"
+      " error_detail TEXT,"
+      " attempts INTEGER NOT NULL DEFAULT 0,"
+      " max_attempts INTEGER NOT NULL DEFAULT 1,"
+      " cancel_requested INTEGER NOT NULL DEFAULT 0,"
+      " lease_owner TEXT NOT NULL DEFAULT '',"
+      " lease_until_ms BIGINT NOT NULL DEFAULT 0,"
+      " run_after_ms BIGINT NOT NULL DEFAULT 0,"
+      " dedup_key TEXT,"
+      " created_ms BIGINT NOT NULL,"
+      " started_ms BIGINT NOT NULL DEFAULT 0,"
+      " finished_ms BIGINT NOT NULL DEFAULT 0);"
+      "CREATE INDEX tasks_due ON tasks (state, run_after_ms);"
+      "CREATE INDEX tasks_by_kind ON tasks (kind, id);"
+      "CREATE UNIQUE INDEX tasks_dedup ON tasks (dedup_key) WHERE dedup_key IS NOT NULL"
+      " AND state IN ('queued', 'running')"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -541,7 +541,8 @@ static const struct meta_ops sqlite_ops = {
   s_manifest_each, s_object_set_tags, s_lifecycle_set, msql_bucket_set_acl, msql_bucket_set_policy, s_lifecycle_get,
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
   msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
-  msql_ds_prune, msql_block_claim, msql_block_claimed, s_tx, s_ping,
+  msql_ds_prune, msql_block_claim, msql_block_claimed, msql_task_add, msql_task_claim,
+  msql_task_renew, msql_task_finish, msql_task_get, msql_task_list, msql_task_cancel, msql_task_prune, s_tx, s_ping,
   s_schema_version, s_close,
 };
 

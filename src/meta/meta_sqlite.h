@@ -37,4 +37,14 @@ int msql_bucket_set_policy(void *impl, const char *bucket, const char *policy);
 int msql_block_claim(void *impl, const char *owner, const char *id);
 int msql_block_claimed(void *impl, const char *owner, const char *id);
 
+/* meta_sqlite_tasks.c: background tasks */
+int msql_task_add(void *impl, struct meta_task *t);
+int msql_task_claim(void *impl, const char *owner, int64_t now_ms, int64_t lease_ms, struct meta_task *out, int64_t *next_ms);
+int msql_task_renew(void *impl, const char *id, const char *owner, int64_t lease_until_ms, int64_t done, int64_t total, const char *message);
+int msql_task_finish(void *impl, const struct meta_task *t);
+int msql_task_get(void *impl, const char *id, struct meta_task *out);
+int msql_task_list(void *impl, const char *state, const char *kind, const char *after, int limit, meta_task_cb cb, void *ctx);
+int msql_task_cancel(void *impl, const char *id, int64_t now_ms, char state[12]);
+int msql_task_prune(void *impl, int64_t before_ms);
+
 #endif

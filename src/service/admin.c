@@ -20,12 +20,6 @@ int svc_user_delete(svc_t *s, const struct principal *p, const char *name) {
   return rc ? rc : meta_user_rm(s->meta, name);
 }
 
-int svc_gc(svc_t *s, const struct principal *p, struct gc_report *rep) {
-  int rc = admin_only(p);
-  if (!rc) space_guard(s->space);
-  return rc ? rc : gc_run(s->meta, s->store, s->cfg->gc_grace_ms, rep);
-}
-
 int svc_ready(svc_t *s, const char **why, int *meta_ok, int *writable) {
   *meta_ok = meta_ping(s->meta) == 0;
   *writable = 0;

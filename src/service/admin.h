@@ -1,4 +1,4 @@
-/* admin.h - operator operations: users, garbage collection now, readiness and status. Everything
+/* admin.h - operator operations: users, readiness and status. Everything
  * here but readiness is for admins; each call checks that itself. */
 #ifndef CAIRN_SERVICE_ADMIN_H
 #define CAIRN_SERVICE_ADMIN_H
@@ -12,8 +12,6 @@ int svc_user_list(svc_t *s, const struct principal *p, meta_user_cb cb, void *ct
  * datasets of a removed user: ownership is never inherited), CAIRN_EINVAL. */
 int svc_user_create(svc_t *s, const struct principal *p, const char *name, const char *role, struct user_keys *out);
 int svc_user_delete(svc_t *s, const struct principal *p, const char *name);   /* drops its block claims too */
-/* Runs a collection now (blocking: on a worker). */
-int svc_gc(svc_t *s, const struct principal *p, struct gc_report *rep);
 /* Readiness: metadata answers and a volume takes writes; *why says what is wrong (static). */
 int svc_ready(svc_t *s, const char **why, int *meta_ok, int *writable);
 /* Store counters, buffer pool and volumes as JSON (new reference). */

@@ -1,8 +1,7 @@
-/* svc.c - opening and closing the service layer (keys, metadata, volumes, buffer pool) and the
- * janitor thread that empties expired trash, applies lifecycle rules and collects garbage. */
+/* svc.c - opening and closing the service layer (keys, metadata, volumes, buffer pool, task
+ * workers) and starting its background work (jobs.h). */
 #include "svc_internal.h"
-#include "gc.h"
-#include "lifecycle.h"
+#include "jobs.h"
 #include "users.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -66,12 +65,16 @@ static int setup(struct svc *s, const struct config *c, int *created, struct use
   s->store = store_create(vols, n, bufpool_create(c->buffers, c->buffer_size), &so);
   s->shares = shares_create((unsigned)c->buffers_per_client, (unsigned)c->buffers_anonymous);
   s->space = space_create(c->data_dir, s->store, c->reserve_space, c->meta_reserve);
+  struct tasks_opts to = {(unsigned)c->task_workers, c->task_lease_ms, c->task_retention_ms};
+  s->tasks = tasks_create(s->meta, &to);
+  jobs_register(s);
   return 0;
 }
 
 int svc_open(const struct config *c, svc_t **out, int *created, struct user_keys *admin, char *err, size_t errlen) {
   struct svc *s = xcalloc(1, sizeof *s);
   s->cfg = c;
+  s->started_ms = time_now_ms();
   *created = 0;
   int rc = setup(s, c, created, admin, err, errlen);
   if (rc) { svc_close(s); return rc; }
@@ -84,6 +87,7 @@ int svc_open(const struct config *c, svc_t **out, int *created, struct user_keys
 void svc_close(svc_t *s) {
   if (!s) return;
   svc_janitor_stop(s);
+  tasks_destroy(s->tasks);
   if (s->store) store_destroy(s->store);
   if (s->meta) meta_close(s->meta);
   shares_destroy(s->shares);
@@ -106,57 +110,14 @@ int svc_user_secret(svc_t *s, const char *access_key, char **secret, char role[1
   return users_secret(s->meta, &s->keys, access_key, secret, name, role);
 }
 
-/* ---- the janitor ---- */
-
-static void *janitor_main(void *p) {
-  struct svc *s = p;
-  const struct config *c = s->cfg;
-  int64_t wake = c->trash_interval_ms;   /* wakes for the most frequent of its jobs */
-  if (c->lifecycle_interval_ms && c->lifecycle_interval_ms < wake) wake = c->lifecycle_interval_ms;
-  if (c->gc_interval_ms && c->gc_interval_ms < wake) wake = c->gc_interval_ms;
-  int64_t next_gc = time_mono_ms() + c->gc_interval_ms, next_lc = time_mono_ms() + c->lifecycle_interval_ms;
-  pthread_mutex_lock(&s->janitor.mu);
-  while (!s->janitor.stop) {
-    struct timespec dl;
-    clock_gettime(CLOCK_REALTIME, &dl);
-    dl.tv_sec += wake / 1000;
-    dl.tv_nsec += (wake % 1000) * 1000000;
-    if (dl.tv_nsec >= 1000000000) { dl.tv_sec++; dl.tv_nsec -= 1000000000; }
-    pthread_cond_timedwait(&s->janitor.cv, &s->janitor.mu, &dl);
-    if (s->janitor.stop) break;
-    pthread_mutex_unlock(&s->janitor.mu);
-    int n = 0;
-    space_guard(s->space);
-    store_empty_trash(s->store, &n);
-    if (n) LOGI("trash: deleted %d expired blocks", n);
-    if (c->lifecycle_interval_ms && time_mono_ms() >= next_lc) {
-      int deleted, aborted;
-      lifecycle_sweep(s->meta, c->lifecycle_day_ms, &deleted, &aborted);
-      next_lc = time_mono_ms() + c->lifecycle_interval_ms;
-    }
-    if (c->gc_interval_ms && time_mono_ms() >= next_gc) {
-      struct gc_report rep;
-      gc_run(s->meta, s->store, c->gc_grace_ms, &rep);
-      next_gc = time_mono_ms() + c->gc_interval_ms;
-    }
-    pthread_mutex_lock(&s->janitor.mu);
-  }
-  pthread_mutex_unlock(&s->janitor.mu);
-  return NULL;
-}
+/* ---- background work: the task workers and the scheduler of periodic jobs ---- */
 
 void svc_janitor_start(svc_t *s) {
-  if (s->janitor.started) return;
-  s->janitor.started = 1;
-  pthread_create(&s->janitor.thread, NULL, janitor_main, s);
+  tasks_start(s->tasks);
+  jobs_scheduler_start(s);
 }
 
 void svc_janitor_stop(svc_t *s) {
-  if (!s->janitor.started) return;
-  pthread_mutex_lock(&s->janitor.mu);
-  s->janitor.stop = 1;
-  pthread_cond_signal(&s->janitor.cv);
-  pthread_mutex_unlock(&s->janitor.mu);
-  pthread_join(s->janitor.thread, NULL);
-  s->janitor.started = 0;
+  jobs_scheduler_stop(s);
+  if (s->tasks) tasks_stop(s->tasks);
 }

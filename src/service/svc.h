@@ -24,7 +24,8 @@ void svc_on_buffer_release(svc_t *s, void (*fn)(void *), void *ctx);
 typedef struct share share_t;
 int svc_transfer_begin(svc_t *s, const struct principal *p, share_t **out);
 void svc_transfer_end(svc_t *s, share_t *sh);
-/* The janitor thread: expired trash, lifecycle, gc at their intervals. */
+/* Background work: the task workers (tasks.h) and the scheduler that queues trash, lifecycle and
+ * gc tasks at their intervals (jobs.h). */
 void svc_janitor_start(svc_t *s);
 void svc_janitor_stop(svc_t *s);
 

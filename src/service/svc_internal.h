@@ -5,6 +5,8 @@
 #include "keyring.h"
 #include "shares.h"
 #include "space.h"
+#include "tasks.h"
+#include "metrics.h"
 #include "../meta/meta.h"
 #include "../store/store.h"
 #include <pthread.h>
@@ -16,6 +18,9 @@ struct svc {
   struct keyring keys;
   shares_t *shares;
   space_t *space;
+  tasks_t *tasks;
+  struct svc_metrics metrics;
+  int64_t started_ms;
   struct {
     pthread_t thread;
     pthread_mutex_t mu;

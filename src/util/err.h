@@ -44,6 +44,7 @@
   X(NOLIFECYCLE, "NoSuchLifecycleConfiguration", 404, "the lifecycle configuration does not exist") \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
   X(MALFORMEDPOLICY, "MalformedPolicy",    400, "the policy is not valid")                   \
+  X(CONFLICT,   "Conflict",                409, "the resource is not in a state that allows this") \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)") \
   X(AGAIN,      "ServiceUnavailable",      503, "the server is shutting down")
 

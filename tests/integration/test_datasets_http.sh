@@ -97,7 +97,7 @@ mkdir -p "$T/tmpds"; head -c 3000000 /dev/urandom > "$T/tmpds/only-here"
 sv=$("$CAIRN" push -q scratch:v1 "$T/tmpds" | grep -o '@[0-9a-f]*' | tr -d @)
 "$CAIRN" rm scratch:v1
 nb=$(find "$DATA/blocks" -type f | wc -l)
-gc_dropped() { scurl -X POST "$URL/v1/gc" > /dev/null; [ "$(sstatus "$URL/v1/datasets/scratch/versions/$sv")" = 404 ]; }
+gc_dropped() { "$CAIRN" gc > /dev/null; [ "$(sstatus "$URL/v1/datasets/scratch/versions/$sv")" = 404 ]; }
 wait_for 60 gc_dropped   # once the version is older than gc_grace
 expect "gc dropped the untagged version" "$(sstatus "$URL/v1/datasets/scratch/versions/$sv")" 404
 check "  ... and collected its blocks ($nb before, $(find "$DATA/blocks" -type f | wc -l) after)" test "$(find "$DATA/blocks" -type f | wc -l)" -lt "$nb"

@@ -44,7 +44,8 @@ for i in $(seq 0 $((stored / 2))); do
 done
 expect "DeleteObject at 0 bytes free: 204 every time" "$ok" 1
 check "  ... the ballast was given back" test ! -f "$SMALL/data/space.ballast"
-expect "gc at 0 bytes free: 200" "$(scurl -o "$T/gc" -w '%{http_code}' -X POST "$URL/v1/gc")" 200
+"$CAIRN" gc > "$T/gc"
+expect "gc at 0 bytes free: its task succeeds" "$?" 0
 check "  ... it trashed the deleted objects' blocks" sh -c "grep -q '\"trashed\":[1-9]' '$T/gc'"
 roomy() { [ "$(avail)" -gt $((10 << 20)) ]; }
 wait_for 10 roomy   # the janitor empties the trash (trash_lifetime 0) every 500 ms

@@ -7,6 +7,7 @@
 #include "service/buckets.h"
 #include "service/datasets.h"
 #include "service/objects.h"
+#include "service/task_ops.h"
 #include "crypto/hash.h"
 #include "util/alloc.h"
 #include "util/err.h"
@@ -206,9 +207,17 @@ static void blocks_and_datasets(void) {
   ASSERT_EQ(svc_ds_tag_set(s, &bob, "data", &t), CAIRN_EAUTH);   /* public is read-only */
   ASSERT_EQ(put_block(s, &bob, "alice's file", id), 0);           /* bob shows he holds the bytes */
   ASSERT_EQ(svc_ds_commit(s, &bob, "bobs", man, strlen(man), vid, &why, &missing), 0);
-  struct gc_report rep;
-  ASSERT_EQ(svc_gc(s, &bob, &rep), CAIRN_EAUTH);
-  ASSERT_EQ(svc_gc(s, &admin, &rep), 0);
+  char task[33];
+  ASSERT_EQ(svc_gc_start(s, &bob, task), CAIRN_EAUTH);
+  ASSERT_EQ(svc_gc_start(s, &admin, task), 0);
+  json_t *tj;
+  int ended;
+  ASSERT_EQ(svc_task_get(s, &bob, task, &tj, &ended), CAIRN_ENOENT);   /* not his */
+  ASSERT_EQ(svc_task_get(s, &anon, task, &tj, &ended), CAIRN_EAUTH);
+  ASSERT_EQ(svc_task_cancel(s, &bob, task, &tj), CAIRN_ENOENT);
+  ASSERT_EQ(svc_task_get(s, &admin, task, &tj, &ended), 0);
+  ASSERT_STREQ(json_string_value(json_object_get(tj, "kind")), "gc");
+  json_decref(tj);
   close_svc(s);
 }
 

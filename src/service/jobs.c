@@ -1,0 +1,115 @@
+/* jobs.c - gc, trash and lifecycle as task kinds, and the scheduler that queues them (jobs.h). */
+#include "jobs.h"
+#include "svc_internal.h"
+#include "gc.h"
+#include "lifecycle.h"
+#include "../util/log.h"
+#include "../util/timeutil.h"
+#include <time.h>
+
+static int gc_task(void *ctx, struct task_run *run, const json_t *payload, json_t **result) {
+  (void)payload;
+  struct svc *s = ctx;
+  struct gc_report rep;
+  task_progress(run, 0, 1, "marking and sweeping");
+  space_guard(s->space);
+  int rc = gc_run(s->meta, s->store, s->cfg->gc_grace_ms, &rep);
+  if (rc) return task_fail(run, 0, "garbage collection failed", "gc_run: %d", rc);
+  task_progress(run, 1, 1, "done");
+  metrics_gc(&s->metrics, &rep);
+  *result = json_pack("{s:I,s:I,s:I,s:I,s:I,s:f}", "blocks", (json_int_t)rep.blocks, "referenced",
+                      (json_int_t)rep.referenced, "trashed", (json_int_t)rep.trashed, "trashed_bytes",
+                      (json_int_t)rep.trashed_bytes, "kept_young", (json_int_t)rep.kept_young, "seconds", rep.seconds);
+  return 0;
+}
+
+static int trash_task(void *ctx, struct task_run *run, const json_t *payload, json_t **result) {
+  (void)payload; (void)run;
+  struct svc *s = ctx;
+  int n = 0;
+  space_guard(s->space);
+  int rc = store_empty_trash(s->store, &n);
+  if (n) LOGI("trash: deleted %d expired blocks", n);
+  metrics_trash(&s->metrics, (uint64_t)n);
+  *result = json_pack("{s:i}", "deleted", n);
+  return rc;
+}
+
+static int lifecycle_task(void *ctx, struct task_run *run, const json_t *payload, json_t **result) {
+  (void)payload; (void)run;
+  struct svc *s = ctx;
+  int deleted = 0, aborted = 0;
+  int rc = lifecycle_sweep(s->meta, s->cfg->lifecycle_day_ms, &deleted, &aborted);
+  metrics_lifecycle(&s->metrics, (uint64_t)deleted, (uint64_t)aborted);
+  *result = json_pack("{s:i,s:i}", "deleted", deleted, "aborted", aborted);
+  return rc;
+}
+
+static struct task_kind k_gc = {"gc", gc_task, NULL, 3, 5000};
+static struct task_kind k_trash = {"trash", trash_task, NULL, 3, 5000};
+static struct task_kind k_lifecycle = {"lifecycle", lifecycle_task, NULL, 3, 5000};
+
+void jobs_register(svc_t *s) {
+  k_gc.ctx = k_trash.ctx = k_lifecycle.ctx = s;
+  tasks_register(s->tasks, &k_gc);
+  tasks_register(s->tasks, &k_trash);
+  tasks_register(s->tasks, &k_lifecycle);
+}
+
+static void queue(svc_t *s, const char *kind) {
+  char id[33];
+  int coalesced;
+  int rc = tasks_submit(s->tasks, kind, "", NULL, kind, 0, id, &coalesced);
+  if (rc) LOGW("cannot queue a %s task: %d", kind, rc);
+}
+
+/* Wakes for the most frequent of its jobs; keeps the disk reserve between passes. */
+static void *scheduler_main(void *p) {
+  struct svc *s = p;
+  const struct config *c = s->cfg;
+  int64_t wake = c->trash_interval_ms;
+  if (c->lifecycle_interval_ms && c->lifecycle_interval_ms < wake) wake = c->lifecycle_interval_ms;
+  if (c->gc_interval_ms && c->gc_interval_ms < wake) wake = c->gc_interval_ms;
+  int64_t next_gc = time_mono_ms() + c->gc_interval_ms, next_lc = time_mono_ms() + c->lifecycle_interval_ms;
+  pthread_mutex_lock(&s->janitor.mu);
+  while (!s->janitor.stop) {
+    struct timespec dl;
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec += wake / 1000;
+    dl.tv_nsec += (wake % 1000) * 1000000;
+    if (dl.tv_nsec >= 1000000000) { dl.tv_sec++; dl.tv_nsec -= 1000000000; }
+    pthread_cond_timedwait(&s->janitor.cv, &s->janitor.mu, &dl);
+    if (s->janitor.stop) break;
+    pthread_mutex_unlock(&s->janitor.mu);
+    space_guard(s->space);
+    queue(s, "trash");
+    if (c->lifecycle_interval_ms && time_mono_ms() >= next_lc) {
+      queue(s, "lifecycle");
+      next_lc = time_mono_ms() + c->lifecycle_interval_ms;
+    }
+    if (c->gc_interval_ms && time_mono_ms() >= next_gc) {
+      queue(s, "gc");
+      next_gc = time_mono_ms() + c->gc_interval_ms;
+    }
+    pthread_mutex_lock(&s->janitor.mu);
+  }
+  pthread_mutex_unlock(&s->janitor.mu);
+  return NULL;
+}
+
+void jobs_scheduler_start(svc_t *s) {
+  if (s->janitor.started) return;
+  s->janitor.started = 1;
+  s->janitor.stop = 0;
+  pthread_create(&s->janitor.thread, NULL, scheduler_main, s);
+}
+
+void jobs_scheduler_stop(svc_t *s) {
+  if (!s->janitor.started) return;
+  pthread_mutex_lock(&s->janitor.mu);
+  s->janitor.stop = 1;
+  pthread_cond_signal(&s->janitor.cv);
+  pthread_mutex_unlock(&s->janitor.mu);
+  pthread_join(s->janitor.thread, NULL);
+  s->janitor.started = 0;
+}
