@@ -17,11 +17,15 @@ struct space {
   uint64_t reserve, ballast;
   int has_ballast;
   int64_t checked_ms;   /* space_writes_ok's last answer, reused for CHECK_EVERY_MS */
+  uint64_t headroom;    /* the last check's smallest free space above reserve_space */
   int last_rc;
   const char *last_why;
 };
 
 #define CHECK_EVERY_MS 100   /* statvfs per write would cost more than the write's metadata */
+/* ... but only while the disk is far from reserve_space: nearer, every write looks again, so a
+ * burst of writes cannot run past the reserve (and into the ballast) on a stale answer */
+#define CACHE_HEADROOM (256ull << 20)
 
 static uint64_t free_bytes(const char *dir) {
   struct statvfs st;
@@ -78,7 +82,8 @@ void space_guard(space_t *s) {
 int space_writes_ok(space_t *s, const char **why) {
   int64_t now = time_mono_ms();
   pthread_mutex_lock(&s->mu);
-  int fresh = s->checked_ms && now - s->checked_ms < CHECK_EVERY_MS, rc = s->last_rc;
+  int fresh = s->checked_ms && now - s->checked_ms < CHECK_EVERY_MS && s->headroom >= CACHE_HEADROOM,
+      rc = s->last_rc;
   *why = s->last_why;
   pthread_mutex_unlock(&s->mu);
   if (fresh) return rc;
@@ -94,13 +99,21 @@ int space_writes_ok(space_t *s, const char **why) {
 static int space_check(space_t *s, const char **why) {
   space_guard(s);
   uint64_t meta_free = free_bytes(s->dir);
+  uint64_t headroom = meta_free > s->reserve ? meta_free - s->reserve : 0;
+  pthread_mutex_lock(&s->mu);
+  s->headroom = headroom;
+  pthread_mutex_unlock(&s->mu);
   if (meta_free < s->reserve) { *why = "free space on the data directory is below reserve_space"; return CAIRN_ENOSPC; }
   int writable = 0, roomy = 0;
   for (int i = 0; i < store_nvols(s->store); i++) {
     vol_t *v = store_vol(s->store, i);
     if (vol_is_read_only(v)) continue;
     writable++;
-    if (free_bytes(vol_path(v)) >= s->reserve) roomy++;
+    uint64_t f = free_bytes(vol_path(v));
+    if (f >= s->reserve) roomy++;
+    pthread_mutex_lock(&s->mu);
+    if (f < s->reserve + s->headroom) s->headroom = f > s->reserve ? f - s->reserve : 0;
+    pthread_mutex_unlock(&s->mu);
   }
   if (writable && !roomy) { *why = "free space on every writable volume is below reserve_space"; return CAIRN_ENOSPC; }
   pthread_mutex_lock(&s->mu);
