@@ -63,6 +63,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bash bench/run.sh
 	@bash bench/datasets.sh
+	@bash bench/mirror.sh
 
 clean:
 	rm -rf build bin

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${FUZZ_SECONDS:-20}
 CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(pkg-config --cflags libcrypto jansson expat)"
-LIBS="$(pkg-config --libs libcrypto jansson expat)"
+LIBS="$(pkg-config --libs libcrypto jansson expat libcurl)"
 COMMON="src/util/alloc.c src/util/err.c src/util/hex.c src/util/sbuf.c src/util/log.c src/util/timeutil.c src/crypto/hash.c"
 declare -A SRC=(
   [fuzz_locator]="src/store/locator.c"
@@ -18,6 +18,7 @@ declare -A SRC=(
   [fuzz_s3_classify]="src/api/s3_classify.c"
   [fuzz_policy]="src/service/policy.c src/service/authz.c"
   [fuzz_uri]="src/http/uri.c"
+  [fuzz_mirror_url]="src/service/mirror_fetch.c"
   [fuzz_s3_xml]="src/service/lifecycle.c src/util/xmlpath.c src/crypto/sigv4.c src/meta/meta.c"
 )
 mkdir -p build/fuzz

@@ -30,6 +30,10 @@ struct config {
   uint64_t task_workers;
   int64_t task_lease_ms;
   int64_t task_retention_ms;
+  char *metrics_token;
+  char *mirror_regions, *mirror_allow;
+  int64_t mirror_require_https;
+  int64_t mirror_max_wait_ms, mirror_ttl_ms;
   int64_t signature_ttl_ms;
   char *region;
   char *virtual_host_domain;

@@ -116,6 +116,7 @@ int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   if (rc == CAIRN_ENOENT) {
     const char *h = http_header(r, "Authorization");
     if (!h) return CAIRN_ENOENT;
+    if (!strncasecmp(h, "Bearer ", 7)) return CAIRN_ENOENT;   /* not a signature: a token the handler checks (/metrics) */
     if (sigv4_parse_authorization(h, &a)) { *why = "malformed Authorization header"; return CAIRN_EINVAL; }
     const char *d = http_header(r, "X-Amz-Date");
     if (!d || strlen(d) != 16) { *why = "missing or malformed X-Amz-Date"; return CAIRN_EAUTH; }

@@ -50,6 +50,7 @@ struct req {
   struct awschunk_signer *chunk_signer;   /* signed aws-chunked body: key, scope, seed signature */
   /* state */
   const struct handler *h;
+  int route_index;              /* in the route table, -1 before routing or when none matched */
   void *state;
   int body_err;                 /* first error seen while reading the body */
   uint64_t discarded;           /* body bytes read after an error */
@@ -80,6 +81,9 @@ void http_each_header(req_t *r, void (*fn)(void *ctx, const char *name, const ch
 void http_add_header(req_t *r, const char *name, const char *value);   /* copied into the pool */
 void http_clear_headers(req_t *r);   /* forget added headers (a handler about to retry later) */
 
+/* The server's own metrics in the Prometheus text format (requests, durations, bytes, connections). */
+void http_metrics_text(req_t *r, char **out, size_t *len);   /* heap, caller xfrees */
+
 /* Responses (each copies or takes what it says; exactly one per request). */
 int http_respond_buf(req_t *r, int status, const char *ctype, const void *data, size_t len);
 int http_respond_text(req_t *r, int status, const char *text);
@@ -93,7 +97,14 @@ int http_fail(req_t *r, int err, const char *message);
 int http_respond_head(req_t *r, int status, uint64_t size);
 /* Serves [off, off+len) of fd with sendfile; the fd is dup'ed, the caller keeps its own. */
 int http_respond_fd(req_t *r, int status, int fd, uint64_t off, uint64_t len);
-typedef long (*http_reader_fn)(void *cls, uint64_t pos, char *buf, size_t max);   /* -1 error, 0 end */
+/* A body reader: bytes, 0 at the end, -1 on an error (the connection is cut: never a complete
+ * wrong body), or HTTP_READ_SUSPENDED after http_stream_suspend (called again once resumed). */
+typedef long (*http_reader_fn)(void *cls, uint64_t pos, char *buf, size_t max);
+#define HTTP_READ_SUSPENDED (-3)
+/* Inside a reader with nothing to send yet: the connection sleeps (the server, not the client, is
+ * the slow one) until http_stream_resume, which any thread may call once. */
+void http_stream_suspend(req_t *r);
+void http_stream_resume(req_t *r);
 typedef void (*http_free_fn)(void *cls);
 /* Streams a body of `size` bytes (UINT64_MAX for unknown) from a reader callback. */
 int http_respond_stream(req_t *r, int status, uint64_t size, http_reader_fn fn, void *cls,

@@ -133,7 +133,9 @@ struct stream { req_t *r; http_reader_fn fn; void *cls; http_free_fn free_fn; };
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
   struct stream *s = cls;
+  server_waiting_over(s->r);   /* called again after a suspension: the client's clock runs again */
   long n = s->fn(s->cls, pos, buf, max);
+  if (n == HTTP_READ_SUSPENDED) return 0;   /* suspended: not polled until http_stream_resume */
   if (n < 0) return MHD_CONTENT_READER_END_WITH_ERROR;
   if (n == 0) return MHD_CONTENT_READER_END_OF_STREAM;
   return n;
@@ -149,6 +151,13 @@ static long no_body(void *cls, uint64_t pos, char *buf, size_t max) {
   (void)cls; (void)pos; (void)buf; (void)max;
   return 0;
 }
+
+void http_stream_suspend(req_t *r) {
+  server_waiting(r);
+  MHD_suspend_connection(r->conn);
+}
+
+void http_stream_resume(req_t *r) { MHD_resume_connection(r->conn); }
 
 int http_respond_head(req_t *r, int status, uint64_t size) {
   return http_respond_stream(r, status, size, no_body, NULL, NULL);

@@ -5,6 +5,8 @@
 #include "async.h"
 #include "auth.h"
 #include "server_internal.h"
+#include "http_metrics.h"
+#include "../util/sbuf.h"
 #include "uri.h"
 #include "watchdog.h"
 #include "../crypto/hash.h"
@@ -42,6 +44,7 @@ struct server {
   atomic_int ticker_stop;
   workq_t *workq;
   watchdog_t *wd;
+  http_metrics_t *metrics;
 };
 
 int server_stopping(const struct req *r) { return atomic_load(&((struct server *)r->srv)->stopping); }
@@ -51,6 +54,12 @@ void server_waiting(struct req *r) {
   if (r->server_waiting) return;
   r->server_waiting = 1;
   watchdog_server_wait(((struct server *)r->srv)->wd, r->wconn, 1);
+}
+
+void server_waiting_over(struct req *r) {
+  if (!r->server_waiting) return;
+  r->server_waiting = 0;
+  watchdog_server_wait(((struct server *)r->srv)->wd, r->wconn, 0);
 }
 
 /* MHD_OPTION_NOTIFY_CONNECTION: every connection is watched for its deadlines. */
@@ -73,6 +82,7 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c) {
   r->conn = c;
   r->pool = mempool_create();
   r->t_start = time_mono_sec();
+  r->route_index = -1;
   r->content_length = -1;
   r->auth_rc = CAIRN_ENOENT;
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -100,6 +110,8 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     r->user_key, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? r->err_code : "client_disconnected_or_aborted",
   };
   log_request(&l);
+  http_metrics_record(s->metrics, r->route_index, r->method, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && r->responded ? r->status : 0,
+                      time_mono_sec() - r->t_start, r->bytes_in, r->bytes_out);
   watchdog_request_done(s->wd, r->wconn);
   mempool_destroy(r->pool);   /* cleanup hooks abort unfinished uploads, release buffers */
   xfree(r);
@@ -151,6 +163,14 @@ static void park(struct server *s, req_t *r) {
   r->next_parked = s->parked;
   s->parked = r;
   pthread_mutex_unlock(&s->park_mu);
+}
+
+static unsigned count_parked(struct server *s) {
+  unsigned n = 0;
+  pthread_mutex_lock(&s->park_mu);
+  for (req_t *r = s->parked; r; r = r->next_parked) n++;
+  pthread_mutex_unlock(&s->park_mu);
+  return n;
 }
 
 void server_wake(void *srv) {
@@ -215,6 +235,7 @@ static void start(struct server *s, req_t *r) {
     return;
   }
   r->h = rt->h;
+  r->route_index = (int)(rt - s->routes);
   r->write_error = rt->write_error;
   if (authorize(s, r, rt)) return;
   run_begin(s, r);
@@ -276,10 +297,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (r->has_body) start(s, r);
     return MHD_YES;
   }
-  if (r->server_waiting) {   /* resumed from a park or a worker: the client's clock runs again */
-    r->server_waiting = 0;
-    watchdog_server_wait(s->wd, r->wconn, 0);
-  }
+  server_waiting_over(r);   /* resumed from a park or a worker: the client's clock runs again */
   if (r->parked && r->parked_phase == 1) {   /* resumed: try begin again */
     r->parked = 0;
     if (run_begin(s, r) || r->responded) return MHD_YES;
@@ -382,6 +400,7 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
     return CAIRN_EIO;
   }
   s->workq = workq_start(o->io_threads);
+  s->metrics = http_metrics_create(routes, nroutes);
   pthread_create(&s->ticker, NULL, ticker_main, s);
   const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
   s->port = di ? di->port : 0;
@@ -390,6 +409,19 @@ int server_start(const struct server_opts *o, const struct route *routes, int nr
 }
 
 int server_port(const server_t *s) { return s->port; }
+
+void http_metrics_text(req_t *r, char **out, size_t *len) {
+  struct server *s = r->srv;
+  sbuf_t b = {0};
+  http_metrics_render(s->metrics, &b);
+  sbuf_printf(&b, "# HELP cairn_http_requests_in_flight Requests being served now.\n"
+                  "# TYPE cairn_http_requests_in_flight gauge\ncairn_http_requests_in_flight %u\n"
+                  "# HELP cairn_http_requests_parked Requests waiting for a pool buffer or a long poll.\n"
+                  "# TYPE cairn_http_requests_parked gauge\ncairn_http_requests_parked %u\n",
+              atomic_load(&s->inflight), count_parked(s));
+  *len = b.len;
+  *out = sbuf_steal(&b);
+}
 unsigned server_inflight(const server_t *s) { return atomic_load(&((server_t *)s)->inflight); }
 
 void server_shutdown(server_t *s, int64_t timeout_ms) {
@@ -407,6 +439,7 @@ void server_shutdown(server_t *s, int64_t timeout_ms) {
   server_wake(s);
   MHD_stop_daemon(s->d);
   watchdog_destroy(s->wd);
+  http_metrics_destroy(s->metrics);
   pthread_mutex_destroy(&s->park_mu);
   xfree(s);
 }

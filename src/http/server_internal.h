@@ -3,8 +3,9 @@
 #define CAIRN_SERVER_INTERNAL_H
 #include "request.h"
 
-int server_stopping(const struct req *r);
+int server_stopping(const struct req *r);   /* 1 once shutdown began: responses close the connection */
 void server_waiting(struct req *r);   /* the server, not the client, makes r wait (until resumed) */
-struct workq *server_workq(const struct req *r);   /* the server's worker pool (async.c) */   /* 1 once shutdown began: responses close the connection */
+void server_waiting_over(struct req *r);   /* r was resumed: the client's clock runs again */
+struct workq *server_workq(const struct req *r);   /* the server's worker pool (async.c) */
 
 #endif

@@ -160,6 +160,16 @@ void meta_task_clear(struct meta_task *t) {
   t->payload = t->result = t->error = t->error_detail = t->dedup_key = NULL;
 }
 
+int meta_counts(meta_t *m, struct meta_counts *out) { CALL(m->ops->counts(m->impl, out)); }
+int meta_mirror_get(meta_t *m, const char *r, const char *h, struct meta_mirror *o) { CALL(m->ops->mirror_get(m->impl, r, h, o)); }
+int meta_mirror_put(meta_t *m, const struct meta_mirror *e) { CALL(m->ops->mirror_put(m->impl, e)); }
+int meta_mirror_delete(meta_t *m, const char *r, const char *h) { CALL(m->ops->mirror_delete(m->impl, r, h)); }
+void meta_mirror_clear(struct meta_mirror *e) {
+  xfree(e->url); xfree(e->error); xfree(e->error_detail);
+  e->url = e->error = e->error_detail = NULL;
+}
+int meta_task_counts(meta_t *m, meta_task_count_cb cb, void *ctx) { CALL(m->ops->task_counts(m->impl, cb, ctx)); }
+
 int meta_ping(meta_t *m) { CALL(m->ops->ping(m->impl)); }
 int meta_schema_version(meta_t *m) { CALL(m->ops->schema_version(m->impl)); }
 

@@ -55,6 +55,27 @@ struct meta_dsversion {
 struct meta_dstag { char tag[129]; char version[65]; int floating; int64_t updated_ms; uint64_t size; int64_t files; };   /* size, files: listings */
 typedef int (*meta_dstag_cb)(void *ctx, const struct meta_dstag *t);   /* history: updated_ms = when */
 
+/* A regional mirror entry (service/mirror.h): (region, SHA-256 of the upstream URL) -> state
+ * present | pending | error, the copy task, the upstream's validators and expiry. url, error,
+ * error_detail: heap (meta_mirror_clear). */
+struct meta_mirror {
+  char region[64];
+  char url_hash[65];
+  char *url;
+  char state[12];
+  char task_id[33];
+  char etag[160];              /* the upstream's ETag, as sent */
+  char last_modified[64];      /* the upstream's Last-Modified, as sent */
+  uint64_t size;
+  int64_t expires_ms;          /* revalidate with the upstream after this */
+  int http_status;             /* the upstream's status when it refused (error) */
+  char *error, *error_detail;
+  int64_t updated_ms;
+};
+
+/* Catalog sizes (metrics). logical bytes: what clients stored, before deduplication. */
+struct meta_counts { uint64_t buckets, objects, object_bytes, uploads, datasets, versions, version_bytes, users; };
+
 /* A background task (service/tasks.h). state: queued | running | succeeded | failed | canceled.
  * Heap strings (meta_task_clear): payload, result (JSON), error (public), error_detail (admins),
  * dedup_key (at most one queued or running task per key). */
@@ -71,6 +92,7 @@ struct meta_task {
   int64_t lease_until_ms, run_after_ms, created_ms, started_ms, finished_ms;
 };
 typedef int (*meta_task_cb)(void *ctx, const struct meta_task *t);
+typedef int (*meta_task_count_cb)(void *ctx, const char *kind, const char *state, uint64_t n);
 
 /* Every manifest that keeps blocks alive (objects, parts of uploads in progress, dataset
  * versions): gc roots. */
@@ -125,6 +147,11 @@ struct meta_ops {
   int (*task_list)(void *impl, const char *state, const char *kind, const char *after, int limit, meta_task_cb cb, void *ctx);
   int (*task_cancel)(void *impl, const char *id, int64_t now_ms, char state[12]);
   int (*task_prune)(void *impl, int64_t before_ms);
+  int (*counts)(void *impl, struct meta_counts *out);
+  int (*mirror_get)(void *impl, const char *region, const char *url_hash, struct meta_mirror *out);
+  int (*mirror_put)(void *impl, const struct meta_mirror *e);
+  int (*mirror_delete)(void *impl, const char *region, const char *url_hash);
+  int (*task_counts)(void *impl, meta_task_count_cb cb, void *ctx);
   int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
@@ -209,6 +236,13 @@ int meta_task_list(meta_t *m, const char *state, const char *kind, const char *a
 int meta_task_cancel(meta_t *m, const char *id, int64_t now_ms, char state[12]);
 int meta_task_prune(meta_t *m, int64_t before_ms);   /* drops tasks that ended before; count or < 0 */
 void meta_task_clear(struct meta_task *t);
+int meta_counts(meta_t *m, struct meta_counts *out);
+/* Mirror entries: get (ENOENT), put (insert or replace), delete (ENOENT). */
+int meta_mirror_get(meta_t *m, const char *region, const char *url_hash, struct meta_mirror *out);
+int meta_mirror_put(meta_t *m, const struct meta_mirror *e);
+int meta_mirror_delete(meta_t *m, const char *region, const char *url_hash);
+void meta_mirror_clear(struct meta_mirror *e);
+int meta_task_counts(meta_t *m, meta_task_count_cb cb, void *ctx);   /* cb per (kind, state, n) */
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

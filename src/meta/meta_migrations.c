@@ -111,5 +111,21 @@ const struct meta_migration meta_migrations[] = {
       "CREATE INDEX tasks_by_kind ON tasks (kind, id);"
       "CREATE UNIQUE INDEX tasks_dedup ON tasks (dedup_key) WHERE dedup_key IS NOT NULL"
       " AND state IN ('queued', 'running')"},
+  /* regional mirror entries: only a cache of what the mirror buckets hold */
+  {10, "CREATE TABLE mirror_entries ("
+       " region TEXT NOT NULL,"
+       " url_hash TEXT NOT NULL,"
+       " url TEXT NOT NULL,"
+       " state TEXT NOT NULL,"
+       " task_id TEXT NOT NULL DEFAULT '',"
+       " etag TEXT NOT NULL DEFAULT '',"
+       " last_modified TEXT NOT NULL DEFAULT '',"
+       " size BIGINT NOT NULL DEFAULT 0,"
+       " expires_ms BIGINT NOT NULL DEFAULT 0,"
+       " http_status INTEGER NOT NULL DEFAULT 0,"
+       " error TEXT,"
+       " error_detail TEXT,"
+       " updated_ms BIGINT NOT NULL,"
+       " PRIMARY KEY (region, url_hash))"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

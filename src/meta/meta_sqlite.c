@@ -542,7 +542,7 @@ static const struct meta_ops sqlite_ops = {
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
   msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
   msql_ds_prune, msql_block_claim, msql_block_claimed, msql_task_add, msql_task_claim,
-  msql_task_renew, msql_task_finish, msql_task_get, msql_task_list, msql_task_cancel, msql_task_prune, s_tx, s_ping,
+  msql_task_renew, msql_task_finish, msql_task_get, msql_task_list, msql_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_task_counts, s_tx, s_ping,
   s_schema_version, s_close,
 };
 
@@ -555,7 +555,10 @@ int meta_open_sqlite(const char *path, meta_t **out) {
     return CAIRN_EDB;
   }
   sqlite3_busy_timeout(m->db, 5000);
-  int rc = msql_exec(m, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON");
+  /* A small WAL checkpointed often: the WAL file and what one checkpoint adds to meta.db stay well
+   * inside the meta_reserve ballast, so deletes and gc still commit on a full disk. */
+  int rc = msql_exec(m, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                        "PRAGMA wal_autocheckpoint=256; PRAGMA journal_size_limit=4194304");
   if (!rc) rc = migrate(m);
   if (rc) { s_close(m); return rc; }
   *out = meta_wrap(&sqlite_ops, m);

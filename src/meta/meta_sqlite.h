@@ -46,5 +46,12 @@ int msql_task_get(void *impl, const char *id, struct meta_task *out);
 int msql_task_list(void *impl, const char *state, const char *kind, const char *after, int limit, meta_task_cb cb, void *ctx);
 int msql_task_cancel(void *impl, const char *id, int64_t now_ms, char state[12]);
 int msql_task_prune(void *impl, int64_t before_ms);
+int msql_counts(void *impl, struct meta_counts *out);
+
+/* meta_sqlite_mirror.c: regional mirror entries */
+int msql_mirror_get(void *impl, const char *region, const char *url_hash, struct meta_mirror *out);
+int msql_mirror_put(void *impl, const struct meta_mirror *e);
+int msql_mirror_delete(void *impl, const char *region, const char *url_hash);
+int msql_task_counts(void *impl, meta_task_count_cb cb, void *ctx);
 
 #endif

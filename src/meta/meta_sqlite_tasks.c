@@ -252,3 +252,37 @@ int msql_task_prune(void *impl, int64_t before) {
                       before, NULL);
   return rc ? rc : sqlite3_changes(m->db);
 }
+
+int msql_task_counts(void *impl, meta_task_count_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "SELECT kind, state, COUNT(*) FROM tasks GROUP BY kind, state", -1, &st, NULL))
+    return msql_err(m, "prepare");
+  int rc = 0;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW)
+    rc = cb(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+            (uint64_t)sqlite3_column_int64(st, 2));
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Catalog sizes: one statement of scalar subqueries (a consistent snapshot). */
+int msql_counts(void *impl, struct meta_counts *out) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "SELECT (SELECT COUNT(*) FROM buckets), (SELECT COUNT(*) FROM objects),"
+                         " (SELECT COALESCE(SUM(size),0) FROM objects), (SELECT COUNT(*) FROM uploads),"
+                         " (SELECT COUNT(*) FROM datasets), (SELECT COUNT(*) FROM ds_versions),"
+                         " (SELECT COALESCE(SUM(size),0) FROM ds_versions), (SELECT COUNT(*) FROM users)",
+                         -1, &st, NULL))
+    return msql_err(m, "prepare");
+  int rc = CAIRN_EDB;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    uint64_t *v[] = {&out->buckets, &out->objects, &out->object_bytes, &out->uploads, &out->datasets,
+                     &out->versions, &out->version_bytes, &out->users};
+    for (int i = 0; i < 8; i++) *v[i] = (uint64_t)sqlite3_column_int64(st, i);
+    rc = 0;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}

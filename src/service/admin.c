@@ -2,6 +2,7 @@
 #include "admin.h"
 #include "svc_internal.h"
 #include "../util/err.h"
+#include "../util/timeutil.h"
 
 static int admin_only(const struct principal *p) { return p->kind == PRINCIPAL_ADMIN ? 0 : CAIRN_EAUTH; }
 
@@ -61,3 +62,5 @@ int svc_status(svc_t *s, const struct principal *p, json_t **out) {
       (json_int_t)bp.timeouts, "volumes", vols);
   return 0;
 }
+
+int64_t svc_uptime_ms(svc_t *s) { return time_now_ms() - s->started_ms; }

@@ -17,4 +17,10 @@ int svc_ready(svc_t *s, const char **why, int *meta_ok, int *writable);
 /* Store counters, buffer pool and volumes as JSON (new reference). */
 int svc_status(svc_t *s, const struct principal *p, json_t **out);
 
+int64_t svc_uptime_ms(svc_t *s);
+
+/* Every service-side metric in the Prometheus text format, appended to out: for admins, or anyone
+ * presenting metrics_token when one is configured (compared in constant time). */
+int svc_metrics_text(svc_t *s, const struct principal *p, const char *token, char **out, size_t *len);
+
 #endif

@@ -75,6 +75,7 @@ int svc_bucket_create(svc_t *s, const struct principal *p, const char *name, con
   if (p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;
   if (!svc_bucket_name_ok(name)) return CAIRN_EBUCKETNAME;
   if (acl && !authz_acl_known(acl)) return CAIRN_EINVAL;
+  if (!strncmp(name, "mirror-", 7) && p->kind != PRINCIPAL_ADMIN) return CAIRN_EBUCKETTAKEN;   /* the regional mirror's (mirror.h) */
   struct meta_bucket b = {0};
   snprintf(b.name, sizeof b.name, "%s", name);
   snprintf(b.owner, sizeof b.owner, "%s", p->name ? p->name : "");

@@ -31,6 +31,7 @@ static int sweep_one(void *ctx, const struct vol_entry *e) {
   struct sweep *w = ctx;
   uint8_t id[32];
   w->rep->blocks++;
+  w->rep->bytes += e->size;
   if (hex_decode(e->id, 64, id)) return 0;
   if (w->k->n && bsearch(id, w->k->v, w->k->n, 32, cmp32)) return 0;
   if (e->mtime > w->cutoff_ms) { w->rep->kept_young++; return 0; }

@@ -8,7 +8,7 @@
 #include "../meta/meta.h"
 #include "../store/store.h"
 
-struct gc_report { uint64_t referenced, blocks, trashed, trashed_bytes, kept_young; double seconds; };
+struct gc_report { uint64_t referenced, blocks, bytes, trashed, trashed_bytes, kept_young; double seconds; };   /* blocks, bytes: all seen */
 
 int gc_run(meta_t *m, store_t *s, int64_t grace_ms, struct gc_report *rep);
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 struct svc_metrics {
-  atomic_uint_fast64_t gc_runs, gc_trashed_blocks, gc_trashed_bytes, gc_seconds_ms;
+  atomic_uint_fast64_t gc_runs, gc_trashed_blocks, gc_trashed_bytes, gc_seconds_ms, gc_last_blocks, gc_last_bytes;
   atomic_uint_fast64_t trash_runs, trash_deleted;
   atomic_uint_fast64_t lifecycle_runs, lifecycle_deleted, lifecycle_aborted;
   atomic_uint_fast64_t mirror_hits, mirror_misses, mirror_coalesced, mirror_errors, mirror_bytes, mirror_fallbacks;

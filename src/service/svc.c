@@ -2,6 +2,7 @@
  * workers) and starting its background work (jobs.h). */
 #include "svc_internal.h"
 #include "jobs.h"
+#include "mirror.h"
 #include "users.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -67,7 +68,9 @@ static int setup(struct svc *s, const struct config *c, int *created, struct use
   s->space = space_create(c->data_dir, s->store, c->reserve_space, c->meta_reserve);
   struct tasks_opts to = {(unsigned)c->task_workers, c->task_lease_ms, c->task_retention_ms};
   s->tasks = tasks_create(s->meta, &to);
+  s->spools = spools_create(c->data_dir);
   jobs_register(s);
+  mirror_register(s);
   return 0;
 }
 
@@ -88,6 +91,7 @@ void svc_close(svc_t *s) {
   if (!s) return;
   svc_janitor_stop(s);
   tasks_destroy(s->tasks);
+  spools_destroy(s->spools);
   if (s->store) store_destroy(s->store);
   if (s->meta) meta_close(s->meta);
   shares_destroy(s->shares);

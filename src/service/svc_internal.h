@@ -6,6 +6,7 @@
 #include "shares.h"
 #include "space.h"
 #include "tasks.h"
+#include "mirror_spool.h"
 #include "metrics.h"
 #include "../meta/meta.h"
 #include "../store/store.h"
@@ -19,6 +20,7 @@ struct svc {
   shares_t *shares;
   space_t *space;
   tasks_t *tasks;
+  spools_t *spools;            /* running mirror copies, for streaming readers */
   struct svc_metrics metrics;
   int64_t started_ms;
   struct {

@@ -43,7 +43,8 @@ struct tasks {
   int started, stop;
   atomic_int stopping;
   pthread_mutex_t mu;
-  pthread_cond_t work_cv;     /* idle workers and the keeper */
+  pthread_cond_t work_cv;     /* idle workers: a task was queued */
+  pthread_cond_t keeper_cv;   /* the lease keeper: only stop wakes it early */
   pthread_cond_t done_cv;     /* tasks_wait */
   uint64_t submits, gen;
   struct task_run *active;
@@ -75,6 +76,7 @@ tasks_t *tasks_create(meta_t *m, const struct tasks_opts *o) {
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);   /* CLOCK_REALTIME: deadlines are wall-clock lease times */
   pthread_cond_init(&t->work_cv, &ca);
+  pthread_cond_init(&t->keeper_cv, &ca);
   pthread_cond_init(&t->done_cv, &ca);
   pthread_condattr_destroy(&ca);
   return t;
@@ -101,6 +103,8 @@ static void notify(tasks_t *t, int submitted) {
   pthread_mutex_unlock(&t->mu);
   for (int i = 0; i < n; i++) t->hooks[i].fn(t->hooks[i].ctx);
 }
+
+void tasks_poke(tasks_t *t) { notify(t, 0); }
 
 uint64_t tasks_generation(tasks_t *t) {
   pthread_mutex_lock(&t->mu);
@@ -183,6 +187,7 @@ int tasks_wait(tasks_t *t, const char *id, int64_t deadline_ms, struct meta_task
 
 const char *task_id(const struct task_run *r) { return r->row.id; }
 int task_attempt(const struct task_run *r) { return r->row.attempts; }
+int task_last_attempt(const struct task_run *r) { return r->row.attempts >= r->row.max_attempts; }
 
 int task_canceled(struct task_run *r) { return atomic_load(&r->canceled); }
 
@@ -346,7 +351,7 @@ static void *keeper_main(void *arg) {
   while (!t->stop) {
     struct timespec ts;
     deadline_ts(time_now_ms() + t->o.lease_ms / 3, &ts);
-    pthread_cond_timedwait(&t->work_cv, &t->mu, &ts);
+    pthread_cond_timedwait(&t->keeper_cv, &t->mu, &ts);
     if (t->stop) break;
     char ids[MAX_WORKERS][33];
     int n = 0;
@@ -399,6 +404,7 @@ void tasks_stop(tasks_t *t) {
   t->stop = 1;
   for (struct task_run *r = t->active; r; r = r->next) atomic_store(&r->canceled, 1);
   pthread_cond_broadcast(&t->work_cv);
+  pthread_cond_broadcast(&t->keeper_cv);
   pthread_cond_broadcast(&t->done_cv);
   pthread_mutex_unlock(&t->mu);
   for (unsigned i = 0; i < t->nworkers; i++) pthread_join(t->workers[i], NULL);
@@ -411,6 +417,7 @@ void tasks_destroy(tasks_t *t) {
   tasks_stop(t);
   pthread_mutex_destroy(&t->mu);
   pthread_cond_destroy(&t->work_cv);
+  pthread_cond_destroy(&t->keeper_cv);
   pthread_cond_destroy(&t->done_cv);
   xfree(t);
 }

@@ -43,7 +43,9 @@ int tasks_cancel(tasks_t *t, const char *id, char state[12]);
 /* Blocks until task id has ended or deadline (wall ms) passed; 0 with *out filled, or CAIRN_E*. */
 int tasks_wait(tasks_t *t, const char *id, int64_t deadline_ms, struct meta_task *out);
 /* A counter that moves whenever a task ends or is queued here, and a hook called then (the server
- * resumes long polls; any thread). */
+ * resumes long polls; any thread). tasks_poke moves it without a task changing (news a waiter
+ * may want: a mirror copy began). */
+void tasks_poke(tasks_t *t);
 uint64_t tasks_generation(tasks_t *t);
 void tasks_on_change(tasks_t *t, void (*fn)(void *), void *ctx);
 /* Counts by state and kind for metrics: fn per (kind, state, count) of what meta holds. */
@@ -53,6 +55,7 @@ void tasks_stats(tasks_t *t, struct tasks_stats *out);
 /* For handlers. */
 const char *task_id(const struct task_run *r);
 int task_attempt(const struct task_run *r);
+int task_last_attempt(const struct task_run *r);   /* 1 when a failure now is final */
 void task_progress(struct task_run *r, int64_t done, int64_t total, const char *message);
 int task_canceled(struct task_run *r);   /* 1 once cancellation was asked (or the lease was lost) */
 /* Records why the attempt failed: a short public reason and a private detail (admins only);

@@ -17,7 +17,7 @@ struct store {
   int nvols;
   bufpool_t *pool;
   struct store_opts o;
-  atomic_uint_fast64_t puts, put_bytes, dedup_hits, gets, get_bytes, corrupt, repaired, trashed,
+  atomic_uint_fast64_t puts, put_bytes, dedup_hits, gets, get_bytes, corrupt, quarantined, repaired, trashed,
       trash_emptied;
 };
 
@@ -82,7 +82,7 @@ vol_t *store_vol(store_t *s, int i) { return s->vols[i]; }
 void store_get_stats(store_t *s, struct store_stats *o) {
   o->puts = s->puts; o->put_bytes = s->put_bytes; o->dedup_hits = s->dedup_hits;
   o->gets = s->gets; o->get_bytes = s->get_bytes; o->corrupt = s->corrupt;
-  o->repaired = s->repaired; o->trashed = s->trashed; o->trash_emptied = s->trash_emptied;
+  o->repaired = s->repaired; o->quarantined = s->quarantined; o->trashed = s->trashed; o->trash_emptied = s->trash_emptied;
 }
 
 /* Rendezvous (highest random weight) order of the volumes for a block id. */
@@ -388,6 +388,7 @@ int store_get_open_buf(store_t *s, const char *id, void *lent, store_get_t **out
     r = NULL;
     atomic_fetch_add(&s->corrupt, 1);
     int q = vol_quarantine(v, id);
+    if (!q) atomic_fetch_add(&s->quarantined, 1);
     LOGE("block %s on %s is corrupt; %s", id, vol_path(v), q ? "could not quarantine it" : "quarantined");
     bad[nbad++] = order[i];
   }

@@ -22,7 +22,7 @@ struct store_opts {
 };
 
 struct store_stats {
-  uint64_t puts, put_bytes, dedup_hits, gets, get_bytes, corrupt, repaired, trashed, trash_emptied;
+  uint64_t puts, put_bytes, dedup_hits, gets, get_bytes, corrupt, quarantined, repaired, trashed, trash_emptied;
 };
 
 typedef struct store store_t;
