@@ -6,6 +6,8 @@
 #include "service/blocks.h"
 #include "service/buckets.h"
 #include "service/datasets.h"
+#include "service/mirror.h"
+#include "service/mirror_fetch.h"
 #include "service/objects.h"
 #include "service/task_ops.h"
 #include "crypto/hash.h"
@@ -242,4 +244,42 @@ static void users_and_ownership(void) {
   close_svc(s);
 }
 
-void suite_service(void) { RUN(buckets_and_objects); RUN(multipart); RUN(blocks_and_datasets); RUN(users_and_ownership); }
+/* The mirror's refusals: the URL rules, unknown regions, purge for admins only, and the mirror's
+ * bucket names kept from users. Nothing here reaches a network. */
+static void mirror_rules(void) {
+  struct mirror_rules r = {"^https://example\\.org/a/ ^http://127\\.0\\.0\\.1:8080/", 1};
+  const char *why;
+  ASSERT_EQ(mirror_url_allowed(&r, "https://example.org/a/x.tgz", &why), 0);
+  ASSERT_EQ(mirror_url_allowed(&r, "http://127.0.0.1:8080/x", &why), CAIRN_EAUTH);   /* https required */
+  r.require_https = 0;
+  ASSERT_EQ(mirror_url_allowed(&r, "http://127.0.0.1:8080/x", &why), 0);
+  ASSERT_EQ(mirror_url_allowed(&r, "https://example.org.evil.net/a/x", &why), CAIRN_EAUTH);
+  ASSERT_EQ(mirror_url_allowed(&r, "https://evil.net/?https://example.org/a/", &why), CAIRN_EAUTH);
+  ASSERT_EQ(mirror_url_allowed(&r, "https://example.org/a/x y", &why), CAIRN_EAUTH);
+  ASSERT_EQ(mirror_url_allowed(&r, "ftp://example.org/a/x", &why), CAIRN_EAUTH);
+  ASSERT_EQ(mirror_url_allowed(&r, "https://example.org/a/\xc3\xa9", &why), CAIRN_EAUTH);
+
+  svc_t *s = open_svc();
+  ASSERT(s);
+  char err[128];
+  config_set(&cfg, "mirror_regions", "eu-1", err, sizeof err);
+  config_set(&cfg, "mirror_allow", "^https://example\\.org/a/", err, sizeof err);
+  struct mirror_answer m;
+  ASSERT_EQ(svc_mirror_redirect(s, "us-9", "https://example.org/a/x", 1, &m), 0);
+  ASSERT_EQ(m.outcome, MIRROR_REFUSED);
+  ASSERT_EQ(m.status, 404);
+  ASSERT_EQ(svc_mirror_redirect(s, "eu-1", "https://example.org/b/x", 1, &m), 0);
+  ASSERT_EQ(m.outcome, MIRROR_REFUSED);
+  ASSERT_EQ(m.status, 403);
+  ASSERT_STREQ(m.err, "InvalidUrl");
+  ASSERT_EQ(svc_mirror_purge(s, &alice, "eu-1", "https://example.org/a/x"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_mirror_purge(s, &anon, "eu-1", "https://example.org/a/x"), CAIRN_EAUTH);
+  ASSERT_EQ(svc_mirror_purge(s, &admin, "us-9", "https://example.org/a/x"), CAIRN_ENOENT);
+  ASSERT_EQ(svc_mirror_purge(s, &admin, "eu-1", "https://example.org/a/x"), 0);   /* nothing there: still 204 */
+  ASSERT_EQ(svc_bucket_create(s, &alice, "mirror-eu-1", NULL), CAIRN_EBUCKETTAKEN);
+  close_svc(s);
+}
+
+void suite_service(void) {
+  RUN(buckets_and_objects); RUN(multipart); RUN(blocks_and_datasets); RUN(users_and_ownership); RUN(mirror_rules);
+}
