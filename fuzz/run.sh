@@ -11,6 +11,7 @@ declare -A SRC=(
   [fuzz_locator]="src/store/locator.c"
   [fuzz_range]="src/http/range.c"
   [fuzz_sigv4]="src/crypto/sigv4.c"
+  [fuzz_sigv2]="src/crypto/sigv2.c src/crypto/sigv4.c src/util/base64.c"
   [fuzz_manifest]="src/chunk/manifest.c"
   [fuzz_dsmanifest]="src/dataset/dsmanifest.c src/chunk/manifest.c"
   [fuzz_list_token]="src/util/base64.c"

@@ -23,7 +23,7 @@ struct param { const char *name; unsigned group; };
 static const struct param params[] = {
   {"X-Amz-Algorithm", P_SIG}, {"X-Amz-Credential", P_SIG}, {"X-Amz-Date", P_SIG},
   {"X-Amz-Expires", P_SIG}, {"X-Amz-SignedHeaders", P_SIG}, {"X-Amz-Signature", P_SIG},
-  {"x-id", P_SIG},
+  {"x-id", P_SIG}, {"AWSAccessKeyId", P_SIG}, {"Expires", P_SIG}, {"Signature", P_SIG},
   {"prefix", P_LIST | P_UPLIST}, {"delimiter", P_LIST | P_UPLIST}, {"marker", P_LIST},
   {"max-keys", P_LIST}, {"list-type", P_LIST}, {"continuation-token", P_LIST},
   {"start-after", P_LIST}, {"fetch-owner", P_LIST}, {"encoding-type", P_ENC},

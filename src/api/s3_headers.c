@@ -3,6 +3,7 @@
  * on GET/HEAD with response-* query overrides; and the conditional request headers. */
 #include "s3.h"
 #include "../util/err.h"
+#include "../util/timeutil.h"
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,13 +93,6 @@ static int etag_matches(const char *list, const char *etag) {
   return 0;
 }
 
-static int parse_http_date(const char *s, time_t *t) {
-  struct tm tm = {0};
-  const char *end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (!end) return -1;
-  *t = timegm(&tm);
-  return 0;
-}
 
 /* RFC 9110 section 13.2.2 order: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since. */
 int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms) {
@@ -106,9 +100,9 @@ int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms) {
   const char *im = http_header(r, "If-Match"), *ius = http_header(r, "If-Unmodified-Since");
   const char *inm = http_header(r, "If-None-Match"), *ims = http_header(r, "If-Modified-Since");
   if (im && !etag_matches(im, etag)) return CAIRN_EPRECONDITION;
-  if (!im && ius && !parse_http_date(ius, &t) && mtime > t) return CAIRN_EPRECONDITION;
+  if (!im && ius && !time_parse_http(ius, &t) && mtime > t) return CAIRN_EPRECONDITION;
   int get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
   if (inm && etag_matches(inm, etag)) return get ? CAIRN_ENOTMODIFIED : CAIRN_EPRECONDITION;
-  if (!inm && ims && get && !parse_http_date(ims, &t) && mtime <= t) return CAIRN_ENOTMODIFIED;
+  if (!inm && ims && get && !time_parse_http(ims, &t) && mtime <= t) return CAIRN_ENOTMODIFIED;
   return 0;
 }

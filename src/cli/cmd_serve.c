@@ -59,7 +59,7 @@ int cmd_serve(int argc, char **argv) {
   struct server_opts so = {c.listen, (unsigned)c.max_connections, (unsigned)(c.idle_timeout_ms / 1000),
                            c.max_header_size, c.region, c.clock_skew_ms / 1000, app_auth_lookup,
                            c.threads ? (unsigned)c.threads : (unsigned)(cores > 2 ? cores : 2), (unsigned)c.io_threads,
-                           c.buffer_wait_ms, c.trust_proxy != 0, (unsigned)c.max_connections_per_ip,
+                           c.buffer_wait_ms, c.trust_proxy != 0, c.virtual_host_domain, (unsigned)c.max_connections_per_ip,
                            NULL, NULL, c.header_timeout_ms, c.min_rate, c.min_rate_window_ms};
   char *cert = NULL, *key = NULL;
   if (!rc && (*c.tls_cert || *c.tls_key)) {

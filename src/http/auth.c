@@ -2,6 +2,7 @@
  * request line, signed headers read from libmicrohttpd, secrets through the lookup callback. */
 #include "auth.h"
 #include "../crypto/hash.h"
+#include "../crypto/sigv2.h"
 #include "../crypto/sigv4.h"
 #include "aws_chunked.h"
 #include "../util/alloc.h"
@@ -109,9 +110,18 @@ static int refuse_unsigned(req_t *r, const struct sigv4_auth *a, const char **wh
 
 int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   struct sigv4_auth a;
+  struct sigv2_auth v2;
   *why = NULL;
   int rc = sigv4_parse_presigned(r->raw_query, &a);
   if (rc == CAIRN_EINVAL) { *why = "malformed presigned query parameters"; return CAIRN_EAUTH; }
+  int rc2 = sigv2_parse_presigned(r->raw_query, &v2);
+  if (rc2 == CAIRN_EINVAL) { *why = "malformed AWSAccessKeyId / Expires / Signature query parameters"; return CAIRN_EAUTH; }
+  if (!rc2 && rc != CAIRN_ENOENT) { *why = "a request has one presigned signature, not two"; return CAIRN_EAUTH; }
+  if (rc2 == CAIRN_ENOENT && rc == CAIRN_ENOENT) {   /* no presigned query: a V2 Authorization header? */
+    rc2 = sigv2_parse_authorization(http_header(r, "Authorization"), &v2);
+    if (rc2 == CAIRN_EINVAL) { *why = "malformed Authorization header"; return CAIRN_EINVAL; }
+  }
+  if (!rc2) return http_auth_sigv2(r, o, &v2, why);
   const char *payload = SIGV4_UNSIGNED;
   if (rc == CAIRN_ENOENT) {
     const char *h = http_header(r, "Authorization");

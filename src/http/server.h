@@ -31,6 +31,7 @@ struct server_opts {
   unsigned io_threads;         /* workers for blocking disk work (async.h) */
   int64_t buffer_wait_ms;      /* how long a request may stay parked waiting for a pool buffer */
   int trust_proxy;             /* the signed host is X-Forwarded-Host when present */
+  const char *virtual_host_domain;   /* SigV2 signs "/bucket" for Host: bucket.<domain> */
   unsigned max_connections_per_ip;
   const char *tls_cert_pem, *tls_key_pem;   /* PEM text (not paths); both set: HTTPS (GnuTLS) */
   int64_t header_timeout_ms;   /* watchdog.h */

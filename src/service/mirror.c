@@ -220,10 +220,8 @@ static int64_t expiry_of(const struct config *cfg, const struct mirror_response 
   const char *ma = strcasestr(r->cache_control, "max-age=");
   if (ma) return now + strtoll(ma + 8, NULL, 10) * 1000;
   if (strcasestr(r->cache_control, "no-cache") || strcasestr(r->cache_control, "no-store")) return now;
-  if (*r->expires) {
-    struct tm tm = {0};
-    if (strptime(r->expires, "%a, %d %b %Y %H:%M:%S GMT", &tm)) return (int64_t)timegm(&tm) * 1000;
-  }
+  time_t t;
+  if (*r->expires && !time_parse_http(r->expires, &t)) return (int64_t)t * 1000;
   return now + cfg->mirror_ttl_ms;
 }
 

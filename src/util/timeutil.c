@@ -67,6 +67,14 @@ int parse_size(const char *s, uint64_t *out) {
   return CAIRN_EINVAL;
 }
 
+int time_parse_http(const char *s, time_t *out) {
+  struct tm tm = {0};
+  const char *end = s ? strptime(s, "%a, %d %b %Y %H:%M:%S ", &tm) : NULL;
+  if (!end || (strcmp(end, "GMT") && strcmp(end, "UTC") && strcmp(end, "+0000") && strcmp(end, "Z"))) return CAIRN_EINVAL;
+  *out = timegm(&tm);
+  return 0;
+}
+
 int time_parse_amz(const char *s, time_t *out) {
   if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z') return CAIRN_EINVAL;
   for (int i = 0; i < 15; i++)

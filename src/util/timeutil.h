@@ -19,6 +19,8 @@ int time_parse_amz(const char *s, time_t *out);
 void time_format_amz(time_t t, char out[17]);
 /* RFC 7231 IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT". */
 void time_format_http(time_t t, char *out, size_t cap);
+/* That form back (also with "+0000" or "UTC" for GMT, as SigV2 signers send it). 0 or CAIRN_EINVAL. */
+int time_parse_http(const char *s, time_t *out);
 void time_format_iso8601_ms(int64_t ms, char *out, size_t cap);
 
 #endif

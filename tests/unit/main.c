@@ -23,7 +23,7 @@ const char *test_tmpdir(void) {
   return d;
 }
 
-#define SUITES(X) X(hex) X(mempool) X(timeutil) X(config) X(range) X(locator) X(sigv4) X(seal) \
+#define SUITES(X) X(hex) X(mempool) X(timeutil) X(config) X(range) X(locator) X(sigv4) X(sigv2) X(seal) \
   X(bufpool) X(volume) X(store) X(err) X(fastcdc) X(manifest) X(awschunk) X(base64) X(dsmanifest) X(meta) \
   X(s3_classify) X(authz) X(service) X(tasks)
 #define DECL(s) void suite_##s(void);
