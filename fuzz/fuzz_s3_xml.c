@@ -19,7 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *s = malloc(size + 1);
   memcpy(s, data, size);
   s[size] = 0;
-  xfree(tags_from_query(s));
+  char *tq = NULL;
+  if (!tags_from_query(s, &tq) && !tq) abort();
+  xfree(tq);
   free(s);
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "../util/err.h"
 #include "../util/timeutil.h"
 #include <ctype.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,6 +77,7 @@ static int s3_begin(req_t *r) {
     if (!q->upload_id) q->upload_id = "";
     return s3_mpu_begin(r, q);
   case S3_PUT_OBJECT:   /* refused before the body is read */
+    if ((rc = s3_write_headers_check(r, &why))) return http_fail(r, rc, why);
     if ((rc = svc_object_write_check(a->svc, &q->who, q->bucket, q->key, &q->grant))) return http_fail(r, rc, NULL);
     return s3_start_body(r, q);
   default: return 0;
@@ -153,6 +155,7 @@ struct put_job {
   svc_t *svc;
   const char *ctype, *content_md5, *sha256;   /* copied from the request before deferring */
   const char *headers, *tags;
+  struct svc_write_cond cond;
 };
 
 /* Content-MD5 (base64) and a hex x-amz-content-sha256 must match the body. */
@@ -211,7 +214,8 @@ static void put_commit_job(void *arg) {
     o.tags = (char *)j->tags;
     o.data = q->inl;
     o.is_inline = q->inl != NULL;
-    q->rc = svc_object_commit(j->svc, &q->grant, &o);
+    q->rc = svc_object_commit(j->svc, &q->grant, &o, &j->cond);
+    if (!q->rc) svc_object_expiration(j->svc, &o, q->expiration, sizeof q->expiration);
   }
   xfree(enc);
 }
@@ -232,7 +236,10 @@ int s3_put_end(req_t *r, struct s3_req *q) {
                           mempool_strdup(r->pool, ct ? ct : "binary/octet-stream"),
                           cm ? mempool_strdup(r->pool, cm) : NULL,
                           ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL,
-                          s3_headers_from_request(r), s3_tags_from_request(r)};
+                          s3_headers_from_request(r), s3_tags_from_request(r), {NULL, NULL}};
+    const char *im = http_header(r, "If-Match"), *inm = http_header(r, "If-None-Match");
+    j->cond.if_match = im ? mempool_strdup(r->pool, im) : NULL;
+    j->cond.if_none_match = inm ? mempool_strdup(r->pool, inm) : NULL;
     int rc = s3_checksum_finish(r, q, &j->headers);   /* nothing is committed on a mismatch */
     if (rc) return http_fail(r, rc, "the checksum does not match the body");
     return http_defer(r, put_commit_job, j);
@@ -241,6 +248,7 @@ int s3_put_end(req_t *r, struct s3_req *q) {
   char etag[40];
   snprintf(etag, sizeof etag, "\"%s\"", q->md5);
   http_add_header(r, "ETag", etag);
+  if (*q->expiration) http_add_header(r, "x-amz-expiration", q->expiration);
   return http_respond_buf(r, 200, NULL, "", 0);
 }
 
@@ -256,8 +264,10 @@ static void obj_free(void *cls) { obj_reader_close(cls); }
 static int get_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_object o;
-  int rc = svc_object_get(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, &o);
+  char expiration[400];
+  int rc = svc_object_get_expiring(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, &o, expiration, sizeof expiration);
   if (rc) return http_fail(r, rc, NULL);
+  if (*expiration) http_add_header(r, "x-amz-expiration", expiration);
   char etag[52], date[64];
   snprintf(etag, sizeof etag, "\"%s\"", o.etag);
   time_format_http((time_t)(o.created_ms / 1000), date, sizeof date);
@@ -269,6 +279,9 @@ static int get_object(req_t *r, struct s3_req *q) {
   const char *rct = http_query(r, "response-content-type");
   http_add_header(r, "Content-Type", rct ? rct : o.content_type);
   s3_headers_to_response(r, o.headers);
+  json_t *tags = json_loads(o.tags ? o.tags : "{}", 0, NULL);
+  if (json_object_size(tags)) http_add_header(r, "x-amz-tagging-count", mempool_printf(r->pool, "%zu", json_object_size(tags)));
+  json_decref(tags);
   http_add_header(r, "Accept-Ranges", "bytes");
   uint64_t off = 0, len = o.size;
   int status = 200;

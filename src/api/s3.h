@@ -22,6 +22,7 @@ struct s3_req {
   int committing, rc;       /* PutObject commit on a worker */
   struct manifest m;
   char md5[33], sha[65];
+  char expiration[320];     /* x-amz-expiration of the object just written ("" when none) */
   const char *upload_id;    /* multipart */
   int part;                 /* UploadPart number (1..10000), 0 for PutObject */
   sbuf_t xml;               /* CompleteMultipartUpload body (bounded) */
@@ -32,13 +33,16 @@ struct s3_req {
   hash_ctx_t *ck_hash;
 };
 
-char *s3_tags_from_request(req_t *r);                /* s3_lifecycle.c: x-amz-tagging, pool-owned */
+char *s3_tags_from_request(req_t *r);                /* s3_lifecycle.c: x-amz-tagging (checked), pool-owned */
 char *s3_headers_from_request(req_t *r);
 char *s3_headers_add(req_t *r, const char *json, const char *name, const char *value);   /* pool */
 int s3_checksum_begin(req_t *r, struct s3_req *q);
 void s3_checksum_update(struct s3_req *q, const char *data, size_t n);
 int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json);             /* s3_headers.c: JSON, pool-owned */
 void s3_headers_to_response(req_t *r, const char *stored);
+/* Before a write's body is read: a malformed Content-MD5 (InvalidDigest) or x-amz-tagging (InvalidTag). */
+int s3_write_headers_check(req_t *r, const char **why);
+int s3_copy_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* x-amz-copy-source-if-* */
 int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* 0, EPRECONDITION, ENOTMODIFIED */
 int s3_copy_object(req_t *r, struct s3_req *q);       /* s3_copy.c */
 int s3_delete_objects(req_t *r, struct s3_req *q);    /* s3_copy.c: POST ?delete */

@@ -17,7 +17,7 @@
 
 /* x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded; "?versionId=null" is the only
  * version there is) into *o; 0 or the error, with *why for a malformed header. */
-static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const char **why) {
+static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const char **why, int *self) {
   const char *src = http_header(r, "x-amz-copy-source");
   size_t n = strlen(src);
   const char *qm = memchr(src, '?', n);
@@ -33,6 +33,7 @@ static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const 
   if (!rc) {
     *slash = 0;
     rc = svc_object_get(((struct app *)r->app)->svc, &q->who, AZ_GET_OBJECT, s, slash + 1, o);
+    if (self) *self = !strcmp(s, q->bucket) && !strcmp(slash + 1, q->key);
   }
   if (rc != CAIRN_EINVAL) *why = NULL;
   return rc;
@@ -41,13 +42,18 @@ static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const 
 int s3_copy_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_object o;
-  const char *why;
-  int rc = copy_source(r, q, &o, &why);
+  const char *why = NULL;
+  int self = 0;
+  int rc = copy_source(r, q, &o, &why, &self);
   if (rc) return http_fail(r, rc, why);
-  rc = s3_preconditions(r, o.etag, o.created_ms);   /* x-amz-copy-source-if-* are not read yet */
+  rc = s3_copy_preconditions(r, o.etag, o.created_ms);
   const char *dir = http_header(r, "x-amz-metadata-directive");
   int replace = dir && !strcmp(dir, "REPLACE");
-  if (dir && !replace && strcmp(dir, "COPY")) rc = CAIRN_EINVAL;
+  if (!rc && dir && !replace && strcmp(dir, "COPY")) rc = CAIRN_EINVAL, why = "x-amz-metadata-directive must be COPY or REPLACE";
+  if (!rc && self && !replace) {   /* S3: a copy onto itself must change something */
+    rc = CAIRN_EINVALIDREQUEST;
+    why = "copying an object onto itself needs x-amz-metadata-directive: REPLACE";
+  }
   if (!rc) {
     struct meta_object n = o;   /* same manifest, size and ETag */
     snprintf(n.bucket, sizeof n.bucket, "%s", q->bucket);
@@ -63,7 +69,7 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
   char etag[48];
   snprintf(etag, sizeof etag, "%s", o.etag);
   meta_object_clear(&o);
-  if (rc) return http_fail(r, rc == CAIRN_ENOTMODIFIED ? CAIRN_EPRECONDITION : rc, NULL);
+  if (rc) return http_fail(r, rc, why);
   char ts[40];
   time_format_iso8601_ms(time_now_ms(), ts, sizeof ts);
   sbuf_t x = {0};
@@ -142,7 +148,8 @@ static int copy_range(const char *h, uint64_t size, uint64_t *off, uint64_t *len
   unsigned long long a = strtoull(h + 6, &e1, 10);
   if (*e1 != '-' || !isdigit((unsigned char)e1[1])) return CAIRN_EINVAL;
   unsigned long long b = strtoull(e1 + 1, &e2, 10);
-  if (*e2 || b < a || b >= size) return CAIRN_ERANGE;
+  if (*e2) return CAIRN_EINVAL;   /* one range only */
+  if (b < a || b >= size) return CAIRN_ERANGE;
   *off = a;
   *len = b - a + 1;
   return 0;
@@ -153,14 +160,13 @@ int s3_upload_part_copy(req_t *r, struct s3_req *q) {
   if (!q->committing) {
     struct part_copy *c = mempool_alloc(r->pool, sizeof *c);
     const char *why, *rh = http_header(r, "x-amz-copy-source-range");
-    int rc = copy_source(r, q, &c->o, &why);
+    int rc = copy_source(r, q, &c->o, &why, NULL);
     if (rc) return http_fail(r, rc, why);
     if (!rc) rc = copy_range(rh, c->o.size, &c->off, &c->len);
-    if (!rc) rc = s3_preconditions(r, c->o.etag, c->o.created_ms);
+    if (!rc) rc = s3_copy_preconditions(r, c->o.etag, c->o.created_ms);
     if (rc) {
       meta_object_clear(&c->o);
-      return http_fail(r, rc == CAIRN_ENOTMODIFIED ? CAIRN_EPRECONDITION : rc,
-                       rc == CAIRN_EINVAL ? "x-amz-copy-source-range must be bytes=FIRST-LAST" : NULL);
+      return http_fail(r, rc, rc == CAIRN_EINVAL ? "x-amz-copy-source-range must be one range, bytes=FIRST-LAST" : NULL);
     }
     c->q = q;
     c->svc = a->svc;

@@ -2,6 +2,9 @@
  * Content-Disposition, Cache-Control, Content-Language, Expires) as a JSON object; their return
  * on GET/HEAD with response-* query overrides; and the conditional request headers. */
 #include "s3.h"
+#include "../service/lifecycle.h"
+#include "../util/alloc.h"
+#include "../util/base64.h"
 #include "../util/err.h"
 #include "../util/timeutil.h"
 #include <jansson.h>
@@ -14,8 +17,28 @@ static const char *standard[] = {"Content-Encoding", "Content-Disposition", "Cac
                                  "Content-Language", "Expires"};
 #define NSTD (sizeof standard / sizeof standard[0])
 
+/* A Content-Encoding list without its aws-chunked token (it describes the request, not the object). */
+static void drop_aws_chunked(const char *v, char *out, size_t cap) {
+  size_t o = 0;
+  out[0] = 0;
+  while (*v) {
+    while (*v == ' ' || *v == ',') v++;
+    size_t n = strcspn(v, ",");
+    size_t t = n;
+    while (t && v[t - 1] == ' ') t--;
+    if (t && !(t == 11 && !strncasecmp(v, "aws-chunked", 11)) && o + t + 2 < cap) {
+      if (o) out[o++] = ',';
+      memcpy(out + o, v, t);
+      out[o += t] = 0;
+    }
+    v += n;
+  }
+}
+
 static void collect(void *ctx, const char *name, const char *value) {
   json_t *o = ctx;
+  char enc[256];
+  if (!value) value = "";   /* an empty header: kept empty (S3 keeps empty x-amz-meta- values) */
   if (!strncasecmp(name, "x-amz-meta-", 11)) {
     char lower[256];
     size_t n = strlen(name);
@@ -24,10 +47,10 @@ static void collect(void *ctx, const char *name, const char *value) {
     json_object_set_new(o, lower, json_string(value));
     return;
   }
-  if (!strcasecmp(name, "Content-Encoding")) {   /* aws-chunked describes the request, not the object */
-    if (!strcmp(value, "aws-chunked")) return;
-    if (!strncmp(value, "aws-chunked,", 12)) value += 12;
-    while (*value == ' ') value++;
+  if (!strcasecmp(name, "Content-Encoding")) {
+    drop_aws_chunked(value, enc, sizeof enc);
+    if (!*enc) return;
+    value = enc;
   }
   for (size_t i = 0; i < NSTD; i++)
     if (!strcasecmp(name, standard[i])) json_object_set_new(o, standard[i], json_string(value));
@@ -55,6 +78,24 @@ char *s3_headers_from_request(req_t *r) {
   return copy;
 }
 
+int s3_write_headers_check(req_t *r, const char **why) {
+  const char *cm = http_header(r, "Content-MD5");
+  if (cm) {
+    size_t n = 0;
+    unsigned char *d = base64_decode(cm, 64, &n);
+    xfree(d);
+    if (!d || n != 16) { *why = "Content-MD5 must be the base64 of 16 bytes"; return CAIRN_EINVALIDDIGEST; }
+  }
+  const char *t = http_header(r, "x-amz-tagging");
+  if (t) {
+    char *json = NULL;
+    int rc = tags_from_query(t, &json);
+    xfree(json);
+    if (rc) { *why = "x-amz-tagging: at most 10 distinct keys of 1 to 128 and values of at most 256 characters"; return rc; }
+  }
+  return 0;
+}
+
 void s3_headers_to_response(req_t *r, const char *stored) {
   json_error_t e;
   json_t *o = json_loads(stored ? stored : "{}", 0, &e);
@@ -68,6 +109,7 @@ void s3_headers_to_response(req_t *r, const char *stored) {
   int checksums = mode && !strcasecmp(mode, "ENABLED");
   json_object_foreach(o, k, v) {
     if (!strncmp(k, "x-amz-checksum-", 15) && !checksums) continue;
+    if (!strncmp(k, "cairn:", 6)) continue;   /* the server's own (objects.h) */
     int overridden = 0;
     for (size_t i = 0; i < sizeof over / sizeof over[0]; i++)
       if (!strcmp(k, over[i].header) && http_query(r, over[i].query)) overridden = 1;
@@ -93,6 +135,21 @@ static int etag_matches(const char *list, const char *etag) {
   return 0;
 }
 
+
+/* CopyObject and UploadPartCopy: x-amz-copy-source-if-match / -if-none-match / -if-modified-since /
+ * -if-unmodified-since against the source; any that fails is 412 PreconditionFailed. */
+int s3_copy_preconditions(req_t *r, const char *etag, int64_t mtime_ms) {
+  time_t mtime = (time_t)(mtime_ms / 1000), t;
+  const char *im = http_header(r, "x-amz-copy-source-if-match");
+  const char *ius = http_header(r, "x-amz-copy-source-if-unmodified-since");
+  const char *inm = http_header(r, "x-amz-copy-source-if-none-match");
+  const char *ims = http_header(r, "x-amz-copy-source-if-modified-since");
+  if (im && !etag_matches(im, etag)) return CAIRN_EPRECONDITION;
+  if (!im && ius && !time_parse_http(ius, &t) && mtime > t) return CAIRN_EPRECONDITION;
+  if (inm && etag_matches(inm, etag)) return CAIRN_EPRECONDITION;
+  if (!inm && ims && !time_parse_http(ims, &t) && mtime <= t) return CAIRN_EPRECONDITION;
+  return 0;
+}
 
 /* RFC 9110 section 13.2.2 order: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since. */
 int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms) {

@@ -11,7 +11,8 @@
 
 char *s3_tags_from_request(req_t *r) {
   const char *h = http_header(r, "x-amz-tagging");
-  char *t = tags_from_query(h ? h : "");
+  char *t = NULL;
+  if (tags_from_query(h ? h : "", &t)) { xfree(t); t = xstrdup("{}"); }   /* s3_write_headers_check refused it before */
   char *c = mempool_strdup(r->pool, t);
   xfree(t);
   return c;
@@ -36,7 +37,8 @@ int s3_subresource_end(req_t *r, struct s3_req *q) {
   }
   case S3_TAGGING_PUT: {
     char *tags = NULL;
-    if ((rc = tags_from_xml(body, q->xml.len, &tags))) return http_fail(r, rc, rc == CAIRN_EINVAL ? "at most 10 tags" : NULL);
+    if ((rc = tags_from_xml(body, q->xml.len, &tags)))
+      return http_fail(r, rc, rc == CAIRN_EINVALIDTAG ? "at most 10 distinct keys of 1 to 128 and values of at most 256 characters" : NULL);
     rc = svc_object_set_tags(a->svc, &q->who, AZ_PUT_OBJECT_TAGGING, q->bucket, q->key, tags);
     xfree(tags);
     return rc ? http_fail(r, rc, NULL) : http_respond_buf(r, 200, NULL, "", 0);

@@ -1,5 +1,6 @@
 /* s3_list.c - ListObjects (v1) and ListObjectsV2: prefix, delimiter with CommonPrefixes,
- * max-keys (at most 1000), marker / start-after / continuation-token, encoding-type=url. */
+ * max-keys (at most 1000; 0 lists nothing), marker / start-after / continuation-token,
+ * encoding-type=url, owners (v1 always, v2 with fetch-owner=true). */
 #include "s3.h"
 #include "../service/buckets.h"
 #include "../crypto/sigv4.h"
@@ -16,7 +17,8 @@
 
 struct lister {
   const char *prefix, *delim;
-  int max, count, truncated, url;
+  int max, count, truncated, url, with_owner;
+  char owner[65];
   sbuf_t contents, prefixes;
   char *last;        /* last key or common prefix emitted: the next marker */
   char *skip;        /* keys starting with this common prefix are already counted */
@@ -57,12 +59,21 @@ static int on_key(void *ctx, const struct meta_object *o) {
     sbuf_adds(&l->contents, "<Contents><Key>");
     add_text(l, &l->contents, o->key);
     sbuf_printf(&l->contents, "</Key><LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag>"
-                "<Size>%llu</Size><StorageClass>STANDARD</StorageClass></Contents>",
-                ts, o->etag, (unsigned long long)o->size);
+                "<Size>%llu</Size>", ts, o->etag, (unsigned long long)o->size);
+    if (l->with_owner) {
+      sbuf_adds(&l->contents, "<Owner><ID>");
+      xml_text(&l->contents, l->owner);
+      sbuf_adds(&l->contents, "</ID><DisplayName>");
+      xml_text(&l->contents, l->owner);
+      sbuf_adds(&l->contents, "</DisplayName></Owner>");
+    }
+    sbuf_adds(&l->contents, "<StorageClass>STANDARD</StorageClass></Contents>");
   }
   l->count++;
   return 0;
 }
+
+static int stop_at_once(void *ctx, const struct meta_object *o) { (void)ctx; (void)o; return 1; }
 
 /* Continuation tokens are the base64 of the last key or common prefix returned. */
 static char *token_encode(const char *s) { return base64_encode(s, strlen(s)); }
@@ -91,6 +102,9 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
     if (v < l.max) l.max = (int)v;
   }
   if (enc && strcmp(enc, "url")) return http_fail(r, CAIRN_EINVAL, "encoding-type must be url");
+  const char *fo = v2 ? http_query(r, "fetch-owner") : NULL;
+  if (fo && strcmp(fo, "true") && strcmp(fo, "false")) return http_fail(r, CAIRN_EINVAL, "fetch-owner must be true or false");
+  l.with_owner = v2 ? fo && !strcmp(fo, "true") : 1;   /* v1 always shows owners */
   l.url = enc != NULL;
   const char *token = v2 ? http_query(r, "continuation-token") : NULL;
   const char *start = v2 ? http_query(r, "start-after") : http_query(r, "marker");
@@ -104,7 +118,8 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   /* a marker that is a common prefix skips everything under it */
   if (*l.delim && strlen(from) > strlen(l.delim) && !strcmp(from + strlen(from) - strlen(l.delim), l.delim))
     l.skip = xstrdup(from);
-  rc = svc_object_list(a->svc, &q->who, q->bucket, l.prefix, from, on_key, &l);
+  /* max-keys=0: nothing, and nothing more to fetch (S3 answers IsTruncated false) */
+  rc = svc_object_list(a->svc, &q->who, q->bucket, l.prefix, from, l.max ? on_key : stop_at_once, &l, l.owner);
   xfree(from);
   if (rc < 0) {
     sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip);
@@ -113,7 +128,10 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   sbuf_t x = {0};
   sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"%s\">", S3_XMLNS);
   xml_elem(&x, "Name", q->bucket);
-  sbuf_adds(&x, "<Prefix>"); add_text(&l, &x, l.prefix); sbuf_adds(&x, "</Prefix>");
+  /* v1 echoes the request's Prefix as sent; v2 encodes it with the keys */
+  sbuf_adds(&x, "<Prefix>");
+  if (v2) add_text(&l, &x, l.prefix); else xml_text(&x, l.prefix);
+  sbuf_adds(&x, "</Prefix>");
   if (*l.delim) { sbuf_adds(&x, "<Delimiter>"); add_text(&l, &x, l.delim); sbuf_adds(&x, "</Delimiter>"); }
   sbuf_printf(&x, "<MaxKeys>%d</MaxKeys>", l.max);
   if (l.url) sbuf_adds(&x, "<EncodingType>url</EncodingType>");
@@ -121,7 +139,7 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   if (v2) {
     sbuf_printf(&x, "<KeyCount>%d</KeyCount>", l.count);
     if (token) xml_elem(&x, "ContinuationToken", token);
-    if (start && !token) { sbuf_adds(&x, "<StartAfter>"); add_text(&l, &x, start); sbuf_adds(&x, "</StartAfter>"); }
+    if (start) { sbuf_adds(&x, "<StartAfter>"); add_text(&l, &x, start); sbuf_adds(&x, "</StartAfter>"); }
     if (l.truncated && l.last) {
       char *t = token_encode(l.last);
       xml_elem(&x, "NextContinuationToken", t);

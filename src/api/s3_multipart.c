@@ -29,7 +29,10 @@ int s3_mpu_begin(req_t *r, struct s3_req *q) {
     if (!pn || *end || n < 1 || n > MAX_PARTS) return http_fail(r, CAIRN_EINVAL, "partNumber must be 1 to 10000");
     q->part = (int)n;
     if (!q->w) {
-      int rc = check_upload(r, q, AZ_PUT_OBJECT);
+      const char *why = NULL;
+      int rc = s3_write_headers_check(r, &why);
+      if (rc) return http_fail(r, rc, why);
+      rc = check_upload(r, q, AZ_PUT_OBJECT);
       if (!rc) rc = svc_object_write_check(((struct app *)r->app)->svc, &q->who, q->bucket, q->key, &q->grant);
       if (rc) return http_fail(r, rc, NULL);
     }
@@ -80,10 +83,24 @@ static int gather_part(void *ctx, const struct meta_part *p) {
   return 0;
 }
 
+static int complete_answer(req_t *r, struct s3_req *q, const char *etag) {
+  sbuf_t x = {0};
+  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
+  xml_elem(&x, "Location", mempool_printf(r->pool, "/%s/%s", q->bucket, q->key));
+  xml_elem(&x, "Bucket", q->bucket);
+  xml_elem(&x, "Key", q->key);
+  sbuf_printf(&x, "<ETag>&quot;%s&quot;</ETag></CompleteMultipartUploadResult>\n", etag);
+  return xml_respond(r, 200, &x);
+}
+
 static int complete(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_upload u;
   int rc = svc_upload_get(a->svc, &q->who, AZ_PUT_OBJECT, q->upload_id, q->bucket, q->key, &u);
+  if (rc == CAIRN_ENOSUCHUPLOAD) {   /* completed before? S3 answers the same result again */
+    char done[48];
+    if (!svc_upload_completed(a->svc, &q->who, q->upload_id, q->bucket, q->key, done)) return complete_answer(r, q, done);
+  }
   if (rc) return http_fail(r, rc, NULL);
   struct cparse c = {0};
   int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, c_open, c_leaf, &c) && !c.bad && c.n > 0;
@@ -106,23 +123,18 @@ static int complete(req_t *r, struct s3_req *q) {
     snprintf(o.etag, sizeof o.etag, "%s", etag);
     o.content_type = u.content_type;
     o.manifest = g.manifest.s ? g.manifest.s : "";
-    o.headers = u.headers;
+    o.headers = s3_headers_add(r, u.headers, OBJECT_UPLOAD_ID, q->upload_id);
     o.tags = u.tags;
     o.created_ms = time_now_ms();
-    rc = svc_upload_complete(a->svc, &q->who, q->upload_id, &o);
+    struct svc_write_cond cond = {http_header(r, "If-Match"), http_header(r, "If-None-Match")};
+    rc = svc_upload_complete(a->svc, &q->who, q->upload_id, &o, &cond);
   }
   hash_free(g.md5);
   sbuf_free(&g.manifest);
   xfree(c.v);
   meta_upload_clear(&u);
   if (rc) return http_fail(r, rc, NULL);
-  sbuf_t x = {0};
-  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
-  xml_elem(&x, "Location", mempool_printf(r->pool, "/%s/%s", q->bucket, q->key));
-  xml_elem(&x, "Bucket", q->bucket);
-  xml_elem(&x, "Key", q->key);
-  sbuf_printf(&x, "<ETag>&quot;%s&quot;</ETag></CompleteMultipartUploadResult>\n", etag);
-  return xml_respond(r, 200, &x);
+  return complete_answer(r, q, etag);
 }
 
 /* ---- the rest ---- */
@@ -152,6 +164,8 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
   int rc;
   switch (q->op) {
   case S3_MPU_CREATE: {
+    const char *why = NULL;
+    if ((rc = s3_write_headers_check(r, &why))) return http_fail(r, rc, why);
     uint8_t rnd[16];
     struct meta_upload u = {0};
     crypto_random(rnd, sizeof rnd);

@@ -61,7 +61,7 @@ static int check_time(const struct sigv4_auth *a, const struct server_opts *o, c
   if (time_parse_amz(a->amz_date, &t)) { *why = "malformed X-Amz-Date"; return CAIRN_EINVAL; }
   if (strncmp(a->amz_date, a->date, 8)) { *why = "credential date does not match X-Amz-Date"; return CAIRN_ESIG; }
   if (a->presigned) {
-    if (a->expires > MAX_PRESIGN_EXPIRES) { *why = "X-Amz-Expires must be at most 604800"; return CAIRN_EINVAL; }
+    if (a->expires > MAX_PRESIGN_EXPIRES) { *why = "X-Amz-Expires must be at most 604800"; return CAIRN_EQUERYAUTH; }
     if (t > now + o->clock_skew_s) { *why = "request is not yet valid"; return CAIRN_EAUTH; }
     if (now > t + a->expires) { *why = "request has expired"; return CAIRN_EEXPIRED; }
   } else if (llabs((long long)(now - t)) > o->clock_skew_s) {

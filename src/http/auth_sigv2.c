@@ -47,7 +47,7 @@ static int check_time(req_t *r, const struct sigv2_auth *a, const struct server_
   time_t now = time(NULL);
   if (a->presigned) {
     if (now > a->expires) { *why = "request has expired"; return CAIRN_EEXPIRED; }
-    if (a->expires - now > MAX_PRESIGN_EXPIRES) { *why = "a presigned URL may be valid for at most 604800 seconds"; return CAIRN_EINVAL; }
+    if (a->expires - now > MAX_PRESIGN_EXPIRES) { *why = "a presigned URL may be valid for at most 604800 seconds"; return CAIRN_EQUERYAUTH; }
     return 0;
   }
   const char *xd = http_header(r, "X-Amz-Date"), *d = xd ? xd : http_header(r, "Date");

@@ -74,7 +74,8 @@ static int queue(req_t *r, int status, struct MHD_Response *resp, uint64_t len) 
   if (!resp) return CAIRN_ENOMEM;
   MHD_add_response_header(resp, "X-Request-Id", r->id);
   MHD_add_response_header(resp, "x-amz-request-id", r->id);   /* where S3 SDKs look for it */
-  for (struct hdr *h = r->extra; h; h = h->next) MHD_add_response_header(resp, h->name, h->value);
+  /* libmicrohttpd refuses an empty value; one space is the same empty value on the wire (OWS) */
+  for (struct hdr *h = r->extra; h; h = h->next) MHD_add_response_header(resp, h->name, *h->value ? h->value : " ");
   if (server_stopping(r)) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
   r->status = status;
   r->t_status = time_mono_sec();

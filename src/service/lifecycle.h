@@ -14,10 +14,15 @@ int lifecycle_parse(const char *xml, size_t len, char **rules, const char **why)
 char *lifecycle_to_xml(const char *rules);   /* heap; the configuration as S3 returns it */
 int lifecycle_expired(const char *rules, const char *key, const char *tags, int64_t created_ms,
                       int64_t now_ms, int64_t day_ms);
+/* When the earliest enabled Expiration rule covering the object expires it (x-amz-expiration):
+ * 1 with *at_ms (Days: the next midnight UTC after created + days, as S3) and the rule's ID. */
+int lifecycle_expiration(const char *rules, const char *key, const char *tags, int64_t created_ms, int64_t day_ms,
+                         int64_t *at_ms, char rule_id[256]);
 int lifecycle_abort_due(const char *rules, const char *key, int64_t created_ms, int64_t now_ms,
                         int64_t day_ms);
 /* Tags from "k1=v1&k2=v2" (x-amz-tagging) or Tagging XML -> JSON object (heap). */
-char *tags_from_query(const char *q);
+/* CAIRN_EINVALIDTAG beyond S3's limits (10 distinct keys of 1-128, values of at most 256 characters). */
+int tags_from_query(const char *q, char **json);
 int tags_from_xml(const char *xml, size_t len, char **json);
 char *tags_to_xml(const char *json);
 

@@ -7,10 +7,22 @@
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/timeutil.h"
+#include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
-int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
-                   const char *key, struct meta_object *out) {
+/* x-amz-expiration: expiry-date="<HTTP date>", rule-id="<id>" when a rule will expire the object. */
+static void expiration_header(const char *rules, const struct meta_object *o, int64_t day_ms, char *out, size_t cap) {
+  int64_t at = 0;
+  char id[256], date[64];
+  out[0] = 0;
+  if (!rules || !lifecycle_expiration(rules, o->key, o->tags, o->created_ms, day_ms, &at, id)) return;
+  time_format_http((time_t)(at / 1000), date, sizeof date);
+  snprintf(out, cap, "expiry-date=\"%s\", rule-id=\"%s\"", date, id);
+}
+
+int svc_object_get_expiring(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
+                            const char *key, struct meta_object *out, char *expiration, size_t cap) {
   struct meta_bucket b;
   int rc = svc_bucket_load(s, p, bucket, a, key, NULL, &b);   /* its lifecycle rules come with it */
   if (rc) return rc;
@@ -20,8 +32,24 @@ int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, con
     meta_object_clear(out);
     rc = CAIRN_ENOSUCHKEY;
   }
+  if (!rc && expiration) expiration_header(b.lifecycle, out, s->cfg->lifecycle_day_ms, expiration, cap);
   meta_bucket_clear(&b);
   return rc;
+}
+
+int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
+                   const char *key, struct meta_object *out) {
+  return svc_object_get_expiring(s, p, a, bucket, key, out, NULL, 0);
+}
+
+int svc_object_expiration(svc_t *s, const struct meta_object *o, char *out, size_t cap) {
+  struct meta_bucket b;
+  out[0] = 0;
+  int rc = meta_bucket_get(s->meta, o->bucket, &b);
+  if (rc) return rc;
+  expiration_header(b.lifecycle, o, s->cfg->lifecycle_day_ms, out, cap);
+  meta_bucket_clear(&b);
+  return 0;
 }
 
 int svc_object_put(svc_t *s, const struct principal *p, const struct meta_object *o) {
@@ -33,8 +61,33 @@ static int granted(const struct svc_write *w, const char *bucket, const char *ke
   return w && w->allowed && !strcmp(w->bucket, bucket) && !strcmp(w->key, key);
 }
 
-int svc_object_commit(svc_t *s, const struct svc_write *w, const struct meta_object *o) {
-  return granted(w, o->bucket, o->key) ? meta_object_put(s->meta, o) : CAIRN_EAUTH;
+/* S3 conditional writes against the object as it is now. */
+static int cond_check(svc_t *s, const char *bucket, const char *key, const struct svc_write_cond *c) {
+  if (!c || (!c->if_match && !c->if_none_match)) return 0;
+  struct meta_object cur;
+  int rc = meta_object_get(s->meta, bucket, key, &cur);
+  if (rc && rc != CAIRN_ENOSUCHKEY) return rc;
+  int exists = !rc;
+  char etag[48] = "";
+  if (exists) { snprintf(etag, sizeof etag, "%s", cur.etag); meta_object_clear(&cur); }
+  if (c->if_none_match) {
+    if (strcmp(c->if_none_match, "*")) return CAIRN_ENOTIMPL;   /* S3 takes only "*" on writes */
+    if (exists) return CAIRN_EPRECONDITION;
+  }
+  if (c->if_match) {
+    if (!exists) return CAIRN_ENOSUCHKEY;
+    const char *m = c->if_match;
+    size_t ml = strlen(m);
+    if (ml >= 2 && m[0] == '"' && m[ml - 1] == '"') m++, ml -= 2;
+    if (strcmp(c->if_match, "*") && (ml != strlen(etag) || strncmp(m, etag, ml))) return CAIRN_EPRECONDITION;
+  }
+  return 0;
+}
+
+int svc_object_commit(svc_t *s, const struct svc_write *w, const struct meta_object *o, const struct svc_write_cond *cond) {
+  if (!granted(w, o->bucket, o->key)) return CAIRN_EAUTH;
+  int rc = cond_check(s, o->bucket, o->key, cond);
+  return rc ? rc : meta_object_put(s->meta, o);
 }
 
 int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, const struct meta_part *part) {
@@ -70,10 +123,11 @@ static int list_row(void *ctx, const struct meta_object *o) {
 }
 
 int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
-                    const char *after, meta_object_cb cb, void *ctx) {
+                    const char *after, meta_object_cb cb, void *ctx, char owner[65]) {
   struct meta_bucket b;
   int rc = svc_bucket_load(s, p, bucket, AZ_LIST_BUCKET, NULL, prefix, &b);
   if (rc) return rc;
+  if (owner) snprintf(owner, 65, "%s", b.owner);
   struct list_ctx l = {cb, ctx, b.lifecycle, time_now_ms(), s->cfg->lifecycle_day_ms, 0, 0, xstrdup(after ? after : "")};
   b.lifecycle = NULL;   /* l owns the rules now */
   meta_bucket_clear(&b);
@@ -127,9 +181,26 @@ int svc_part_list(svc_t *s, const struct principal *p, const char *id, const cha
   return rc ? rc : meta_part_list(s->meta, id, with_manifest, cb, ctx);
 }
 
-int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o) {
+int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o,
+                        const struct svc_write_cond *cond) {
   int rc = svc_upload_check(s, p, AZ_PUT_OBJECT, id, o->bucket, o->key);
+  if (!rc) rc = cond_check(s, o->bucket, o->key, cond);
   return rc ? rc : meta_upload_complete(s->meta, id, o);
+}
+
+int svc_upload_completed(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
+                         char etag[48]) {
+  int rc = svc_bucket_check(s, p, bucket, AZ_PUT_OBJECT, key, NULL);
+  if (rc) return rc;
+  struct meta_object o;
+  if (meta_object_get(s->meta, bucket, key, &o)) return CAIRN_ENOSUCHUPLOAD;
+  json_t *h = json_loads(o.headers ? o.headers : "{}", 0, NULL);
+  const char *made_by = json_string_value(json_object_get(h, OBJECT_UPLOAD_ID));
+  rc = made_by && !strcmp(made_by, id) ? 0 : CAIRN_ENOSUCHUPLOAD;
+  if (!rc) snprintf(etag, 48, "%s", o.etag);
+  json_decref(h);
+  meta_object_clear(&o);
+  return rc;
 }
 
 int svc_upload_list(svc_t *s, const struct principal *p, const char *bucket, meta_upload_cb cb, void *ctx) {

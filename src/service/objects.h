@@ -13,12 +13,23 @@
  * GET_OBJECT). ENOSUCHBUCKET, ENOSUCHKEY (also when a lifecycle rule expired it), EAUTH. */
 int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
                    const char *key, struct meta_object *out);
+/* svc_object_get, and the x-amz-expiration value ("" when no lifecycle rule will expire it). */
+int svc_object_get_expiring(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
+                            const char *key, struct meta_object *out, char *expiration, size_t cap);
+/* The x-amz-expiration value of an object just written ("" when no rule covers it). */
+int svc_object_expiration(svc_t *s, const struct meta_object *o, char *out, size_t cap);
 /* Creates or replaces o (PUT_OBJECT). */
 int svc_object_put(svc_t *s, const struct principal *p, const struct meta_object *o);
 struct svc_write;
+/* The object header (in meta_object.headers) naming the multipart upload that made an object;
+ * keys starting "cairn:" are the server's own and never sent to clients. */
+#define OBJECT_UPLOAD_ID "cairn:upload-id"
 /* Commits a streamed PutObject / UploadPart under the grant svc_object_write_check gave for the
  * same bucket and key (CAIRN_EAUTH otherwise). */
-int svc_object_commit(svc_t *s, const struct svc_write *w, const struct meta_object *o);
+/* cond (may be NULL): S3 conditional writes, If-Match (the current ETag, else 412; no object: 404
+ * NoSuchKey) and If-None-Match: * (412 when the key exists); checked right before the commit. */
+struct svc_write_cond { const char *if_match, *if_none_match; };
+int svc_object_commit(svc_t *s, const struct svc_write *w, const struct meta_object *o, const struct svc_write_cond *cond);
 int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, const struct meta_part *part);
 /* DELETE_OBJECT; 0 whether or not the key existed (S3), ENOSUCHBUCKET. */
 int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, const char *key);
@@ -26,9 +37,10 @@ int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, c
 int svc_object_set_tags(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
                         const char *key, const char *tags);
 /* Every key > after starting with prefix, in byte order, lifecycle-expired ones hidden (LIST_BUCKET
- * with s3:prefix = prefix). cb returns non-zero to stop (that value is returned). */
+ * with s3:prefix = prefix). cb returns non-zero to stop (that value is returned). owner (may be
+ * NULL): the bucket's owner, who owns its objects (listings show it). */
 int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
-                    const char *after, meta_object_cb cb, void *ctx);
+                    const char *after, meta_object_cb cb, void *ctx, char owner[65]);
 
 /* ---- multipart uploads ---- */
 int svc_upload_create(svc_t *s, const struct principal *p, const struct meta_upload *u);   /* PUT_OBJECT */
@@ -44,7 +56,12 @@ int svc_part_put(svc_t *s, const struct principal *p, const char *id, const char
 int svc_part_list(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
                   int with_manifest, meta_part_cb cb, void *ctx);
 /* Replaces o's key with the joined parts and drops the upload, in one transaction (PUT_OBJECT). */
-int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o);
+int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o,
+                        const struct svc_write_cond *cond);
+/* A CompleteMultipartUpload repeated after it succeeded: 0 with the object's ETag when bucket/key
+ * is still the object upload id made (S3 answers the same result), else CAIRN_ENOSUCHUPLOAD. */
+int svc_upload_completed(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
+                         char etag[48]);
 int svc_upload_list(svc_t *s, const struct principal *p, const char *bucket, meta_upload_cb cb, void *ctx);
 
 /* ---- byte streams ---- */

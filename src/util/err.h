@@ -44,6 +44,10 @@
   X(NOLIFECYCLE, "NoSuchLifecycleConfiguration", 404, "the lifecycle configuration does not exist") \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
   X(MALFORMEDPOLICY, "MalformedPolicy",    400, "the policy is not valid")                   \
+  X(INVALIDREQUEST, "InvalidRequest",     400, "the request is not valid as made")          \
+  X(INVALIDTAG, "InvalidTag",              400, "at most 10 tags, keys of at most 128 and values of at most 256 characters") \
+  X(INVALIDDIGEST, "InvalidDigest",        400, "the Content-MD5 you specified is not valid") \
+  X(QUERYAUTH,  "AuthorizationQueryParametersError", 403, "the presigned query parameters are not valid") \
   X(CONFLICT,   "Conflict",                409, "the resource is not in a state that allows this") \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)") \
   X(AGAIN,      "ServiceUnavailable",      503, "the server is shutting down")

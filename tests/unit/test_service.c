@@ -96,8 +96,10 @@ static void buckets_and_objects(void) {
   ASSERT_EQ(svc_object_delete(s, &bob, "alpha", "k"), CAIRN_EAUTH);
   ASSERT_EQ(svc_object_set_tags(s, &bob, AZ_PUT_OBJECT_TAGGING, "alpha", "k", "{\"a\":\"b\"}"), CAIRN_EAUTH);
   int n = 0;
-  ASSERT_EQ(svc_object_list(s, &bob, "alpha", "", "", count_cb, &n), CAIRN_EAUTH);
-  ASSERT_EQ(svc_object_list(s, &alice, "alpha", "", "", count_cb, &n), 0);
+  char owner[65];
+  ASSERT_EQ(svc_object_list(s, &bob, "alpha", "", "", count_cb, &n, NULL), CAIRN_EAUTH);
+  ASSERT_EQ(svc_object_list(s, &alice, "alpha", "", "", count_cb, &n, owner), 0);
+  ASSERT_STREQ(owner, "alice");
   ASSERT_EQ(n, 1);
   ASSERT_EQ(svc_bucket_delete(s, &bob, "alpha"), CAIRN_EAUTH);
   ASSERT_EQ(svc_bucket_delete(s, &alice, "alpha"), CAIRN_EBUCKETNOTEMPTY);

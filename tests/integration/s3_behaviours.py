@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""s3_behaviours.py - S3 behaviours real clients and conformance suites check, each written from the
+S3 API reference (listing edge cases, repeated and conditional multipart completion, copy
+preconditions, conditional writes, tag limits, metadata round trips, digests, presign limits).
+Usage: s3_behaviours.py URL   (keys in CAIRN_ACCESS_KEY / CAIRN_SECRET_KEY).
+One "ok - ..." / "not ok - ..." line per check."""
+import base64, hashlib, http.client, os, sys, time, urllib.parse
+import boto3, botocore
+from botocore.config import Config
+
+url = sys.argv[1]
+AK, SK = os.environ["CAIRN_ACCESS_KEY"], os.environ["CAIRN_SECRET_KEY"]
+s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id=AK,
+                  aws_secret_access_key=SK,
+                  config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
+                                signature_version="s3v4"))
+B = "behave-" + sys.argv[2].replace(".", "-") if len(sys.argv) > 2 else "behave"
+
+def check(name, cond):
+    print(("ok - " if cond else "not ok - ") + "s3 " + name, flush=True)
+
+def code(fn, *a, **kw):
+    try:
+        fn(*a, **kw)
+        return None
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
+
+def signed_req(method, path, headers=None, body=None):
+    """headers of a SigV4-signed request built by hand (botocore's signer)"""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    req = AWSRequest(method=method, url=url + path, data=body, headers=headers or {})
+    S3SigV4Auth(Credentials(AK, SK), "s3", "us-east-1").add_auth(req)
+    return dict(req.headers.items())
+
+def signed(method, path, headers=None, body=None):
+    """a SigV4-signed request built by hand, the answer unparsed"""
+    return raw(method, path, signed_req(method, path, headers, body), body)
+
+def raw(method, path, headers=None, body=None):
+    parts = urllib.parse.urlsplit(url)
+    c = http.client.HTTPConnection(parts.netloc)
+    c.request(method, path, body=body, headers=headers or {})
+    r = c.getresponse()
+    out = r.status, r.read()
+    c.close()
+    return out
+
+s3.create_bucket(Bucket=B)
+for k in ["a/1", "a/2", "b", "c d", "e+f"]:
+    s3.put_object(Bucket=B, Key=k, Body=b"x")
+
+# listing
+r = s3.list_objects_v2(Bucket=B, MaxKeys=0)
+check("ListObjectsV2 MaxKeys=0: no keys, not truncated", r["KeyCount"] == 0 and not r["IsTruncated"] and "Contents" not in r)
+r = s3.list_objects(Bucket=B, MaxKeys=0)
+check("ListObjects MaxKeys=0: not truncated", not r["IsTruncated"] and "Contents" not in r)
+r = s3.list_objects_v2(Bucket=B, FetchOwner=True)
+check("ListObjectsV2 fetch-owner=true: every entry has an Owner", all("Owner" in o and o["Owner"].get("ID") for o in r["Contents"]))
+r = s3.list_objects_v2(Bucket=B)
+check("ListObjectsV2 without fetch-owner: no Owner", all("Owner" not in o for o in r["Contents"]))
+check("ListObjects (v1): Owner shown", all("Owner" in o for o in s3.list_objects(Bucket=B)["Contents"]))
+p1 = s3.list_objects_v2(Bucket=B, MaxKeys=2, StartAfter="a/1")
+p2 = s3.list_objects_v2(Bucket=B, MaxKeys=2, StartAfter="a/1", ContinuationToken=p1["NextContinuationToken"])
+check("StartAfter is echoed beside a ContinuationToken", p2.get("StartAfter") == "a/1")
+check("  ... and the pages continue", [o["Key"] for o in p1["Contents"] + p2["Contents"]] == ["a/2", "b", "c d", "e+f"])
+st, body = signed("GET", f"/{B}?prefix=c%20&encoding-type=url")
+check("v1 encoding-type=url: the echoed Prefix is as sent", b"<Prefix>c </Prefix>" in body and b"<Key>c%20d</Key>" in body)
+
+# multipart: a part uploaded twice keeps the last, a repeated Complete answers the same
+mp = s3.create_multipart_upload(Bucket=B, Key="mp")
+s3.upload_part(Bucket=B, Key="mp", UploadId=mp["UploadId"], PartNumber=1, Body=b"first" * 2000000)
+p = s3.upload_part(Bucket=B, Key="mp", UploadId=mp["UploadId"], PartNumber=1, Body=b"second" * 2000000)
+parts = {"Parts": [{"PartNumber": 1, "ETag": p["ETag"]}]}
+c1 = s3.complete_multipart_upload(Bucket=B, Key="mp", UploadId=mp["UploadId"], MultipartUpload=parts)
+check("a part uploaded twice keeps the last upload", s3.get_object(Bucket=B, Key="mp")["Body"].read() == b"second" * 2000000)
+try:
+    c2 = s3.complete_multipart_upload(Bucket=B, Key="mp", UploadId=mp["UploadId"], MultipartUpload=parts)
+    check("a repeated CompleteMultipartUpload: 200 with the same ETag", c2["ETag"] == c1["ETag"])
+except botocore.exceptions.ClientError as e:
+    check("a repeated CompleteMultipartUpload: 200 with the same ETag (got %s)" % e.response["Error"]["Code"], False)
+check("  ... an upload id never used: NoSuchUpload",
+      code(s3.complete_multipart_upload, Bucket=B, Key="mp", UploadId="nope", MultipartUpload=parts) == "NoSuchUpload")
+mp2 = s3.create_multipart_upload(Bucket=B, Key="mp2")
+check("UploadPartCopy with a CopySourceRange that is not one range: InvalidArgument",
+      code(s3.upload_part_copy, Bucket=B, Key="mp2", UploadId=mp2["UploadId"], PartNumber=1,
+           CopySource={"Bucket": B, "Key": "mp"}, CopySourceRange="bytes=0-1,5-9") == "InvalidArgument")
+check("  ... or not bytes=: InvalidArgument",
+      code(s3.upload_part_copy, Bucket=B, Key="mp2", UploadId=mp2["UploadId"], PartNumber=1,
+           CopySource={"Bucket": B, "Key": "mp"}, CopySourceRange="0-5") == "InvalidArgument")
+s3.abort_multipart_upload(Bucket=B, Key="mp2", UploadId=mp2["UploadId"])
+
+# copy preconditions and self-copy
+etag = s3.head_object(Bucket=B, Key="b")["ETag"]
+src = {"Bucket": B, "Key": "b"}
+check("copy with x-amz-copy-source-if-match of another ETag: 412",
+      code(s3.copy_object, Bucket=B, Key="b2", CopySource=src, CopySourceIfMatch='"0000"') == "PreconditionFailed")
+check("copy with x-amz-copy-source-if-none-match of its ETag: 412",
+      code(s3.copy_object, Bucket=B, Key="b2", CopySource=src, CopySourceIfNoneMatch=etag) == "PreconditionFailed")
+check("copy with x-amz-copy-source-if-unmodified-since in the past: 412",
+      code(s3.copy_object, Bucket=B, Key="b2", CopySource=src, CopySourceIfUnmodifiedSince=time.time() - 86400) == "PreconditionFailed")
+check("copy with x-amz-copy-source-if-modified-since in the future: 412",
+      code(s3.copy_object, Bucket=B, Key="b2", CopySource=src, CopySourceIfModifiedSince=time.time() + 86400) == "PreconditionFailed")
+check("  ... nothing was written", code(s3.head_object, Bucket=B, Key="b2") == "404")
+check("copy with x-amz-copy-source-if-match of its ETag: copied",
+      code(s3.copy_object, Bucket=B, Key="b2", CopySource=src, CopySourceIfMatch=etag) is None)
+check("copy onto itself without REPLACE: InvalidRequest",
+      code(s3.copy_object, Bucket=B, Key="b", CopySource=src) == "InvalidRequest")
+check("copy onto itself with REPLACE: allowed",
+      code(s3.copy_object, Bucket=B, Key="b", CopySource=src, MetadataDirective="REPLACE", Metadata={"n": "1"}) is None)
+
+# conditional writes (boto3 knows IfMatch / IfNoneMatch on PutObject from 1.35)
+if "IfNoneMatch" in s3.meta.service_model.operation_model("PutObject").input_shape.members:
+  check("PutObject If-None-Match: * on an existing key: 412",
+        code(s3.put_object, Bucket=B, Key="b", Body=b"new", IfNoneMatch="*") == "PreconditionFailed")
+  check("  ... the object is unchanged", s3.get_object(Bucket=B, Key="b")["Body"].read() == b"x")
+  check("PutObject If-None-Match: * on a new key: written", code(s3.put_object, Bucket=B, Key="fresh", Body=b"1", IfNoneMatch="*") is None)
+  etag = s3.head_object(Bucket=B, Key="fresh")["ETag"]
+  check("PutObject If-Match with another ETag: 412",
+        code(s3.put_object, Bucket=B, Key="fresh", Body=b"2", IfMatch='"00000000000000000000000000000000"') == "PreconditionFailed")
+  check("PutObject If-Match on a missing key: 404 NoSuchKey",
+        code(s3.put_object, Bucket=B, Key="missing", Body=b"2", IfMatch=etag) in ("NoSuchKey", "404"))
+  check("PutObject If-Match with its ETag: written", code(s3.put_object, Bucket=B, Key="fresh", Body=b"2", IfMatch=etag) is None)
+  mp3 = s3.create_multipart_upload(Bucket=B, Key="fresh")
+  p = s3.upload_part(Bucket=B, Key="fresh", UploadId=mp3["UploadId"], PartNumber=1, Body=b"z")
+  check("CompleteMultipartUpload If-None-Match: * over an existing key: 412",
+        code(s3.complete_multipart_upload, Bucket=B, Key="fresh", UploadId=mp3["UploadId"], IfNoneMatch="*",
+             MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": p["ETag"]}]}) == "PreconditionFailed")
+  check("  ... the object is unchanged", s3.get_object(Bucket=B, Key="fresh")["Body"].read() == b"2")
+
+# tagging
+s3.put_object(Bucket=B, Key="t", Body=b"x", Tagging="a=1&b=2")
+check("x-amz-tagging-count on GET", s3.get_object(Bucket=B, Key="t").get("TagCount") == 2)
+h = s3.head_object(Bucket=B, Key="t")["ResponseMetadata"]["HTTPHeaders"]
+check("x-amz-tagging-count on HEAD", h.get("x-amz-tagging-count") == "2")
+many = {"TagSet": [{"Key": "k%d" % i, "Value": "v"} for i in range(11)]}
+check("more than 10 tags: InvalidTag", code(s3.put_object_tagging, Bucket=B, Key="t", Tagging=many) == "InvalidTag")
+check("a tag key over 128 characters: InvalidTag",
+      code(s3.put_object_tagging, Bucket=B, Key="t", Tagging={"TagSet": [{"Key": "k" * 129, "Value": "v"}]}) == "InvalidTag")
+check("a tag value over 256 characters: InvalidTag",
+      code(s3.put_object_tagging, Bucket=B, Key="t", Tagging={"TagSet": [{"Key": "k", "Value": "v" * 257}]}) == "InvalidTag")
+check("11 tags in x-amz-tagging on PUT: InvalidTag",
+      code(s3.put_object, Bucket=B, Key="t2", Body=b"x", Tagging="&".join("k%d=v" % i for i in range(11))) == "InvalidTag")
+
+# headers and metadata
+s3.put_object(Bucket=B, Key="m", Body=b"x" * 70000, Metadata={"empty": ""}, ContentEncoding="gzip")
+h = s3.head_object(Bucket=B, Key="m")
+check("an empty x-amz-meta- value is kept", h["Metadata"].get("empty") == "")
+check("Content-Encoding comes back without aws-chunked (newer SDKs send gzip,aws-chunked)", h.get("ContentEncoding") == "gzip")
+md5 = base64.b64encode(hashlib.md5(b"x").digest()).decode()
+check("a malformed Content-MD5: InvalidDigest",
+      code(s3.put_object, Bucket=B, Key="d", Body=b"x", ContentMD5="not base64!") == "InvalidDigest")
+check("a well-formed wrong Content-MD5: BadDigest",
+      code(s3.put_object, Bucket=B, Key="d", Body=b"y", ContentMD5=md5) == "BadDigest")
+st, body = raw("GET", "/no-such-bucket-here/k")
+check("an anonymous request to a missing bucket: 404 NoSuchBucket", st == 404 and b"NoSuchBucket" in body)
+
+# presign limits
+u = s3.generate_presigned_url("get_object", Params={"Bucket": B, "Key": "b"}, ExpiresIn=604801)
+p = urllib.parse.urlsplit(u)
+st, body = raw("GET", p.path + "?" + p.query)
+check("a presigned X-Amz-Expires over 604800: 403 AuthorizationQueryParametersError",
+      st == 403 and b"AuthorizationQueryParametersError" in body)
+
+# lifecycle validation and x-amz-expiration
+def lc(rules):
+    return code(s3.put_bucket_lifecycle_configuration, Bucket=B, LifecycleConfiguration={"Rules": rules})
+base = {"Filter": {"Prefix": "exp/"}, "Status": "Enabled", "Expiration": {"Days": 3}}
+check("lifecycle: a rule ID over 255 characters is refused", lc([dict(base, ID="x" * 256)]) in ("InvalidArgument", "MalformedXML"))
+check("lifecycle: two rules with one ID are refused", lc([dict(base, ID="same"), dict(base, ID="same")]) == "InvalidArgument")
+check("lifecycle: Days 0 is refused", lc([dict(base, ID="z", Expiration={"Days": 0})]) == "InvalidArgument")
+check("lifecycle: a Date not at midnight is refused",
+      lc([dict(base, ID="d", Expiration={"Date": "2030-01-01T10:00:00Z"})]) == "InvalidArgument")
+st, body = signed("PUT", f"/{B}?lifecycle", {"Content-Type": "application/xml"},
+                  b"<LifecycleConfiguration><Rule><ID>s</ID><Filter><Prefix>a</Prefix></Filter><Status>enabled</Status>"
+                  b"<Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>")
+check("lifecycle: Status other than Enabled|Disabled is MalformedXML", st == 400 and b"MalformedXML" in body)
+legacy = (b"<LifecycleConfiguration><Rule><ID>legacy</ID><Prefix>old/</Prefix><Status>Enabled</Status>"
+          b"<Expiration><Days>5</Days></Expiration></Rule></LifecycleConfiguration>")
+st, _ = signed("PUT", f"/{B}?lifecycle", {"Content-Type": "application/xml"}, legacy)
+st2, body = signed("GET", f"/{B}?lifecycle")
+check("lifecycle: the legacy top-level <Prefix> form round-trips as sent",
+      st == 200 and b"<Prefix>old/</Prefix>" in body and b"<Filter>" not in body)
+check("lifecycle: a valid rule is stored", lc([dict(base, ID="three-days")]) is None)
+put = s3.put_object(Bucket=B, Key="exp/x", Body=b"x")
+exp = put["ResponseMetadata"]["HTTPHeaders"].get("x-amz-expiration", "")
+check("x-amz-expiration on PUT names the rule", 'rule-id="three-days"' in exp and "expiry-date=" in exp)
+check("  ... on HEAD", 'rule-id="three-days"' in s3.head_object(Bucket=B, Key="exp/x")["ResponseMetadata"]["HTTPHeaders"].get("x-amz-expiration", ""))
+g = s3.get_object(Bucket=B, Key="exp/x")
+check("  ... on GET, at a midnight UTC", g.get("Expiration", "").find("00:00:00 GMT") > 0)
+check("  ... not on an object no rule covers", "x-amz-expiration" not in s3.head_object(Bucket=B, Key="b")["ResponseMetadata"]["HTTPHeaders"])
