@@ -1,5 +1,7 @@
-/* fuzz_s3_xml.c - libFuzzer target: S3 XML request bodies (lifecycle configuration, tagging) and
- * the x-amz-tagging query form; parsed rules are re-rendered and evaluated. */
+/* fuzz_s3_xml.c - libFuzzer target: S3 XML request bodies (lifecycle and CORS configurations,
+ * tagging) and the x-amz-tagging query form; parsed rules are re-rendered, parsed again and
+ * evaluated. */
+#include "service/cors.h"
 #include "service/lifecycle.h"
 #include "util/alloc.h"
 #include <stdint.h>
@@ -9,6 +11,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *rules = NULL, *tags = NULL;
   const char *why;
+  if (!cors_parse((const char *)data, size, &rules, &why)) {
+    char *x = cors_to_xml(rules), *again = NULL;
+    if (cors_parse(x, strlen(x), &again, &why) || strcmp(again, rules)) abort();   /* a fixed point */
+    struct cors_answer a;
+    if (cors_match(rules, "https://a.example", "PUT", "x-amz-date, content-type", &a)) cors_answer_free(&a);
+    xfree(x);
+    xfree(again);
+    xfree(rules);
+    rules = NULL;
+  }
   if (!lifecycle_parse((const char *)data, size, &rules, &why)) {
     xfree(lifecycle_to_xml(rules));
     lifecycle_expired(rules, "tmp/x", "{\"a\":\"b\"}", 0, 1000000, 1000);

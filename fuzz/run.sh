@@ -20,7 +20,8 @@ declare -A SRC=(
   [fuzz_policy]="src/service/policy.c src/service/authz.c"
   [fuzz_uri]="src/http/uri.c"
   [fuzz_mirror_url]="src/service/mirror_fetch.c"
-  [fuzz_s3_xml]="src/service/lifecycle.c src/util/xmlpath.c src/crypto/sigv4.c src/meta/meta.c"
+  [fuzz_post_policy]="src/service/post_policy.c"
+  [fuzz_s3_xml]="src/service/lifecycle.c src/service/cors.c src/util/xmlpath.c src/crypto/sigv4.c src/meta/meta.c"
 )
 mkdir -p build/fuzz
 for t in "${!SRC[@]}"; do

@@ -68,6 +68,7 @@ static int s3_begin(req_t *r) {
   const char *why;
   int rc = s3_classify(&in, &q->op, &why);
   if (rc) return http_fail(r, rc, why);
+  s3_cors_headers(r, q);   /* on every answer to this request, errors too */
   const char *acl = http_header(r, "x-amz-acl");
   if (acl && q->op != S3_CREATE_BUCKET && strcmp(acl, "private"))
     return http_fail(r, CAIRN_ENOTIMPL, "object ACLs are not implemented: share the bucket instead");
@@ -76,6 +77,7 @@ static int s3_begin(req_t *r) {
     q->upload_id = http_query(r, "uploadId");
     if (!q->upload_id) q->upload_id = "";
     return s3_mpu_begin(r, q);
+  case S3_POST_OBJECT: return s3_post_begin(r, q);   /* the form's fields decide, before the file is read */
   case S3_PUT_OBJECT:   /* refused before the body is read */
     if ((rc = s3_write_headers_check(r, &why))) return http_fail(r, rc, why);
     if ((rc = svc_object_write_check(a->svc, &q->who, q->bucket, q->key, &q->grant))) return http_fail(r, rc, NULL);
@@ -136,8 +138,9 @@ static int decoded_body(void *ctx, const char *data, size_t n) {
 
 static int s3_body(req_t *r, const char *data, size_t n) {
   struct s3_req *q = r->state;
+  if (q->op == S3_POST_OBJECT) return s3_post_body(r, q, data, n);
   if (q->op == S3_MPU_COMPLETE || q->op == S3_DELETE_OBJECTS || q->op == S3_TAGGING_PUT ||
-      q->op == S3_LIFECYCLE_PUT) {   /* XML, bounded like JSON bodies */
+      q->op == S3_LIFECYCLE_PUT || q->op == S3_CORS_PUT) {   /* XML, bounded like JSON bodies */
     if (q->xml.len + n > ((struct app *)r->app)->cfg->json_body_max) return CAIRN_ETOOBIG;
     sbuf_add(&q->xml, data, n);
     return 0;
@@ -218,6 +221,13 @@ static void put_commit_job(void *arg) {
     if (!q->rc) svc_object_expiration(j->svc, &o, q->expiration, sizeof q->expiration);
   }
   xfree(enc);
+}
+
+int s3_defer_commit(req_t *r, struct s3_req *q, const char *ctype, const char *headers, const char *tags) {
+  q->committing = 1;
+  struct put_job *j = mempool_alloc(r->pool, sizeof *j);
+  *j = (struct put_job){q, ((struct app *)r->app)->svc, mempool_strdup(r->pool, ctype), NULL, NULL, headers, tags, {NULL, NULL}};
+  return http_defer(r, put_commit_job, j);
 }
 
 int s3_put_end(req_t *r, struct s3_req *q) {
@@ -320,6 +330,7 @@ static int get_object(req_t *r, struct s3_req *q) {
   if (rc == CAIRN_EBUSY) {   /* parked; end runs again and adds the headers again */
     manifest_free(&q->m);
     http_clear_headers(r);
+    s3_cors_headers(r, q);   /* s3_begin's, which end does not add again */
     return rc;
   }
   if (rc) return http_fail(r, rc, NULL);
@@ -393,10 +404,12 @@ static int s3_end(req_t *r) {
   case S3_LIST_BUCKETS: return list_buckets(r, q);
   case S3_LIST_OBJECTS: return s3_list_objects(r, q);
   case S3_PUT_OBJECT: return s3_put_end(r, q);
+  case S3_POST_OBJECT: return s3_post_end(r, q);
   case S3_COPY_OBJECT: return s3_copy_object(r, q);
   case S3_DELETE_OBJECTS: return s3_delete_objects(r, q);
   case S3_TAGGING_GET: case S3_TAGGING_PUT: case S3_TAGGING_DELETE:
   case S3_LIFECYCLE_GET: case S3_LIFECYCLE_PUT: case S3_LIFECYCLE_DELETE: return s3_subresource_end(r, q);
+  case S3_CORS_GET: case S3_CORS_PUT: case S3_CORS_DELETE: case S3_CORS_PREFLIGHT: return s3_cors_end(r, q);
   case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_PART_COPY: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);

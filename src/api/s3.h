@@ -31,6 +31,7 @@ struct s3_req {
   int ck_alg, ck_trailer;   /* s3_checksum.c */
   uint32_t ck_crc;
   hash_ctx_t *ck_hash;
+  struct post *post;        /* POST Object (s3_post.c) */
 };
 
 char *s3_tags_from_request(req_t *r);                /* s3_lifecycle.c: x-amz-tagging (checked), pool-owned */
@@ -42,6 +43,15 @@ int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json);  
 void s3_headers_to_response(req_t *r, const char *stored);
 /* Before a write's body is read: a malformed Content-MD5 (InvalidDigest) or x-amz-tagging (InvalidTag). */
 int s3_write_headers_check(req_t *r, const char **why);
+/* s3_cors.c: ?cors and preflights; the Access-Control-* headers of a request with an Origin. */
+int s3_cors_end(req_t *r, struct s3_req *q);
+void s3_cors_headers(req_t *r, struct s3_req *q);
+/* Commits q's finished writer as an object (PutObject's worker path); end runs again after. */
+int s3_defer_commit(req_t *r, struct s3_req *q, const char *ctype, const char *headers, const char *tags);
+/* s3_post.c: POST Object (browser form uploads). */
+int s3_post_begin(req_t *r, struct s3_req *q);
+int s3_post_body(req_t *r, struct s3_req *q, const char *data, size_t n);
+int s3_post_end(req_t *r, struct s3_req *q);
 int s3_copy_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* x-amz-copy-source-if-* */
 int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* 0, EPRECONDITION, ENOTMODIFIED */
 int s3_copy_object(req_t *r, struct s3_req *q);       /* s3_copy.c */

@@ -36,9 +36,10 @@ static const struct param params[] = {
 
 /* Sub-resources cairn implements (the operation is chosen by them). */
 static const char *const subresources[] = {"uploads", "uploadId", "partNumber", "tagging", "lifecycle",
-                                           "location", "versioning", "delete"};
+                                           "location", "versioning", "delete", "cors"};
 enum { SR_UPLOADS = 1 << 0, SR_UPLOADID = 1 << 1, SR_PARTNUMBER = 1 << 2, SR_TAGGING = 1 << 3,
-       SR_LIFECYCLE = 1 << 4, SR_LOCATION = 1 << 5, SR_VERSIONING = 1 << 6, SR_DELETE = 1 << 7 };
+       SR_LIFECYCLE = 1 << 4, SR_LOCATION = 1 << 5, SR_VERSIONING = 1 << 6, SR_DELETE = 1 << 7,
+       SR_CORS = 1 << 8 };
 
 static const char *const sse_headers[] = {
   "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
@@ -116,6 +117,7 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
   const char *m = in->method;
   int get = !strcmp(m, "GET"), head = !strcmp(m, "HEAD"), put = !strcmp(m, "PUT"),
       del = !strcmp(m, "DELETE"), post = !strcmp(m, "POST");
+  if (!strcmp(m, "OPTIONS") && in->bucket) return op_is(op, S3_CORS_PREFLIGHT);   /* a browser's preflight */
   if (!in->bucket) {
     if (subs) { *why = "this sub-resource needs a bucket"; return CAIRN_ENOTIMPL; }
     if (get) return op_is(op, S3_LIST_BUCKETS);
@@ -128,7 +130,7 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
       if (head) return op_is(op, S3_HEAD_BUCKET);
       if (del) return op_is(op, S3_DELETE_BUCKET);
       if (get) return op_is(op, S3_LIST_OBJECTS);
-      if (post) { *why = "browser POST uploads are not implemented"; return CAIRN_ENOTIMPL; }
+      if (post) return op_is(op, S3_POST_OBJECT);   /* a browser form upload */
       return CAIRN_EMETHOD;
     case SR_UPLOADS: if (get) return op_is(op, S3_MPU_LIST_UPLOADS); break;
     case SR_LIFECYCLE:
@@ -142,6 +144,11 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
       if (put) { *why = "versioning is not implemented"; return CAIRN_ENOTIMPL; }
       break;
     case SR_DELETE: if (post) return op_is(op, S3_DELETE_OBJECTS); break;
+    case SR_CORS:
+      if (get) return op_is(op, S3_CORS_GET);
+      if (put) return op_is(op, S3_CORS_PUT);
+      if (del) return op_is(op, S3_CORS_DELETE);
+      break;
     case SR_TAGGING: *why = "bucket tagging is not implemented"; return CAIRN_ENOTIMPL;
     default: *why = "this combination of sub-resources is not implemented"; return CAIRN_ENOTIMPL;
     }

@@ -169,6 +169,8 @@ void meta_mirror_clear(struct meta_mirror *e) {
   e->url = e->error = e->error_detail = NULL;
 }
 int meta_task_counts(meta_t *m, meta_task_count_cb cb, void *ctx) { CALL(m->ops->task_counts(m->impl, cb, ctx)); }
+int meta_bucket_config_get(meta_t *m, const char *b, const char *n, char **v) { CALL(m->ops->bucket_config_get(m->impl, b, n, v)); }
+int meta_bucket_config_set(meta_t *m, const char *b, const char *n, const char *v) { CALL(m->ops->bucket_config_set(m->impl, b, n, v)); }
 
 int meta_ping(meta_t *m) { CALL(m->ops->ping(m->impl)); }
 int meta_schema_version(meta_t *m) { CALL(m->ops->schema_version(m->impl)); }

@@ -152,6 +152,8 @@ struct meta_ops {
   int (*mirror_put)(void *impl, const struct meta_mirror *e);
   int (*mirror_delete)(void *impl, const char *region, const char *url_hash);
   int (*task_counts)(void *impl, meta_task_count_cb cb, void *ctx);
+  int (*bucket_config_get)(void *impl, const char *bucket, const char *name, char **value);
+  int (*bucket_config_set)(void *impl, const char *bucket, const char *name, const char *value);
   int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
@@ -243,6 +245,10 @@ int meta_mirror_put(meta_t *m, const struct meta_mirror *e);
 int meta_mirror_delete(meta_t *m, const char *region, const char *url_hash);
 void meta_mirror_clear(struct meta_mirror *e);
 int meta_task_counts(meta_t *m, meta_task_count_cb cb, void *ctx);   /* cb per (kind, state, n) */
+/* A bucket's named configuration document (cors, ...). get: CAIRN_ENOENT when it has none,
+ * CAIRN_ENOSUCHBUCKET without the bucket; *value heap. set: NULL value removes it. */
+int meta_bucket_config_get(meta_t *m, const char *bucket, const char *name, char **value);
+int meta_bucket_config_set(meta_t *m, const char *bucket, const char *name, const char *value);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

@@ -127,5 +127,11 @@ const struct meta_migration meta_migrations[] = {
        " error_detail TEXT,"
        " updated_ms BIGINT NOT NULL,"
        " PRIMARY KEY (region, url_hash))"},
+  /* a bucket's optional S3 configurations (cors, ...) as one JSON document each */
+  {11, "CREATE TABLE bucket_configs ("
+       " bucket TEXT NOT NULL,"
+       " name TEXT NOT NULL,"
+       " value TEXT NOT NULL,"
+       " PRIMARY KEY (bucket, name))"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

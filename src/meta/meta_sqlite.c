@@ -219,6 +219,14 @@ static int s_bucket_delete(void *impl, const char *name) {
   sqlite3_finalize(st);
   if (r != SQLITE_DONE) goto out;
   rc = sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
+  if (!rc) {   /* its configurations go with it */
+    rc = CAIRN_EDB;
+    if (sqlite3_prepare_v2(m->db, "DELETE FROM bucket_configs WHERE bucket = ?", -1, &st, NULL)) goto out;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r == SQLITE_DONE) rc = 0;
+  }
 out:
   msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
   return rc;
@@ -542,7 +550,7 @@ static const struct meta_ops sqlite_ops = {
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
   msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
   msql_ds_prune, msql_block_claim, msql_block_claimed, msql_task_add, msql_task_claim,
-  msql_task_renew, msql_task_finish, msql_task_get, msql_task_list, msql_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_task_counts, s_tx, s_ping,
+  msql_task_renew, msql_task_finish, msql_task_get, msql_task_list, msql_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_task_counts, msql_bucket_config_get, msql_bucket_config_set, s_tx, s_ping,
   s_schema_version, s_close,
 };
 

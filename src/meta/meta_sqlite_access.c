@@ -1,6 +1,7 @@
-/* meta_sqlite_access.c - the SQLite side of authorization data: a bucket's canned ACL, grants and
- * policy, and block claims (which user uploaded which block). */
+/* meta_sqlite_access.c - the SQLite side of a bucket's settings: canned ACL, grants, policy, its
+ * named configurations (cors, ...), and block claims (which user uploaded which block). */
 #include "meta_sqlite.h"
+#include "../util/alloc.h"
 #include "../util/err.h"
 #include <stddef.h>
 
@@ -47,4 +48,44 @@ int msql_block_claimed(void *impl, const char *owner, const char *id) {
   msql_release(st);
   if (r == SQLITE_ROW) return 1;
   return r == SQLITE_DONE ? 0 : msql_err(m, "select claim");
+}
+
+int msql_bucket_config_get(void *impl, const char *bucket, const char *name, char **value) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  *value = NULL;
+  if (msql_prepare_cached(m, "SELECT c.value, b.name FROM buckets b LEFT JOIN bucket_configs c "
+                             "ON c.bucket = b.name AND c.name = ?2 WHERE b.name = ?1", &st))
+    return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;
+  if (r == SQLITE_ROW) {
+    const char *v = (const char *)sqlite3_column_text(st, 0);
+    rc = v ? 0 : CAIRN_ENOENT;
+    if (v) *value = xstrdup(v);
+  } else if (r != SQLITE_DONE) {
+    rc = msql_err(m, "select bucket config");
+  }
+  msql_release(st);
+  return rc;
+}
+
+int msql_bucket_config_set(void *impl, const char *bucket, const char *name, const char *value) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (msql_prepare_cached(m, "SELECT 1 FROM buckets WHERE name = ?", &st)) return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+  int r = sqlite3_step(st);
+  msql_release(st);
+  if (r != SQLITE_ROW) return r == SQLITE_DONE ? CAIRN_ENOSUCHBUCKET : msql_err(m, "select bucket");
+  if (msql_prepare_cached(m, value ? "INSERT OR REPLACE INTO bucket_configs (bucket, name, value) VALUES (?, ?, ?)"
+                                   : "DELETE FROM bucket_configs WHERE bucket = ? AND name = ?", &st))
+    return CAIRN_EDB;
+  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+  if (value) sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+  r = sqlite3_step(st);
+  msql_release(st);
+  return r == SQLITE_DONE ? 0 : msql_err(m, "write bucket config");
 }

@@ -35,6 +35,8 @@ struct principal {
   X(PUT_LIFECYCLE, "s3:PutLifecycleConfiguration", 0)                                            \
   X(GET_POLICY, "s3:GetBucketPolicy", 0)                                                         \
   X(PUT_POLICY, "s3:PutBucketPolicy", 0)                                                         \
+  X(GET_CORS, "s3:GetBucketCORS", 0)                                                             \
+  X(PUT_CORS, "s3:PutBucketCORS", 0)                                                             \
   X(DELETE_BUCKET, "s3:DeleteBucket", 0)
 
 enum authz_action {

@@ -1,6 +1,7 @@
 /* buckets.c - bucket operations with their authorization (buckets.h), and the authorization view
  * of a bucket row shared by every service that acts on objects. */
 #include "buckets.h"
+#include "cors.h"
 #include "policy.h"
 #include "svc_internal.h"
 #include "../util/alloc.h"
@@ -183,4 +184,41 @@ int svc_lifecycle_get(svc_t *s, const struct principal *p, const char *bucket, c
 int svc_lifecycle_set(svc_t *s, const struct principal *p, const char *bucket, const char *rules) {
   int rc = svc_bucket_check(s, p, bucket, AZ_PUT_LIFECYCLE, NULL, NULL);
   return rc ? rc : meta_lifecycle_set(s->meta, bucket, rules);
+}
+
+/* ---- CORS ---- */
+
+int svc_bucket_cors_get(svc_t *s, const struct principal *p, const char *name, char **xml) {
+  int rc = svc_bucket_check(s, p, name, AZ_GET_CORS, NULL, NULL);
+  char *rules = NULL;
+  if (!rc) rc = meta_bucket_config_get(s->meta, name, "cors", &rules);
+  if (rc == CAIRN_ENOENT) rc = CAIRN_ENOCORS;
+  if (!rc) *xml = cors_to_xml(rules);
+  xfree(rules);
+  return rc;
+}
+
+int svc_bucket_cors_set(svc_t *s, const struct principal *p, const char *name, const char *xml, size_t len, const char **why) {
+  *why = NULL;
+  int rc = svc_bucket_check(s, p, name, AZ_PUT_CORS, NULL, NULL);
+  char *rules = NULL;
+  if (!rc) rc = cors_parse(xml, len, &rules, why);
+  if (!rc) rc = meta_bucket_config_set(s->meta, name, "cors", rules);
+  xfree(rules);
+  return rc;
+}
+
+int svc_bucket_cors_delete(svc_t *s, const struct principal *p, const char *name) {
+  int rc = svc_bucket_check(s, p, name, AZ_PUT_CORS, NULL, NULL);
+  return rc ? rc : meta_bucket_config_set(s->meta, name, "cors", NULL);
+}
+
+int svc_cors_match(svc_t *s, const char *bucket, const char *origin, const char *method, const char *request_headers,
+                   struct cors_answer *out) {
+  char *rules = NULL;
+  int rc = meta_bucket_config_get(s->meta, bucket, "cors", &rules);
+  if (rc == CAIRN_ENOENT) rc = CAIRN_ECORSDENIED;
+  if (!rc && !cors_match(rules, origin, method, request_headers, out)) rc = CAIRN_ECORSDENIED;
+  xfree(rules);
+  return rc;
 }

@@ -35,6 +35,17 @@ int svc_bucket_set_policy(svc_t *s, const struct principal *p, const char *name,
 /* {"bucket","owner","acl","grants","policy"} as JSON (heap, caller xfrees); s3:GetBucketAcl. */
 int svc_bucket_access(svc_t *s, const struct principal *p, const char *name, char **json);
 
+/* CORS (service/cors.h): s3:GetBucketCORS / s3:PutBucketCORS (owner, admin, or a policy). get:
+ * the XML (heap) or CAIRN_ENOCORS; set: parses the XML (*why on a refusal); delete: 0 either way. */
+struct cors_answer;
+int svc_bucket_cors_get(svc_t *s, const struct principal *p, const char *name, char **xml);
+int svc_bucket_cors_set(svc_t *s, const struct principal *p, const char *name, const char *xml, size_t len, const char **why);
+int svc_bucket_cors_delete(svc_t *s, const struct principal *p, const char *name);
+/* A browser's request (anyone: CORS is what the bucket tells every origin). 0 with *out when a rule
+ * allows it; CAIRN_ECORSDENIED when none does; CAIRN_ENOSUCHBUCKET. */
+int svc_cors_match(svc_t *s, const char *bucket, const char *origin, const char *method, const char *request_headers,
+                   struct cors_answer *out);
+
 /* Lifecycle rules JSON (service/lifecycle.h); get: *rules NULL when none (heap). */
 int svc_lifecycle_get(svc_t *s, const struct principal *p, const char *bucket, char **rules);
 int svc_lifecycle_set(svc_t *s, const struct principal *p, const char *bucket, const char *rules);

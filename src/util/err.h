@@ -42,6 +42,8 @@
   X(PRECONDITION, "PreconditionFailed",    412, "at least one of the preconditions you specified did not hold") \
   X(NOTMODIFIED, "NotModified",            304, "not modified")                              \
   X(NOLIFECYCLE, "NoSuchLifecycleConfiguration", 404, "the lifecycle configuration does not exist") \
+  X(NOCORS,     "NoSuchCORSConfiguration", 404, "the CORS configuration does not exist")     \
+  X(CORSDENIED, "AccessForbidden",         403, "CORSResponse: this CORS request is not allowed") \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
   X(MALFORMEDPOLICY, "MalformedPolicy",    400, "the policy is not valid")                   \
   X(INVALIDREQUEST, "InvalidRequest",     400, "the request is not valid as made")          \

@@ -50,7 +50,7 @@ expect "3: a valid UTF-8 key still works" "$(HASH=$(sha "$T/report") scurl -o /d
 
 # 4. unknown sub-resources answer 501 and change nothing
 sstatus -X PUT "$URL/empty" > /dev/null
-for sub in tagging publicAccessBlock ownershipControls metrics policy acl cors; do
+for sub in tagging publicAccessBlock ownershipControls metrics policy acl website; do
   code=$(scurl -o "$T/err" -w '%{http_code}' -X DELETE "$URL/empty?$sub=")
   expect "4: DELETE /bucket?$sub: 501" "$code" 501
   expect "  ... NotImplemented" "$(code_of "$T/err")" NotImplemented

@@ -31,6 +31,9 @@ static void known_operations(void) {
   ASSERT_EQ(cls("PUT", 1, 1, "partNumber=3&uploadId=abc", &op), 0); ASSERT_EQ(op, S3_MPU_PART);
   ASSERT_EQ(cls("GET", 1, 1, "uploadId=abc&max-parts=5", &op), 0); ASSERT_EQ(op, S3_MPU_LIST_PARTS);
   ASSERT_EQ(cls("DELETE", 1, 1, "tagging", &op), 0); ASSERT_EQ(op, S3_TAGGING_DELETE);
+  ASSERT_EQ(cls("PUT", 1, 0, "cors", &op), 0); ASSERT_EQ(op, S3_CORS_PUT);
+  ASSERT_EQ(cls("OPTIONS", 1, 1, "", &op), 0); ASSERT_EQ(op, S3_CORS_PREFLIGHT);
+  ASSERT_EQ(cls("OPTIONS", 0, 0, "", &op), CAIRN_EMETHOD);
   ASSERT_EQ(cls("GET", 1, 1, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=00", &op), 0);
   struct s3_class_in in = {"PUT", 1, 1, "", 1, has, NULL};
   const char *why;
@@ -39,7 +42,7 @@ static void known_operations(void) {
 
 static void refusals(void) {
   enum s3_op op;
-  const char *subs[] = {"tagging", "publicAccessBlock", "ownershipControls", "metrics", "policy", "acl", "cors"};
+  const char *subs[] = {"tagging", "publicAccessBlock", "ownershipControls", "metrics", "policy", "acl", "website"};
   for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) ASSERT_EQ(cls("DELETE", 1, 0, subs[i], &op), CAIRN_ENOTIMPL);
   ASSERT_EQ(cls("PUT", 1, 0, "versioning", &op), CAIRN_ENOTIMPL);
   ASSERT_EQ(cls("GET", 1, 0, "versions", &op), CAIRN_ENOTIMPL);
