@@ -77,15 +77,6 @@ int cors_parse(const char *xml, size_t len, char **rules, const char **why) {
   return rc;
 }
 
-static void put(sbuf_t *b, const char *name, const char *v) {
-  sbuf_printf(b, "<%s>", name);
-  for (; *v; v++) {
-    if (*v == '<') sbuf_adds(b, "&lt;"); else if (*v == '&') sbuf_adds(b, "&amp;"); else if (*v == '>') sbuf_adds(b, "&gt;");
-    else sbuf_addc(b, *v);
-  }
-  sbuf_printf(b, "</%s>", name);
-}
-
 char *cors_to_xml(const char *rules) {
   json_t *rs = json_loads(rules ? rules : "[]", 0, NULL), *rule, *v;
   sbuf_t b = {0};
@@ -96,9 +87,9 @@ char *cors_to_xml(const char *rules) {
   json_array_foreach(rs, i, rule) {
     sbuf_adds(&b, "<CORSRule>");
     const char *id = json_string_value(json_object_get(rule, "id"));
-    if (id) put(&b, "ID", id);
+    if (id) sbuf_xml(&b, "ID", id);
     for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
-      json_array_foreach(json_object_get(rule, lists[l].key), j, v) put(&b, lists[l].elem, json_string_value(v));
+      json_array_foreach(json_object_get(rule, lists[l].key), j, v) sbuf_xml(&b, lists[l].elem, json_string_value(v));
     json_int_t ma = json_integer_value(json_object_get(rule, "max_age"));
     if (ma >= 0) sbuf_printf(&b, "<MaxAgeSeconds>%lld</MaxAgeSeconds>", (long long)ma);
     sbuf_adds(&b, "</CORSRule>");

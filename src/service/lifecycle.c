@@ -118,24 +118,6 @@ static int rule_matches(json_t *rule, const char *key, json_t *tags) {
   return 1;
 }
 
-int lifecycle_expired(const char *rules, const char *key, const char *tags, int64_t created_ms,
-                      int64_t now_ms, int64_t day_ms) {
-  if (!rules) return 0;
-  json_error_t e;
-  json_t *rs = json_loads(rules, 0, &e), *ts = json_loads(tags ? tags : "{}", 0, &e), *rule;
-  size_t i;
-  int expired = 0;
-  json_array_foreach(rs, i, rule) {
-    if (!rule_matches(rule, key, ts)) continue;
-    json_int_t days = json_integer_value(json_object_get(rule, "days"));
-    json_int_t date = json_integer_value(json_object_get(rule, "date_ms"));
-    if ((days > 0 && created_ms + days * day_ms <= now_ms) || (date > 0 && now_ms >= date)) expired = 1;
-  }
-  json_decref(rs);
-  json_decref(ts);
-  return expired;
-}
-
 int lifecycle_expiration(const char *rules, const char *key, const char *tags, int64_t created_ms, int64_t day_ms,
                          int64_t *at_ms, char rule_id[256]) {
   if (!rules) return 0;
@@ -165,6 +147,13 @@ int lifecycle_expiration(const char *rules, const char *key, const char *tags, i
   return found;
 }
 
+int lifecycle_expired(const char *rules, const char *key, const char *tags, int64_t created_ms,
+                      int64_t now_ms, int64_t day_ms) {
+  int64_t at = 0;
+  char id[256];
+  return lifecycle_expiration(rules, key, tags, created_ms, day_ms, &at, id) && now_ms >= at;
+}
+
 int lifecycle_abort_due(const char *rules, const char *key, int64_t created_ms, int64_t now_ms, int64_t day_ms) {
   if (!rules) return 0;
   json_error_t e;
@@ -182,15 +171,6 @@ int lifecycle_abort_due(const char *rules, const char *key, int64_t created_ms, 
   return due;
 }
 
-static void xml_put(sbuf_t *b, const char *name, const char *v) {
-  sbuf_printf(b, "<%s>", name);
-  for (; *v; v++) {
-    if (*v == '<') sbuf_adds(b, "&lt;"); else if (*v == '&') sbuf_adds(b, "&amp;"); else if (*v == '>') sbuf_adds(b, "&gt;");
-    else sbuf_addc(b, *v);
-  }
-  sbuf_printf(b, "</%s>", name);
-}
-
 char *lifecycle_to_xml(const char *rules) {
   json_error_t e;
   json_t *rs = json_loads(rules, 0, &e), *rule;
@@ -200,19 +180,19 @@ char *lifecycle_to_xml(const char *rules) {
   json_array_foreach(rs, i, rule) {
     sbuf_adds(&b, "<Rule>");
     const char *id = json_string_value(json_object_get(rule, "id"));
-    if (id) xml_put(&b, "ID", id);
+    if (id) sbuf_xml(&b, "ID", id);
     json_t *tags = json_object_get(rule, "tags");
     const char *prefix = json_string_value(json_object_get(rule, "prefix"));
     size_t nt = json_object_size(tags);
     if (json_is_true(json_object_get(rule, "legacy_prefix"))) {   /* as it was sent */
-      xml_put(&b, "Prefix", prefix ? prefix : "");
+      sbuf_xml(&b, "Prefix", prefix ? prefix : "");
     } else {
       sbuf_adds(&b, "<Filter>");
       if ((prefix ? 1 : 0) + nt > 1) sbuf_adds(&b, "<And>");
-      if (prefix) xml_put(&b, "Prefix", prefix);
+      if (prefix) sbuf_xml(&b, "Prefix", prefix);
       const char *k;
       json_t *v;
-      json_object_foreach(tags, k, v) { sbuf_adds(&b, "<Tag>"); xml_put(&b, "Key", k); xml_put(&b, "Value", json_string_value(v)); sbuf_adds(&b, "</Tag>"); }
+      json_object_foreach(tags, k, v) { sbuf_adds(&b, "<Tag>"); sbuf_xml(&b, "Key", k); sbuf_xml(&b, "Value", json_string_value(v)); sbuf_adds(&b, "</Tag>"); }
       if ((prefix ? 1 : 0) + nt > 1) sbuf_adds(&b, "</And>");
       sbuf_adds(&b, "</Filter>");
     }
@@ -299,7 +279,7 @@ char *tags_to_xml(const char *json) {
   sbuf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>");
   const char *k;
   json_t *v;
-  json_object_foreach(o, k, v) { sbuf_adds(&b, "<Tag>"); xml_put(&b, "Key", k); xml_put(&b, "Value", json_string_value(v)); sbuf_adds(&b, "</Tag>"); }
+  json_object_foreach(o, k, v) { sbuf_adds(&b, "<Tag>"); sbuf_xml(&b, "Key", k); sbuf_xml(&b, "Value", json_string_value(v)); sbuf_adds(&b, "</Tag>"); }
   sbuf_adds(&b, "</TagSet></Tagging>\n");
   json_decref(o);
   return sbuf_steal(&b);

@@ -48,3 +48,12 @@ void sbuf_free(sbuf_t *b) {
   b->s = NULL;
   b->len = b->cap = 0;
 }
+
+void sbuf_xml(sbuf_t *b, const char *name, const char *v) {
+  sbuf_printf(b, "<%s>", name);
+  for (; *v; v++) {
+    if (*v == '<') sbuf_adds(b, "&lt;"); else if (*v == '&') sbuf_adds(b, "&amp;"); else if (*v == '>') sbuf_adds(b, "&gt;");
+    else sbuf_addc(b, *v);
+  }
+  sbuf_printf(b, "</%s>", name);
+}
