@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   const struct principal who[] = {{PRINCIPAL_USER, "bob", "10.0.0.1"}, {PRINCIPAL_ANONYMOUS, "", "::1"},
                                   {PRINCIPAL_USER, "alice", NULL}};
-  struct authz_bucket b = {"bkt", "alice", "private", "{\"bob\":[\"READ\"]}", p};
+  struct authz_bucket b = {"bkt", "alice", "private", "{\"bob\":[\"READ\"]}", p, 0};
   for (int a = 0; a < AZ_COUNT_; a++)
     for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
       int e = policy_eval(p, &who[i], (enum authz_action)a, "bkt", "some/key", "some/");

@@ -69,8 +69,11 @@ static int s3_begin(req_t *r) {
   int rc = s3_classify(&in, &q->op, &why);
   if (rc) return http_fail(r, rc, why);
   s3_cors_headers(r, q);   /* on every answer to this request, errors too */
+  const char *expected = http_header(r, "x-amz-expected-bucket-owner");
+  if (expected && *q->bucket && (rc = svc_bucket_expected_owner(a->svc, q->bucket, expected)))
+    return http_fail(r, rc, "the bucket's owner is not x-amz-expected-bucket-owner");
   const char *acl = http_header(r, "x-amz-acl");
-  if (acl && q->op != S3_CREATE_BUCKET && strcmp(acl, "private"))
+  if (acl && q->op != S3_CREATE_BUCKET && q->op != S3_ACL_PUT && q->op != S3_OBJECT_ACL_PUT && strcmp(acl, "private"))
     return http_fail(r, CAIRN_ENOTIMPL, "object ACLs are not implemented: share the bucket instead");
   switch (q->op) {
   case S3_MPU_PART: case S3_MPU_COMPLETE: case S3_MPU_ABORT: case S3_MPU_LIST_PARTS:
@@ -140,7 +143,8 @@ static int s3_body(req_t *r, const char *data, size_t n) {
   struct s3_req *q = r->state;
   if (q->op == S3_POST_OBJECT) return s3_post_body(r, q, data, n);
   if (q->op == S3_MPU_COMPLETE || q->op == S3_DELETE_OBJECTS || q->op == S3_TAGGING_PUT ||
-      q->op == S3_LIFECYCLE_PUT || q->op == S3_CORS_PUT) {   /* XML, bounded like JSON bodies */
+      q->op == S3_LIFECYCLE_PUT || q->op == S3_CORS_PUT || q->op == S3_ACL_PUT || q->op == S3_OBJECT_ACL_PUT ||
+      q->op == S3_POLICY_PUT || q->op == S3_BUCKET_TAGGING_PUT || q->op == S3_ACCESS_BLOCK_PUT || q->op == S3_OWNERSHIP_PUT) {   /* XML or JSON, bounded like JSON bodies */
     if (q->xml.len + n > ((struct app *)r->app)->cfg->json_body_max) return CAIRN_ETOOBIG;
     sbuf_add(&q->xml, data, n);
     return 0;
@@ -369,8 +373,9 @@ static int bucket_op(req_t *r, struct s3_req *q) {
   sbuf_t x = {0};
   switch (q->op) {
   case S3_CREATE_BUCKET:
-    if ((rc = svc_bucket_create(a->svc, &q->who, q->bucket, http_header(r, "x-amz-acl"))))
-      return http_fail(r, rc, rc == CAIRN_EINVAL ? "x-amz-acl must be a canned ACL" : NULL);
+    rc = svc_bucket_create(a->svc, &q->who, q->bucket, http_header(r, "x-amz-acl"));
+    if (rc == CAIRN_EBUCKETEXISTS && !strcmp(a->cfg->region, "us-east-1")) rc = 0;   /* S3 in us-east-1: 200 again */
+    if (rc) return http_fail(r, rc, rc == CAIRN_EINVAL ? "x-amz-acl must be a canned ACL" : NULL);
     http_add_header(r, "Location", mempool_printf(r->pool, "/%s", q->bucket));
     return http_respond_buf(r, 200, NULL, "", 0);
   case S3_HEAD_BUCKET:
@@ -410,6 +415,10 @@ static int s3_end(req_t *r) {
   case S3_TAGGING_GET: case S3_TAGGING_PUT: case S3_TAGGING_DELETE:
   case S3_LIFECYCLE_GET: case S3_LIFECYCLE_PUT: case S3_LIFECYCLE_DELETE: return s3_subresource_end(r, q);
   case S3_CORS_GET: case S3_CORS_PUT: case S3_CORS_DELETE: case S3_CORS_PREFLIGHT: return s3_cors_end(r, q);
+  case S3_ACL_GET: case S3_ACL_PUT: case S3_OBJECT_ACL_GET: case S3_OBJECT_ACL_PUT: case S3_POLICY_GET:
+  case S3_POLICY_PUT: case S3_POLICY_DELETE: case S3_POLICY_STATUS: case S3_BUCKET_TAGGING_GET:
+  case S3_BUCKET_TAGGING_PUT: case S3_BUCKET_TAGGING_DELETE: case S3_ACCESS_BLOCK_GET: case S3_ACCESS_BLOCK_PUT:
+  case S3_ACCESS_BLOCK_DELETE: case S3_OWNERSHIP_GET: case S3_OWNERSHIP_PUT: case S3_OWNERSHIP_DELETE: return s3_access_end(r, q);
   case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_PART_COPY: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);

@@ -36,10 +36,12 @@ static const struct param params[] = {
 
 /* Sub-resources cairn implements (the operation is chosen by them). */
 static const char *const subresources[] = {"uploads", "uploadId", "partNumber", "tagging", "lifecycle",
-                                           "location", "versioning", "delete", "cors"};
+                                           "location", "versioning", "delete", "cors", "acl", "policy", "policyStatus",
+                                           "publicAccessBlock", "ownershipControls"};
 enum { SR_UPLOADS = 1 << 0, SR_UPLOADID = 1 << 1, SR_PARTNUMBER = 1 << 2, SR_TAGGING = 1 << 3,
        SR_LIFECYCLE = 1 << 4, SR_LOCATION = 1 << 5, SR_VERSIONING = 1 << 6, SR_DELETE = 1 << 7,
-       SR_CORS = 1 << 8 };
+       SR_CORS = 1 << 8, SR_ACL = 1 << 9, SR_POLICY = 1 << 10, SR_POLICYSTATUS = 1 << 11,
+       SR_ACCESSBLOCK = 1 << 12, SR_OWNERSHIP = 1 << 13 };
 
 static const char *const sse_headers[] = {
   "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
@@ -149,7 +151,31 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
       if (put) return op_is(op, S3_CORS_PUT);
       if (del) return op_is(op, S3_CORS_DELETE);
       break;
-    case SR_TAGGING: *why = "bucket tagging is not implemented"; return CAIRN_ENOTIMPL;
+    case SR_TAGGING:
+      if (get) return op_is(op, S3_BUCKET_TAGGING_GET);
+      if (put) return op_is(op, S3_BUCKET_TAGGING_PUT);
+      if (del) return op_is(op, S3_BUCKET_TAGGING_DELETE);
+      break;
+    case SR_ACL:
+      if (get) return op_is(op, S3_ACL_GET);
+      if (put) return op_is(op, S3_ACL_PUT);
+      break;
+    case SR_POLICY:
+      if (get) return op_is(op, S3_POLICY_GET);
+      if (put) return op_is(op, S3_POLICY_PUT);
+      if (del) return op_is(op, S3_POLICY_DELETE);
+      break;
+    case SR_POLICYSTATUS: if (get) return op_is(op, S3_POLICY_STATUS); break;
+    case SR_ACCESSBLOCK:
+      if (get) return op_is(op, S3_ACCESS_BLOCK_GET);
+      if (put) return op_is(op, S3_ACCESS_BLOCK_PUT);
+      if (del) return op_is(op, S3_ACCESS_BLOCK_DELETE);
+      break;
+    case SR_OWNERSHIP:
+      if (get) return op_is(op, S3_OWNERSHIP_GET);
+      if (put) return op_is(op, S3_OWNERSHIP_PUT);
+      if (del) return op_is(op, S3_OWNERSHIP_DELETE);
+      break;
     default: *why = "this combination of sub-resources is not implemented"; return CAIRN_ENOTIMPL;
     }
     return CAIRN_EMETHOD;
@@ -168,6 +194,10 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
     if (get) return op_is(op, S3_MPU_LIST_PARTS);
     break;
   case SR_PARTNUMBER: *why = "GetObject by partNumber is not implemented"; return CAIRN_ENOTIMPL;
+  case SR_ACL:
+    if (get) return op_is(op, S3_OBJECT_ACL_GET);
+    if (put) return op_is(op, S3_OBJECT_ACL_PUT);
+    break;
   case SR_TAGGING:
     if (get) return op_is(op, S3_TAGGING_GET);
     if (put) return op_is(op, S3_TAGGING_PUT);

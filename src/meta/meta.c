@@ -127,7 +127,9 @@ void meta_bucket_clear(struct meta_bucket *b) {
   xfree(b->grants);
   xfree(b->policy);
   xfree(b->lifecycle);
-  b->grants = b->policy = b->lifecycle = NULL;
+  xfree(b->access_block);
+  xfree(b->ownership);
+  b->grants = b->policy = b->lifecycle = b->access_block = b->ownership = NULL;
 }
 int meta_block_claim(meta_t *m, const char *o, const char *id) { CALL(m->ops->block_claim(m->impl, o, id)); }
 int meta_block_claimed(meta_t *m, const char *o, const char *id) { CALL(m->ops->block_claimed(m->impl, o, id)); }

@@ -20,7 +20,10 @@ typedef int (*meta_user_cb)(void *ctx, const struct meta_user *u);
 /* owner: a user name. acl: canned ACL (private, public-read, public-read-write,
  * authenticated-read). grants, policy, lifecycle (rules): heap JSON or NULL (meta_bucket_clear);
  * in listings they live only for the callback. */
-struct meta_bucket { char name[64]; char owner[65]; char acl[24]; char *grants; char *policy; char *lifecycle; int64_t created_ms; };
+struct meta_bucket {
+  char name[64]; char owner[65]; char acl[24]; char *grants; char *policy; char *lifecycle; int64_t created_ms;
+  char *access_block, *ownership;   /* meta_bucket_get only: the publicAccessBlock / ownershipControls configs */
+};
 typedef int (*meta_bucket_cb)(void *ctx, const struct meta_bucket *b);
 
 struct meta_object {

@@ -185,12 +185,20 @@ static void row_to_bucket(sqlite3_stmt *st, struct meta_bucket *b) {
   b->policy = p ? xstrdup((const char *)p) : NULL;
   const unsigned char *l = sqlite3_column_text(st, 6);
   b->lifecycle = l ? xstrdup((const char *)l) : NULL;
+  if (sqlite3_column_count(st) > 8) {   /* the access settings kept in bucket_configs */
+    const unsigned char *pab = sqlite3_column_text(st, 7), *own = sqlite3_column_text(st, 8);
+    b->access_block = pab ? xstrdup((const char *)pab) : NULL;
+    b->ownership = own ? xstrdup((const char *)own) : NULL;
+  }
 }
 
 static int s_bucket_get(void *impl, const char *name, struct meta_bucket *out) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (msql_prepare_cached(m, "SELECT name, owner, acl, created_ms, grants, policy, lifecycle FROM buckets WHERE name = ?", &st))
+  if (msql_prepare_cached(m, "SELECT name, owner, acl, created_ms, grants, policy, lifecycle, "
+                             "(SELECT value FROM bucket_configs WHERE bucket = ?1 AND name = 'publicAccessBlock'), "
+                             "(SELECT value FROM bucket_configs WHERE bucket = ?1 AND name = 'ownershipControls') "
+                             "FROM buckets WHERE name = ?1", &st))
     return CAIRN_EDB;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHBUCKET;

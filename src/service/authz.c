@@ -73,7 +73,7 @@ int authz_bucket(const struct principal *p, enum authz_action a, const struct au
   int pol = policy_eval(b->policy, p, a, b->name, key, prefix);
   if (pol < 0) return CAIRN_EAUTH;   /* an explicit Deny wins, even over the owner */
   if (p->kind == PRINCIPAL_USER && p->name && b->owner && !strcmp(p->name, b->owner)) return 0;
-  if (pol > 0) return 0;
+  if (pol > 0 && !(b->restrict_public && p->kind == PRINCIPAL_ANONYMOUS)) return 0;
   unsigned need = actions[a].perm;
   if (!need) return CAIRN_EAUTH;   /* owner-only actions (lifecycle, policy, DeleteBucket) */
   unsigned have = canned(b->acl, p) | granted(b->grants, p);

@@ -36,6 +36,13 @@ struct principal {
   X(GET_POLICY, "s3:GetBucketPolicy", 0)                                                         \
   X(PUT_POLICY, "s3:PutBucketPolicy", 0)                                                         \
   X(GET_CORS, "s3:GetBucketCORS", 0)                                                             \
+  X(GET_BUCKET_TAGGING, "s3:GetBucketTagging", 0)                                                \
+  X(PUT_BUCKET_TAGGING, "s3:PutBucketTagging", 0)                                                \
+  X(GET_POLICY_STATUS, "s3:GetBucketPolicyStatus", 0)                                            \
+  X(GET_ACCESS_BLOCK, "s3:GetBucketPublicAccessBlock", 0)                                        \
+  X(PUT_ACCESS_BLOCK, "s3:PutBucketPublicAccessBlock", 0)                                        \
+  X(GET_OWNERSHIP, "s3:GetBucketOwnershipControls", 0)                                           \
+  X(PUT_OWNERSHIP, "s3:PutBucketOwnershipControls", 0)                                           \
   X(PUT_CORS, "s3:PutBucketCORS", 0)                                                             \
   X(DELETE_BUCKET, "s3:DeleteBucket", 0)
 
@@ -61,6 +68,7 @@ struct authz_bucket {
   const char *acl;                  /* canned ACL; NULL = private */
   const char *grants;               /* JSON {"user": ["READ", ...]} or NULL */
   const struct policy *policy;      /* parsed (policy.h) or NULL */
+  int restrict_public;              /* RestrictPublicBuckets with a public policy: it allows anonymous nothing */
 };
 
 /* 0 when allowed, else CAIRN_EAUTH. key: object actions; prefix: the listing's prefix (s3:prefix

@@ -1,6 +1,7 @@
 /* buckets.c - bucket operations with their authorization (buckets.h), and the authorization view
  * of a bucket row shared by every service that acts on objects. */
 #include "buckets.h"
+#include "bucket_settings.h"
 #include "cors.h"
 #include "policy.h"
 #include "svc_internal.h"
@@ -24,7 +25,13 @@ int svc_bucket_name_ok(const char *b) {
 }
 
 int svc_authz_bucket(const struct meta_bucket *b, struct authz_bucket *out) {
-  *out = (struct authz_bucket){b->name, b->owner, b->acl, b->grants, NULL};
+  struct access_block ab;
+  access_block_of(b->access_block, &ab);
+  int public_acl = b->acl[0] && strcmp(b->acl, "private");
+  /* IgnorePublicAcls: a public canned ACL counts as private; RestrictPublicBuckets: a public
+   * policy allows anonymous nothing */
+  *out = (struct authz_bucket){b->name, b->owner, ab.ignore_acls && public_acl ? "private" : b->acl, b->grants, NULL,
+                               ab.restrict_buckets && b->policy && policy_is_public(b->policy)};
   if (!b->policy) return 0;
   struct policy *pol;
   const char *why;
@@ -112,13 +119,48 @@ int svc_bucket_list(svc_t *s, const struct principal *p, svc_bucket_cb cb, void 
   return meta_bucket_list(s->meta, list_one, &l);
 }
 
+/* What the bucket's settings forbid of a new ACL: public ones under BlockPublicAcls (403), any
+ * but private under BucketOwnerEnforced (ACLs disabled). */
+static int acl_allowed(const struct meta_bucket *b, const char *acl, int has_grants) {
+  struct access_block ab;
+  access_block_of(b->access_block, &ab);
+  int public_acl = strcmp(acl, "private") != 0;
+  if (ownership_enforced(b->ownership) && (public_acl || has_grants)) return CAIRN_EACLNOTSUPPORTED;
+  if (ab.block_acls && public_acl) return CAIRN_EAUTH;
+  return 0;
+}
+
 int svc_bucket_set_acl(svc_t *s, const struct principal *p, const char *name, const char *acl) {
   if (!authz_acl_known(acl)) return CAIRN_EINVAL;
   struct meta_bucket b;
   int rc = svc_bucket_load(s, p, name, AZ_PUT_ACL, NULL, NULL, &b);
   if (rc) return rc;
-  rc = meta_bucket_set_acl(s->meta, name, acl, b.grants);
+  rc = acl_allowed(&b, acl, 0);
+  if (!rc) rc = meta_bucket_set_acl(s->meta, name, acl, b.grants);
   meta_bucket_clear(&b);
+  return rc;
+}
+
+int svc_bucket_replace_acl(svc_t *s, const struct principal *p, const char *name, const char *acl, const char *grants) {
+  if (!authz_acl_known(acl)) return CAIRN_EINVAL;
+  json_t *g = grants ? json_loads(grants, 0, NULL) : json_object();
+  const char *user;
+  json_t *perms, *one;
+  int rc = json_is_object(g) ? 0 : CAIRN_EINVAL;
+  json_object_foreach(g, user, perms) {
+    size_t i;
+    if (!*user || strlen(user) > 64 || !json_is_array(perms) || !json_array_size(perms)) rc = CAIRN_EINVAL;
+    json_array_foreach(perms, i, one) if (!json_is_string(one) || !authz_perm_bits(json_string_value(one))) rc = CAIRN_EINVAL;
+  }
+  char *enc = !rc && json_object_size(g) ? json_dumps(g, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(g);
+  struct meta_bucket b;
+  if (!rc && !(rc = svc_bucket_load(s, p, name, AZ_PUT_ACL, NULL, NULL, &b))) {
+    rc = acl_allowed(&b, acl, enc != NULL);
+    if (!rc) rc = meta_bucket_set_acl(s->meta, name, acl, enc);
+    meta_bucket_clear(&b);
+  }
+  free(enc);
   return rc;
 }
 
@@ -135,6 +177,7 @@ int svc_bucket_grant(svc_t *s, const struct principal *p, const char *name, cons
   struct meta_bucket b;
   if (!rc) rc = svc_bucket_load(s, p, name, AZ_PUT_ACL, NULL, NULL, &b);
   if (rc) { json_decref(list); return rc; }
+  if (json_array_size(list) && ownership_enforced(b.ownership)) { json_decref(list); meta_bucket_clear(&b); return CAIRN_EACLNOTSUPPORTED; }
   json_t *g = b.grants ? json_loads(b.grants, 0, NULL) : NULL;
   if (!json_is_object(g)) { json_decref(g); g = json_object(); }
   if (json_array_size(list)) json_object_set_new(g, user, list);
@@ -149,8 +192,13 @@ int svc_bucket_grant(svc_t *s, const struct principal *p, const char *name, cons
 
 int svc_bucket_set_policy(svc_t *s, const struct principal *p, const char *name, const char *json, const char **why) {
   *why = NULL;
-  int rc = svc_bucket_check(s, p, name, AZ_PUT_POLICY, NULL, NULL);
+  struct meta_bucket b;
+  int rc = svc_bucket_load(s, p, name, AZ_PUT_POLICY, NULL, NULL, &b);
   if (rc) return rc;
+  struct access_block ab;
+  access_block_of(b.access_block, &ab);
+  meta_bucket_clear(&b);
+  if (json && ab.block_policy && policy_is_public(json)) { *why = "BlockPublicPolicy refuses a public policy"; return CAIRN_EAUTH; }
   if (json) {
     struct policy *pol;
     if (strlen(json) > MAX_POLICY) { *why = "a policy is at most 20 KiB"; return CAIRN_EMALFORMEDPOLICY; }
@@ -220,5 +268,46 @@ int svc_cors_match(svc_t *s, const char *bucket, const char *origin, const char 
   if (rc == CAIRN_ENOENT) rc = CAIRN_ECORSDENIED;
   if (!rc && !cors_match(rules, origin, method, request_headers, out)) rc = CAIRN_ECORSDENIED;
   xfree(rules);
+  return rc;
+}
+
+/* ---- policy as S3 serves it, bucket tags ---- */
+
+int svc_bucket_policy_get(svc_t *s, const struct principal *p, const char *name, char **json) {
+  struct meta_bucket b;
+  int rc = svc_bucket_load(s, p, name, AZ_GET_POLICY, NULL, NULL, &b);
+  if (rc) return rc;
+  rc = b.policy ? 0 : CAIRN_ENOPOLICY;
+  if (!rc) *json = xstrdup(b.policy);
+  meta_bucket_clear(&b);
+  return rc;
+}
+
+int svc_bucket_policy_public(svc_t *s, const struct principal *p, const char *name, int *is_public) {
+  struct meta_bucket b;
+  int rc = svc_bucket_load(s, p, name, AZ_GET_POLICY_STATUS, NULL, NULL, &b);
+  if (rc) return rc;
+  rc = b.policy ? 0 : CAIRN_ENOPOLICY;
+  if (!rc) *is_public = policy_is_public(b.policy);
+  meta_bucket_clear(&b);
+  return rc;
+}
+
+int svc_bucket_tags_get(svc_t *s, const struct principal *p, const char *name, char **json) {
+  int rc = svc_bucket_check(s, p, name, AZ_GET_BUCKET_TAGGING, NULL, NULL);
+  if (!rc) rc = meta_bucket_config_get(s->meta, name, "tagging", json);
+  return rc == CAIRN_ENOENT ? CAIRN_ENOTAGSET : rc;
+}
+
+int svc_bucket_tags_set(svc_t *s, const struct principal *p, const char *name, const char *json) {
+  int rc = svc_bucket_check(s, p, name, AZ_PUT_BUCKET_TAGGING, NULL, NULL);
+  return rc ? rc : meta_bucket_config_set(s->meta, name, "tagging", json);
+}
+
+int svc_bucket_expected_owner(svc_t *s, const char *name, const char *expected) {
+  struct meta_bucket b;
+  if (meta_bucket_get(s->meta, name, &b)) return 0;   /* no bucket: the operation itself answers */
+  int rc = strcmp(b.owner, expected) ? CAIRN_EAUTH : 0;
+  meta_bucket_clear(&b);
   return rc;
 }

@@ -29,11 +29,25 @@ int svc_bucket_list(svc_t *s, const struct principal *p, svc_bucket_cb cb, void 
  * revoke the user's grants. */
 int svc_bucket_set_acl(svc_t *s, const struct principal *p, const char *name, const char *acl);
 int svc_bucket_grant(svc_t *s, const struct principal *p, const char *name, const char *user, const char *perms);
+/* PutBucketAcl: the canned ACL and every grant at once ({"user": ["READ", ...]} or NULL). */
+int svc_bucket_replace_acl(svc_t *s, const struct principal *p, const char *name, const char *acl, const char *grants);
 /* json NULL deletes the policy; a bad one is CAIRN_EMALFORMEDPOLICY with *why. */
 int svc_bucket_set_policy(svc_t *s, const struct principal *p, const char *name, const char *json,
                           const char **why);
 /* {"bucket","owner","acl","grants","policy"} as JSON (heap, caller xfrees); s3:GetBucketAcl. */
 int svc_bucket_access(svc_t *s, const struct principal *p, const char *name, char **json);
+
+/* The policy JSON (heap; s3:GetBucketPolicy) or CAIRN_ENOPOLICY; is_public: whether it lets
+ * anyone ("*") do something (s3:GetBucketPolicyStatus). */
+int svc_bucket_policy_get(svc_t *s, const struct principal *p, const char *name, char **json);
+int svc_bucket_policy_public(svc_t *s, const struct principal *p, const char *name, int *is_public);
+/* Bucket tags (JSON object, heap): s3:GetBucketTagging / s3:PutBucketTagging; get: CAIRN_ENOTAGSET
+ * when none; set NULL removes them. */
+int svc_bucket_tags_get(svc_t *s, const struct principal *p, const char *name, char **json);
+int svc_bucket_tags_set(svc_t *s, const struct principal *p, const char *name, const char *json);
+
+/* x-amz-expected-bucket-owner: CAIRN_EAUTH when the bucket exists and someone else owns it. */
+int svc_bucket_expected_owner(svc_t *s, const char *name, const char *expected);
 
 /* CORS (service/cors.h): s3:GetBucketCORS / s3:PutBucketCORS (owner, admin, or a policy). get:
  * the XML (heap) or CAIRN_ENOCORS; set: parses the XML (*why on a refusal); delete: 0 either way. */

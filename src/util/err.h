@@ -43,6 +43,11 @@
   X(NOTMODIFIED, "NotModified",            304, "not modified")                              \
   X(NOLIFECYCLE, "NoSuchLifecycleConfiguration", 404, "the lifecycle configuration does not exist") \
   X(NOCORS,     "NoSuchCORSConfiguration", 404, "the CORS configuration does not exist")     \
+  X(NOPOLICY,   "NoSuchBucketPolicy",      404, "the bucket policy does not exist")           \
+  X(NOTAGSET,   "NoSuchTagSet",            404, "there is no tag set")                        \
+  X(NOACCESSBLOCK, "NoSuchPublicAccessBlockConfiguration", 404, "the public access block configuration was not found") \
+  X(NOOWNERSHIP, "OwnershipControlsNotFoundError", 404, "the bucket ownership controls were not found") \
+  X(ACLNOTSUPPORTED, "AccessControlListNotSupported", 400, "the bucket does not allow ACLs (BucketOwnerEnforced)") \
   X(CORSDENIED, "AccessForbidden",         403, "CORSResponse: this CORS request is not allowed") \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \
   X(MALFORMEDPOLICY, "MalformedPolicy",    400, "the policy is not valid")                   \

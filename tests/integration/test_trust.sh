@@ -50,7 +50,7 @@ expect "3: a valid UTF-8 key still works" "$(HASH=$(sha "$T/report") scurl -o /d
 
 # 4. unknown sub-resources answer 501 and change nothing
 sstatus -X PUT "$URL/empty" > /dev/null
-for sub in tagging publicAccessBlock ownershipControls metrics policy acl website; do
+for sub in metrics website encryption replication logging notification; do
   code=$(scurl -o "$T/err" -w '%{http_code}' -X DELETE "$URL/empty?$sub=")
   expect "4: DELETE /bucket?$sub: 501" "$code" 501
   expect "  ... NotImplemented" "$(code_of "$T/err")" NotImplemented
@@ -58,7 +58,7 @@ done
 expect "  ... the bucket still exists" "$(sstatus -I "$URL/empty")" 200
 expect "4: PUT /bucket?versioning: 501" "$(sstatus -X PUT -d '<VersioningConfiguration/>' "$URL/empty?versioning=")" 501
 expect "4: GET /bucket?versions: 501" "$(sstatus "$URL/private?versions=")" 501
-expect "4: GET /bucket?policyStatus: 501" "$(sstatus "$URL/private?policyStatus=")" 501
+expect "4: GET /bucket?encryption: 501" "$(sstatus "$URL/private?encryption=")" 501
 expect "4: GET /object?attributes: 501" "$(sstatus "$URL/private/report.pdf?attributes=")" 501
 expect "4: GET /object?partNumber=1: 501" "$(sstatus "$URL/private/report.pdf?partNumber=1")" 501
 expect "4: GET /object?versionId=x: 501" "$(sstatus "$URL/private/report.pdf?versionId=x")" 501

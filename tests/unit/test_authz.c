@@ -12,7 +12,7 @@ static const struct principal bob = {PRINCIPAL_USER, "bob", "10.1.2.3"};
 static const struct principal anon = {PRINCIPAL_ANONYMOUS, "", "127.0.0.1"};
 
 static void owner_admin_others(void) {
-  struct authz_bucket b = {"photos", "alice", "private", NULL, NULL};
+  struct authz_bucket b = {"photos", "alice", "private", NULL, NULL, 0};
   for (int a = 0; a < AZ_COUNT_; a++) {
     ASSERT_EQ(authz_bucket(&alice, (enum authz_action)a, &b, "k", NULL), 0);
     ASSERT_EQ(authz_bucket(&admin, (enum authz_action)a, &b, "k", NULL), 0);
@@ -25,7 +25,7 @@ static void owner_admin_others(void) {
 }
 
 static void canned_and_grants(void) {
-  struct authz_bucket b = {"photos", "alice", "public-read", NULL, NULL};
+  struct authz_bucket b = {"photos", "alice", "public-read", NULL, NULL, 0};
   ASSERT_EQ(authz_bucket(&anon, AZ_GET_OBJECT, &b, "k", NULL), 0);
   ASSERT_EQ(authz_bucket(&anon, AZ_LIST_BUCKET, &b, NULL, NULL), 0);
   ASSERT_EQ(authz_bucket(&anon, AZ_PUT_OBJECT, &b, "k", NULL), CAIRN_EAUTH);
@@ -70,7 +70,7 @@ static void policies(void) {
       "{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"bob\"},\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::photos/*\","
       "\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"127.0.0.0/8\"}}}]}");
   ASSERT(p);
-  struct authz_bucket b = {"photos", "alice", "private", NULL, p};
+  struct authz_bucket b = {"photos", "alice", "private", NULL, p, 0};
   ASSERT_EQ(authz_bucket(&bob, AZ_GET_OBJECT, &b, "public/a.jpg", NULL), 0);
   ASSERT_EQ(authz_bucket(&bob, AZ_GET_OBJECT_TAGGING, &b, "public/a.jpg", NULL), 0);
   ASSERT_EQ(authz_bucket(&bob, AZ_GET_OBJECT, &b, "private/a.jpg", NULL), CAIRN_EAUTH);
