@@ -301,6 +301,21 @@ static int get_object(req_t *r, struct s3_req *q) {
   int status = 200;
   char cr[96];
   const char *rg = range_if_range_holds(http_header(r, "If-Range"), etag, (time_t)(o.created_ms / 1000)) ? http_header(r, "Range") : NULL;
+  const char *pn = http_query(r, "partNumber");
+  if (pn) {   /* one part of a multipart object, as a range */
+    char *end;
+    long n = strtol(pn, &end, 10);
+    int count = 0;
+    if (*end || n < 1 || n > 10000 || http_header(r, "Range")) rc = CAIRN_EINVAL;
+    else rc = object_part(o.headers, o.size, (int)n, &off, &len, &count);
+    if (rc) { meta_object_clear(&o); return http_fail(r, rc, rc == CAIRN_EINVAL ? "partNumber is 1 to 10000, without a Range" : NULL); }
+    if (count) http_add_header(r, "x-amz-mp-parts-count", mempool_printf(r->pool, "%d", count));
+    status = 206;
+    snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)off, (unsigned long long)(off + len - 1),
+             (unsigned long long)o.size);
+    if (len) http_add_header(r, "Content-Range", cr);
+    rg = NULL;
+  }
   switch (range_parse(rg, o.size, &off, &len)) {
   case RANGE_UNSATISFIABLE:
     snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)o.size);
@@ -422,6 +437,7 @@ static int s3_end(req_t *r) {
   case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_PART_COPY: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);
+  case S3_OBJECT_ATTRIBUTES: return s3_object_attributes(r, q);
   case S3_DELETE_OBJECT: {
     int rc = svc_object_delete(a->svc, &q->who, q->bucket, q->key);
     if (rc) return http_fail(r, rc, NULL);

@@ -53,6 +53,7 @@ int s3_post_begin(req_t *r, struct s3_req *q);
 int s3_post_body(req_t *r, struct s3_req *q, const char *data, size_t n);
 int s3_post_end(req_t *r, struct s3_req *q);
 int s3_access_end(req_t *r, struct s3_req *q);   /* s3_access.c: ?acl, ?policy, ?policyStatus, bucket ?tagging */
+int s3_object_attributes(req_t *r, struct s3_req *q);   /* s3_attributes.c: GET ?attributes */
 int s3_copy_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* x-amz-copy-source-if-* */
 int s3_preconditions(req_t *r, const char *etag, int64_t mtime_ms);   /* 0, EPRECONDITION, ENOTMODIFIED */
 int s3_copy_object(req_t *r, struct s3_req *q);       /* s3_copy.c */

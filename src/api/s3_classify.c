@@ -37,11 +37,11 @@ static const struct param params[] = {
 /* Sub-resources cairn implements (the operation is chosen by them). */
 static const char *const subresources[] = {"uploads", "uploadId", "partNumber", "tagging", "lifecycle",
                                            "location", "versioning", "delete", "cors", "acl", "policy", "policyStatus",
-                                           "publicAccessBlock", "ownershipControls"};
+                                           "publicAccessBlock", "ownershipControls", "attributes"};
 enum { SR_UPLOADS = 1 << 0, SR_UPLOADID = 1 << 1, SR_PARTNUMBER = 1 << 2, SR_TAGGING = 1 << 3,
        SR_LIFECYCLE = 1 << 4, SR_LOCATION = 1 << 5, SR_VERSIONING = 1 << 6, SR_DELETE = 1 << 7,
        SR_CORS = 1 << 8, SR_ACL = 1 << 9, SR_POLICY = 1 << 10, SR_POLICYSTATUS = 1 << 11,
-       SR_ACCESSBLOCK = 1 << 12, SR_OWNERSHIP = 1 << 13 };
+       SR_ACCESSBLOCK = 1 << 12, SR_OWNERSHIP = 1 << 13, SR_ATTRIBUTES = 1 << 14 };
 
 static const char *const sse_headers[] = {
   "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
@@ -193,7 +193,8 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
     if (del) return op_is(op, S3_MPU_ABORT);
     if (get) return op_is(op, S3_MPU_LIST_PARTS);
     break;
-  case SR_PARTNUMBER: *why = "GetObject by partNumber is not implemented"; return CAIRN_ENOTIMPL;
+  case SR_PARTNUMBER: if (get || head) return op_is(op, S3_GET_OBJECT); break;   /* one part, as a range */
+  case SR_ATTRIBUTES: if (get) return op_is(op, S3_OBJECT_ATTRIBUTES); break;
   case SR_ACL:
     if (get) return op_is(op, S3_OBJECT_ACL_GET);
     if (put) return op_is(op, S3_OBJECT_ACL_PUT);

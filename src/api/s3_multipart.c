@@ -66,7 +66,7 @@ static void c_leaf(void *ctx, const char *path, const char *text) {
   }
 }
 
-struct gather { sbuf_t manifest; hash_ctx_t *md5; uint64_t size; int idx, n, err; struct part_ref *want; };
+struct gather { sbuf_t manifest; hash_ctx_t *md5; uint64_t size; int idx, n, err; struct part_ref *want; sbuf_t sizes; };
 
 static int gather_part(void *ctx, const struct meta_part *p) {
   struct gather *g = ctx;
@@ -78,6 +78,7 @@ static int gather_part(void *ctx, const struct meta_part *p) {
   if (hex_decode(p->etag, 32, d)) { g->err = CAIRN_EINVALIDPART; return 1; }
   hash_update(g->md5, d, 16);
   sbuf_adds(&g->manifest, p->manifest);   /* manifests concatenate: no bytes are copied */
+  sbuf_printf(&g->sizes, "%s%llu", g->idx ? "," : "", (unsigned long long)p->size);
   g->size += p->size;
   g->idx++;
   return 0;
@@ -106,7 +107,7 @@ static int complete(req_t *r, struct s3_req *q) {
   int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, c_open, c_leaf, &c) && !c.bad && c.n > 0;
   rc = ok ? 0 : CAIRN_EMALFORMEDXML;
   for (int i = 1; !rc && i < c.n; i++) if (c.v[i].number <= c.v[i - 1].number) rc = CAIRN_EPARTORDER;
-  struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v};
+  struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v, {0}};
   if (!rc && (rc = svc_part_list(a->svc, &q->who, q->upload_id, q->bucket, q->key, 1, gather_part, &g)) > 0) rc = 0;   /* >0: stopped */
   if (!rc) rc = g.err ? g.err : g.idx < c.n ? CAIRN_EINVALIDPART : 0;
   char etag[40] = "";   /* 32 hex digits, "-", up to 5 digits */
@@ -123,7 +124,8 @@ static int complete(req_t *r, struct s3_req *q) {
     snprintf(o.etag, sizeof o.etag, "%s", etag);
     o.content_type = u.content_type;
     o.manifest = g.manifest.s ? g.manifest.s : "";
-    o.headers = s3_headers_add(r, u.headers, OBJECT_UPLOAD_ID, q->upload_id);
+    o.headers = s3_headers_add(r, s3_headers_add(r, u.headers, OBJECT_UPLOAD_ID, q->upload_id), OBJECT_PARTS,
+                               g.sizes.s ? g.sizes.s : "");
     o.tags = u.tags;
     o.created_ms = time_now_ms();
     struct svc_write_cond cond = {http_header(r, "If-Match"), http_header(r, "If-None-Match")};
@@ -131,6 +133,7 @@ static int complete(req_t *r, struct s3_req *q) {
   }
   hash_free(g.md5);
   sbuf_free(&g.manifest);
+  sbuf_free(&g.sizes);
   xfree(c.v);
   meta_upload_clear(&u);
   if (rc) return http_fail(r, rc, NULL);

@@ -9,6 +9,7 @@
 #include "../util/timeutil.h"
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* x-amz-expiration: expiry-date="<HTTP date>", rule-id="<id>" when a rule will expire the object. */
@@ -216,4 +217,29 @@ int svc_obj_writer_begin(svc_t *s, const struct cdc_params *p, int want_sha256, 
 
 int svc_obj_reader_open(svc_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out) {
   return obj_reader_open(s->store, m, off, len, out);
+}
+
+int object_part(const char *headers, uint64_t size, int n, uint64_t *off, uint64_t *len, int *count) {
+  json_t *h = json_loads(headers ? headers : "{}", 0, NULL);
+  const char *parts = json_string_value(json_object_get(h, OBJECT_PARTS));
+  int rc = CAIRN_EPARTNUMBER;
+  *count = 0;
+  if (!parts) {   /* a single PUT: part 1 is the object */
+    if (n == 1) { *off = 0; *len = size; rc = 0; }
+  } else {
+    uint64_t at = 0;
+    int i = 0;
+    for (const char *p = parts; *p; i++) {
+      char *end;
+      uint64_t sz = strtoull(p, &end, 10);
+      if (i + 1 == n) { *off = at; *len = sz; rc = 0; }
+      at += sz;
+      p = *end == ',' ? end + 1 : end;
+      if (end == p && *p) break;   /* not a number: stop */
+    }
+    *count = i;
+    if (!rc && *len == 0) rc = CAIRN_EPARTNUMBER;
+  }
+  json_decref(h);
+  return rc;
 }

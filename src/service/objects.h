@@ -24,6 +24,12 @@ struct svc_write;
 /* The object header (in meta_object.headers) naming the multipart upload that made an object;
  * keys starting "cairn:" are the server's own and never sent to clients. */
 #define OBJECT_UPLOAD_ID "cairn:upload-id"
+/* ... and the sizes of its parts, "s1,s2,..." (GET ?partNumber, GetObjectAttributes) */
+#define OBJECT_PARTS "cairn:parts"
+/* Part n (1-based) of an object whose headers JSON is given: 0 with its offset and length and the
+ * part count (0 for an object not made by multipart, whose only part 1 is all of it);
+ * CAIRN_EPARTNUMBER when there is no such part. */
+int object_part(const char *headers, uint64_t size, int n, uint64_t *off, uint64_t *len, int *count);
 /* Commits a streamed PutObject / UploadPart under the grant svc_object_write_check gave for the
  * same bucket and key (CAIRN_EAUTH otherwise). */
 /* cond (may be NULL): S3 conditional writes, If-Match (the current ETag, else 412; no object: 404

@@ -47,6 +47,7 @@
   X(NOTAGSET,   "NoSuchTagSet",            404, "there is no tag set")                        \
   X(NOACCESSBLOCK, "NoSuchPublicAccessBlockConfiguration", 404, "the public access block configuration was not found") \
   X(NOOWNERSHIP, "OwnershipControlsNotFoundError", 404, "the bucket ownership controls were not found") \
+  X(PARTNUMBER, "InvalidPartNumber",       416, "the requested partnumber is not satisfiable") \
   X(ACLNOTSUPPORTED, "AccessControlListNotSupported", 400, "the bucket does not allow ACLs (BucketOwnerEnforced)") \
   X(CORSDENIED, "AccessForbidden",         403, "CORSResponse: this CORS request is not allowed") \
   X(NOTIMPL,    "NotImplemented",          501, "this operation is not implemented")         \

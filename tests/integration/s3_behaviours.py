@@ -191,3 +191,28 @@ check("  ... on HEAD", 'rule-id="three-days"' in s3.head_object(Bucket=B, Key="e
 g = s3.get_object(Bucket=B, Key="exp/x")
 check("  ... on GET, at a midnight UTC", g.get("Expiration", "").find("00:00:00 GMT") > 0)
 check("  ... not on an object no rule covers", "x-amz-expiration" not in s3.head_object(Bucket=B, Key="b")["ResponseMetadata"]["HTTPHeaders"])
+
+# parts and attributes
+mp = s3.create_multipart_upload(Bucket=B, Key="parts")
+p1 = os.urandom(5 << 20); p2 = os.urandom(1000)
+e1 = s3.upload_part(Bucket=B, Key="parts", UploadId=mp["UploadId"], PartNumber=1, Body=p1)["ETag"]
+e2 = s3.upload_part(Bucket=B, Key="parts", UploadId=mp["UploadId"], PartNumber=2, Body=p2)["ETag"]
+s3.complete_multipart_upload(Bucket=B, Key="parts", UploadId=mp["UploadId"],
+                             MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}]})
+g = s3.get_object(Bucket=B, Key="parts", PartNumber=2)
+check("GET ?partNumber=2: that part's bytes (206)", g["Body"].read() == p2 and g["ResponseMetadata"]["HTTPStatusCode"] == 206)
+check("  ... with x-amz-mp-parts-count: 2", g.get("PartsCount") == 2)
+h = s3.head_object(Bucket=B, Key="parts", PartNumber=1)
+check("HEAD ?partNumber=1: the first part's length", h["ContentLength"] == 5 << 20 and h.get("PartsCount") == 2)
+check("a part that does not exist: InvalidPartNumber", code(s3.get_object, Bucket=B, Key="parts", PartNumber=3) in ("InvalidPartNumber", "416"))
+check("partNumber=1 of a single-PUT object: all of it", s3.get_object(Bucket=B, Key="b", PartNumber=1)["Body"].read() == b"x")
+at = s3.get_object_attributes(Bucket=B, Key="parts", ObjectAttributes=["ETag", "ObjectParts", "StorageClass", "ObjectSize"])
+check("GetObjectAttributes: ETag, size and storage class without the body",
+      at["ETag"] == s3.head_object(Bucket=B, Key="parts")["ETag"].strip('"') and at["ObjectSize"] == (5 << 20) + 1000
+      and at["StorageClass"] == "STANDARD")
+check("  ... ObjectParts lists both parts", at["ObjectParts"]["TotalPartsCount"] == 2 and
+      [p["Size"] for p in at["ObjectParts"]["Parts"]] == [5 << 20, 1000])
+at = s3.get_object_attributes(Bucket=B, Key="parts", ObjectAttributes=["ObjectParts"], MaxParts=1)
+check("  ... paged by MaxParts", at["ObjectParts"]["IsTruncated"] and at["ObjectParts"]["NextPartNumberMarker"] == 1)
+check("GetObjectAttributes of a missing key: NoSuchKey",
+      code(s3.get_object_attributes, Bucket=B, Key="nope", ObjectAttributes=["ETag"]) == "NoSuchKey")

@@ -59,8 +59,8 @@ expect "  ... the bucket still exists" "$(sstatus -I "$URL/empty")" 200
 expect "4: PUT /bucket?versioning: 501" "$(sstatus -X PUT -d '<VersioningConfiguration/>' "$URL/empty?versioning=")" 501
 expect "4: GET /bucket?versions: 501" "$(sstatus "$URL/private?versions=")" 501
 expect "4: GET /bucket?encryption: 501" "$(sstatus "$URL/private?encryption=")" 501
-expect "4: GET /object?attributes: 501" "$(sstatus "$URL/private/report.pdf?attributes=")" 501
-expect "4: GET /object?partNumber=1: 501" "$(sstatus "$URL/private/report.pdf?partNumber=1")" 501
+expect "4: GET /object?retention: 501" "$(sstatus "$URL/private/report.pdf?retention=")" 501
+expect "4: GET /object?torrent: 501" "$(sstatus "$URL/private/report.pdf?torrent=")" 501
 expect "4: GET /object?versionId=x: 501" "$(sstatus "$URL/private/report.pdf?versionId=x")" 501
 expect "4: an unknown parameter: 501" "$(sstatus "$URL/private/report.pdf?foo=bar")" 501
 expect "4: a listing parameter on an object: 501" "$(sstatus "$URL/private/report.pdf?prefix=a")" 501

@@ -47,8 +47,8 @@ static void refusals(void) {
   ASSERT_EQ(cls("PUT", 1, 0, "versioning", &op), CAIRN_ENOTIMPL);
   ASSERT_EQ(cls("GET", 1, 0, "versions", &op), CAIRN_ENOTIMPL);
   ASSERT_EQ(cls("GET", 1, 0, "policyStatus", &op), 0); ASSERT_EQ(op, S3_POLICY_STATUS);
-  ASSERT_EQ(cls("GET", 1, 1, "attributes", &op), CAIRN_ENOTIMPL);
-  ASSERT_EQ(cls("GET", 1, 1, "partNumber=1", &op), CAIRN_ENOTIMPL);
+  ASSERT_EQ(cls("GET", 1, 1, "retention", &op), CAIRN_ENOTIMPL);
+  ASSERT_EQ(cls("PUT", 1, 1, "partNumber=1", &op), CAIRN_EMETHOD);
   ASSERT_EQ(cls("GET", 1, 1, "versionId=x", &op), CAIRN_ENOTIMPL);
   ASSERT_EQ(cls("GET", 1, 1, "prefix=a", &op), CAIRN_ENOTIMPL);             /* a listing parameter */
   ASSERT_EQ(cls("GET", 1, 1, "x-amz-meta-a=b", &op), CAIRN_ENOTIMPL);       /* hoisted header */
