@@ -69,6 +69,8 @@ static int s3_begin(req_t *r) {
   int rc = s3_classify(&in, &q->op, &why);
   if (rc) return http_fail(r, rc, why);
   s3_cors_headers(r, q);   /* on every answer to this request, errors too */
+  const char *vid = http_query(r, "versionId");   /* objects are unversioned: their one version is "null" */
+  if (vid && strcmp(vid, "null")) return http_fail(r, CAIRN_ENOSUCHVERSION, NULL);
   const char *expected = http_header(r, "x-amz-expected-bucket-owner");
   if (expected && *q->bucket && (rc = svc_bucket_expected_owner(a->svc, q->bucket, expected)))
     return http_fail(r, rc, "the bucket's owner is not x-amz-expected-bucket-owner");
@@ -263,6 +265,7 @@ int s3_put_end(req_t *r, struct s3_req *q) {
   snprintf(etag, sizeof etag, "\"%s\"", q->md5);
   http_add_header(r, "ETag", etag);
   if (*q->expiration) http_add_header(r, "x-amz-expiration", q->expiration);
+  if (*q->ck_b64 && s3_checksum_name(q)) http_add_header(r, s3_checksum_name(q), q->ck_b64);   /* S3 echoes it */
   return http_respond_buf(r, 200, NULL, "", 0);
 }
 
@@ -422,7 +425,7 @@ static int s3_end(req_t *r) {
   struct s3_req *q = r->state;
   switch (q->op) {
   case S3_LIST_BUCKETS: return list_buckets(r, q);
-  case S3_LIST_OBJECTS: return s3_list_objects(r, q);
+  case S3_LIST_OBJECTS: case S3_LIST_VERSIONS: return s3_list_objects(r, q);
   case S3_PUT_OBJECT: return s3_put_end(r, q);
   case S3_POST_OBJECT: return s3_post_end(r, q);
   case S3_COPY_OBJECT: return s3_copy_object(r, q);

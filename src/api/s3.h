@@ -30,6 +30,8 @@ struct s3_req {
   struct awschunk dec;
   int ck_alg, ck_trailer;   /* s3_checksum.c */
   uint32_t ck_crc;
+  uint64_t ck_crc64;         /* crc64nvme */
+  char ck_b64[64];          /* the checked checksum, echoed in the answer */
   hash_ctx_t *ck_hash;
   struct post *post;        /* POST Object (s3_post.c) */
 };
@@ -39,6 +41,8 @@ char *s3_headers_from_request(req_t *r);
 char *s3_headers_add(req_t *r, const char *json, const char *name, const char *value);   /* pool */
 int s3_checksum_begin(req_t *r, struct s3_req *q);
 void s3_checksum_update(struct s3_req *q, const char *data, size_t n);
+const char *s3_checksum_name(const struct s3_req *q);   /* the x-amz-checksum-* header in use, or NULL */
+uint64_t s3_crc64nvme(uint64_t crc, const void *data, size_t n);   /* CRC-64/NVME, chainable from 0 */
 int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json);             /* s3_headers.c: JSON, pool-owned */
 void s3_headers_to_response(req_t *r, const char *stored);
 /* Before a write's body is read: a malformed Content-MD5 (InvalidDigest) or x-amz-tagging (InvalidTag). */

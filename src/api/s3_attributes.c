@@ -47,7 +47,8 @@ int s3_object_attributes(req_t *r, struct s3_req *q) {
   if (wants(list, "Checksum")) {
     static const struct { const char *header, *elem; } ck[] = {
       {"x-amz-checksum-crc32", "ChecksumCRC32"}, {"x-amz-checksum-crc32c", "ChecksumCRC32C"},
-      {"x-amz-checksum-sha1", "ChecksumSHA1"}, {"x-amz-checksum-sha256", "ChecksumSHA256"}};
+      {"x-amz-checksum-sha1", "ChecksumSHA1"}, {"x-amz-checksum-sha256", "ChecksumSHA256"},
+      {"x-amz-checksum-crc64nvme", "ChecksumCRC64NVME"}};
     json_t *h = json_loads(o.headers ? o.headers : "{}", 0, NULL);
     sbuf_t c = {0};
     for (size_t i = 0; i < sizeof ck / sizeof *ck; i++) {

@@ -1,7 +1,7 @@
 /* s3_checksum.c - additional checksums of PutObject / UploadPart bodies: x-amz-checksum-crc32,
- * -crc32c, -sha1, -sha256, as a header or as an aws-chunked trailer (x-amz-trailer). The body's
- * checksum is computed while it streams, checked at the end (BadDigest), and kept with the object
- * so GET/HEAD return it under x-amz-checksum-mode: ENABLED. */
+ * -crc32c, -crc64nvme, -sha1, -sha256, as a header or as an aws-chunked trailer (x-amz-trailer).
+ * The body's checksum is computed while it streams, checked at the end (BadDigest), echoed in the
+ * answer and kept with the object so GET/HEAD return it under x-amz-checksum-mode: ENABLED. */
 #include "s3.h"
 #include "../crypto/hash.h"
 #include "../util/err.h"
@@ -10,9 +10,27 @@
 #include <zlib.h>
 
 static const char *names[] = {NULL, "x-amz-checksum-crc32", "x-amz-checksum-crc32c",
-                              "x-amz-checksum-sha1", "x-amz-checksum-sha256"};
+                              "x-amz-checksum-sha1", "x-amz-checksum-sha256", "x-amz-checksum-crc64nvme"};
+#define NALGS 6
 
 static uint32_t crc32c_table[256];
+static uint64_t crc64_table[256];
+
+static void crc64_init(void) {   /* CRC-64/NVME, reflected 0x9A6C9329AC4BC9B5 (0xAD93D23594C93659) */
+  for (uint64_t i = 0; i < 256; i++) {
+    uint64_t c = i;
+    for (int k = 0; k < 8; k++) c = c & 1 ? (c >> 1) ^ 0x9A6C9329AC4BC9B5ull : c >> 1;
+    crc64_table[i] = c;
+  }
+}
+
+uint64_t s3_crc64nvme(uint64_t crc, const void *data, size_t n) {
+  if (!crc64_table[1]) crc64_init();   /* benign race: same values */
+  const unsigned char *d = data;
+  uint64_t c = ~crc;
+  for (size_t i = 0; i < n; i++) c = crc64_table[(c ^ d[i]) & 0xff] ^ (c >> 8);
+  return ~c;
+}
 
 static void crc32c_init(void) {   /* Castagnoli, reflected 0x82F63B78 */
   for (uint32_t i = 0; i < 256; i++) {
@@ -25,14 +43,16 @@ static void crc32c_init(void) {   /* Castagnoli, reflected 0x82F63B78 */
 int s3_checksum_begin(req_t *r, struct s3_req *q) {
   const char *trailer = http_header(r, "x-amz-trailer");
   q->ck_alg = 0;
-  for (int i = 1; i < 5; i++) {
+  for (int i = 1; i < NALGS; i++) {
     if ((trailer && !strcasecmp(trailer, names[i])) || http_header(r, names[i])) { q->ck_alg = i; break; }
   }
   if (trailer && !q->ck_alg) return CAIRN_ENOTIMPL;
   q->ck_trailer = trailer != NULL;
   q->ck_crc = 0;
+  q->ck_crc64 = 0;
+  q->ck_b64[0] = 0;
   if (q->ck_alg == 2 && !crc32c_table[1]) crc32c_init();   /* benign race: same values */
-  if (q->ck_alg >= 3) q->ck_hash = hash_new(q->ck_alg == 3 ? HASH_SHA1 : HASH_SHA256);
+  if (q->ck_alg == 3 || q->ck_alg == 4) q->ck_hash = hash_new(q->ck_alg == 3 ? HASH_SHA1 : HASH_SHA256);
   return 0;
 }
 
@@ -47,6 +67,7 @@ void s3_checksum_update(struct s3_req *q, const char *data, size_t n) {
     break;
   }
   case 3: case 4: hash_update(q->ck_hash, d, n); break;
+  case 5: q->ck_crc64 = s3_crc64nvme(q->ck_crc64, d, n); break;
   default: break;
   }
 }
@@ -59,6 +80,9 @@ int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json) {
   if (q->ck_alg <= 2) {
     raw[0] = (unsigned char)(q->ck_crc >> 24); raw[1] = (unsigned char)(q->ck_crc >> 16);
     raw[2] = (unsigned char)(q->ck_crc >> 8); raw[3] = (unsigned char)q->ck_crc;
+  } else if (q->ck_alg == 5) {   /* big-endian, as S3 encodes it */
+    len = 8;
+    for (int i = 0; i < 8; i++) raw[i] = (unsigned char)(q->ck_crc64 >> (56 - 8 * i));
   } else {
     len = hash_final(q->ck_hash, raw);
   }
@@ -70,5 +94,9 @@ int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json) {
   else snprintf(want, sizeof want, "%s", h ? h : "");
   if (strcmp(want, b64)) return CAIRN_EBADDIGEST;
   *headers_json = s3_headers_add(r, *headers_json, names[q->ck_alg], b64);
+  snprintf(q->ck_b64, sizeof q->ck_b64, "%s", b64);
   return 0;
+}
+
+const char *s3_checksum_name(const struct s3_req *q) { return q->ck_alg > 0 && q->ck_alg < NALGS ? names[q->ck_alg] : NULL;
 }

@@ -16,6 +16,8 @@ enum {
   P_PARTS = 1 << 3,    /* ListParts */
   P_RESP = 1 << 4,     /* GetObject response-* overrides */
   P_ENC = 1 << 5,      /* encoding-type (every listing) */
+  P_VERS = 1 << 6,     /* ListObjectVersions */
+  P_VID = 1 << 7,      /* versionId: "null", the only version of an unversioned object */
 };
 
 struct param { const char *name; unsigned group; };
@@ -24,10 +26,11 @@ static const struct param params[] = {
   {"X-Amz-Algorithm", P_SIG}, {"X-Amz-Credential", P_SIG}, {"X-Amz-Date", P_SIG},
   {"X-Amz-Expires", P_SIG}, {"X-Amz-SignedHeaders", P_SIG}, {"X-Amz-Signature", P_SIG},
   {"x-id", P_SIG}, {"AWSAccessKeyId", P_SIG}, {"Expires", P_SIG}, {"Signature", P_SIG},
-  {"prefix", P_LIST | P_UPLIST}, {"delimiter", P_LIST | P_UPLIST}, {"marker", P_LIST},
-  {"max-keys", P_LIST}, {"list-type", P_LIST}, {"continuation-token", P_LIST},
+  {"prefix", P_LIST | P_UPLIST | P_VERS}, {"delimiter", P_LIST | P_UPLIST | P_VERS}, {"marker", P_LIST},
+  {"max-keys", P_LIST | P_VERS}, {"list-type", P_LIST}, {"continuation-token", P_LIST},
+  {"version-id-marker", P_VERS}, {"versionId", P_VID},
   {"start-after", P_LIST}, {"fetch-owner", P_LIST}, {"encoding-type", P_ENC},
-  {"key-marker", P_UPLIST}, {"upload-id-marker", P_UPLIST}, {"max-uploads", P_UPLIST},
+  {"key-marker", P_UPLIST | P_VERS}, {"upload-id-marker", P_UPLIST}, {"max-uploads", P_UPLIST},
   {"max-parts", P_PARTS}, {"part-number-marker", P_PARTS},
   {"response-content-type", P_RESP}, {"response-content-language", P_RESP},
   {"response-expires", P_RESP}, {"response-cache-control", P_RESP},
@@ -37,11 +40,11 @@ static const struct param params[] = {
 /* Sub-resources cairn implements (the operation is chosen by them). */
 static const char *const subresources[] = {"uploads", "uploadId", "partNumber", "tagging", "lifecycle",
                                            "location", "versioning", "delete", "cors", "acl", "policy", "policyStatus",
-                                           "publicAccessBlock", "ownershipControls", "attributes"};
+                                           "publicAccessBlock", "ownershipControls", "attributes", "versions"};
 enum { SR_UPLOADS = 1 << 0, SR_UPLOADID = 1 << 1, SR_PARTNUMBER = 1 << 2, SR_TAGGING = 1 << 3,
        SR_LIFECYCLE = 1 << 4, SR_LOCATION = 1 << 5, SR_VERSIONING = 1 << 6, SR_DELETE = 1 << 7,
        SR_CORS = 1 << 8, SR_ACL = 1 << 9, SR_POLICY = 1 << 10, SR_POLICYSTATUS = 1 << 11,
-       SR_ACCESSBLOCK = 1 << 12, SR_OWNERSHIP = 1 << 13, SR_ATTRIBUTES = 1 << 14 };
+       SR_ACCESSBLOCK = 1 << 12, SR_OWNERSHIP = 1 << 13, SR_ATTRIBUTES = 1 << 14, SR_VERSIONS = 1 << 15 };
 
 static const char *const sse_headers[] = {
   "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
@@ -109,7 +112,10 @@ static unsigned accepted(enum s3_op op) {
   case S3_LIST_OBJECTS: return P_LIST | P_ENC;
   case S3_MPU_LIST_UPLOADS: return P_UPLIST | P_ENC;
   case S3_MPU_LIST_PARTS: return P_PARTS | P_ENC;
-  case S3_GET_OBJECT: return P_RESP;
+  case S3_GET_OBJECT: return P_RESP | P_VID;
+  case S3_DELETE_OBJECT: return P_VID;
+  case S3_TAGGING_GET: case S3_TAGGING_PUT: case S3_TAGGING_DELETE: case S3_OBJECT_ACL_GET: return P_VID;
+  case S3_LIST_VERSIONS: return P_VERS | P_ENC;
   case S3_DELETE_OBJECTS: return 0;
   default: return 0;
   }
@@ -166,6 +172,7 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
       if (del) return op_is(op, S3_POLICY_DELETE);
       break;
     case SR_POLICYSTATUS: if (get) return op_is(op, S3_POLICY_STATUS); break;
+    case SR_VERSIONS: if (get) return op_is(op, S3_LIST_VERSIONS); break;
     case SR_ACCESSBLOCK:
       if (get) return op_is(op, S3_ACCESS_BLOCK_GET);
       if (put) return op_is(op, S3_ACCESS_BLOCK_PUT);

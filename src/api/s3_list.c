@@ -1,6 +1,7 @@
-/* s3_list.c - ListObjects (v1) and ListObjectsV2: prefix, delimiter with CommonPrefixes,
- * max-keys (at most 1000; 0 lists nothing), marker / start-after / continuation-token,
- * encoding-type=url, owners (v1 always, v2 with fetch-owner=true). */
+/* s3_list.c - ListObjects (v1), ListObjectsV2 and ListObjectVersions: prefix, delimiter with
+ * CommonPrefixes, max-keys (at most 1000; 0 lists nothing), marker / start-after /
+ * continuation-token / key-marker, encoding-type=url, owners (v1 and versions always, v2 with
+ * fetch-owner=true). Buckets are not versioned: every object is its own "null" version. */
 #include "s3.h"
 #include "../service/buckets.h"
 #include "../crypto/sigv4.h"
@@ -17,7 +18,7 @@
 
 struct lister {
   const char *prefix, *delim;
-  int max, count, truncated, url, with_owner;
+  int max, count, truncated, url, with_owner, versions;
   char owner[65];
   sbuf_t contents, prefixes;
   char *last;        /* last key or common prefix emitted: the next marker */
@@ -56,9 +57,11 @@ static int on_key(void *ctx, const struct meta_object *o) {
     set_str(&l->last, o->key, strlen(o->key));
     char ts[40];
     time_format_iso8601_ms(o->created_ms, ts, sizeof ts);
-    sbuf_adds(&l->contents, "<Contents><Key>");
+    sbuf_adds(&l->contents, l->versions ? "<Version><Key>" : "<Contents><Key>");
     add_text(l, &l->contents, o->key);
-    sbuf_printf(&l->contents, "</Key><LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag>"
+    sbuf_adds(&l->contents, "</Key>");
+    if (l->versions) sbuf_adds(&l->contents, "<VersionId>null</VersionId><IsLatest>true</IsLatest>");
+    sbuf_printf(&l->contents, "<LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag>"
                 "<Size>%llu</Size>", ts, o->etag, (unsigned long long)o->size);
     if (l->with_owner) {
       sbuf_adds(&l->contents, "<Owner><ID>");
@@ -67,7 +70,8 @@ static int on_key(void *ctx, const struct meta_object *o) {
       xml_text(&l->contents, l->owner);
       sbuf_adds(&l->contents, "</DisplayName></Owner>");
     }
-    sbuf_adds(&l->contents, "<StorageClass>STANDARD</StorageClass></Contents>");
+    sbuf_adds(&l->contents, l->versions ? "<StorageClass>STANDARD</StorageClass></Version>"
+                                        : "<StorageClass>STANDARD</StorageClass></Contents>");
   }
   l->count++;
   return 0;
@@ -90,6 +94,7 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   int rc;
   const char *lt = http_query(r, "list-type");
   int v2 = lt && !strcmp(lt, "2");
+  int vers = q->op == S3_LIST_VERSIONS;
   const char *mk = http_query(r, "max-keys"), *enc = http_query(r, "encoding-type");
   struct lister l = {0};
   l.prefix = http_query(r, "prefix") ? http_query(r, "prefix") : "";
@@ -105,9 +110,13 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   const char *fo = v2 ? http_query(r, "fetch-owner") : NULL;
   if (fo && strcmp(fo, "true") && strcmp(fo, "false")) return http_fail(r, CAIRN_EINVAL, "fetch-owner must be true or false");
   l.with_owner = v2 ? fo && !strcmp(fo, "true") : 1;   /* v1 always shows owners */
+  l.versions = vers;
+  const char *vm = vers ? http_query(r, "version-id-marker") : NULL;
+  if (vm && *vm && strcmp(vm, "null")) return http_fail(r, CAIRN_EINVAL, "version-id-marker: the only version is null");
+  if (vm && *vm && !http_query(r, "key-marker")) return http_fail(r, CAIRN_EINVAL, "version-id-marker needs key-marker");
   l.url = enc != NULL;
   const char *token = v2 ? http_query(r, "continuation-token") : NULL;
-  const char *start = v2 ? http_query(r, "start-after") : http_query(r, "marker");
+  const char *start = v2 ? http_query(r, "start-after") : http_query(r, vers ? "key-marker" : "marker");
   char *from = NULL;
   if (token) {
     from = token_decode(token);
@@ -126,7 +135,7 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
     return http_fail(r, rc, NULL);
   }
   sbuf_t x = {0};
-  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"%s\">", S3_XMLNS);
+  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<%s xmlns=\"%s\">", vers ? "ListVersionsResult" : "ListBucketResult", S3_XMLNS);
   xml_elem(&x, "Name", q->bucket);
   /* v1 echoes the request's Prefix as sent; v2 encodes it with the keys */
   sbuf_adds(&x, "<Prefix>");
@@ -145,13 +154,20 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
       xml_elem(&x, "NextContinuationToken", t);
       xfree(t);
     }
+  } else if (vers) {
+    sbuf_adds(&x, "<KeyMarker>"); add_text(&l, &x, start ? start : ""); sbuf_adds(&x, "</KeyMarker>");
+    sbuf_printf(&x, "<VersionIdMarker>%s</VersionIdMarker>", vm && *vm ? "null" : "");
+    if (l.truncated && l.last) {
+      sbuf_adds(&x, "<NextKeyMarker>"); add_text(&l, &x, l.last); sbuf_adds(&x, "</NextKeyMarker>");
+      sbuf_adds(&x, "<NextVersionIdMarker>null</NextVersionIdMarker>");
+    }
   } else {
     sbuf_adds(&x, "<Marker>"); add_text(&l, &x, start ? start : ""); sbuf_adds(&x, "</Marker>");
     if (l.truncated && l.last && *l.delim) { sbuf_adds(&x, "<NextMarker>"); add_text(&l, &x, l.last); sbuf_adds(&x, "</NextMarker>"); }
   }
   if (l.contents.s) sbuf_add(&x, l.contents.s, l.contents.len);
   if (l.prefixes.s) sbuf_add(&x, l.prefixes.s, l.prefixes.len);
-  sbuf_adds(&x, "</ListBucketResult>\n");
+  sbuf_adds(&x, vers ? "</ListVersionsResult>\n" : "</ListBucketResult>\n");
   sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip);
   return xml_respond(r, 200, &x);
 }

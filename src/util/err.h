@@ -27,6 +27,7 @@
   X(CONTENTSHA, "XAmzContentSHA256Mismatch", 400, "x-amz-content-sha256 does not match body") \
   X(DB,         "InternalError",           500, "metadata database error")                   \
   X(NOSUCHBUCKET, "NoSuchBucket",          404, "the specified bucket does not exist")       \
+  X(NOSUCHVERSION, "NoSuchVersion",       404, "the version ID does not match an existing version") \
   X(NOSUCHKEY,  "NoSuchKey",               404, "the specified key does not exist")          \
   X(BUCKETEXISTS, "BucketAlreadyOwnedByYou", 409, "the bucket already exists")               \
   X(BUCKETTAKEN, "BucketAlreadyExists",     409, "the bucket name is taken by another user")   \

@@ -216,3 +216,19 @@ at = s3.get_object_attributes(Bucket=B, Key="parts", ObjectAttributes=["ObjectPa
 check("  ... paged by MaxParts", at["ObjectParts"]["IsTruncated"] and at["ObjectParts"]["NextPartNumberMarker"] == 1)
 check("GetObjectAttributes of a missing key: NoSuchKey",
       code(s3.get_object_attributes, Bucket=B, Key="nope", ObjectAttributes=["ETag"]) == "NoSuchKey")
+
+# a bucket that was never versioned: its objects are "null" versions
+v = s3.list_object_versions(Bucket=B, Prefix="a/")
+check("ListObjectVersions: current objects as null versions", [(x["Key"], x["VersionId"], x["IsLatest"]) for x in v["Versions"]]
+      == [("a/1", "null", True), ("a/2", "null", True)] and "DeleteMarkers" not in v)
+p1 = s3.list_object_versions(Bucket=B, MaxKeys=2)
+p2 = s3.list_object_versions(Bucket=B, MaxKeys=2, KeyMarker=p1["NextKeyMarker"], VersionIdMarker=p1["NextVersionIdMarker"])
+check("  ... paginated by key-marker / version-id-marker", p1["IsTruncated"] and [x["Key"] for x in p1["Versions"]] == ["a/1", "a/2"]
+      and p2["Versions"][0]["Key"] == "b")
+d = s3.list_object_versions(Bucket=B, Delimiter="/", Prefix="")
+check("  ... with a delimiter: CommonPrefixes", [c["Prefix"] for c in d.get("CommonPrefixes", [])][:1] == ["a/"])
+check("GET with versionId=null: the object", s3.get_object(Bucket=B, Key="b", VersionId="null")["Body"].read() == b"x")
+check("GET with another versionId: NoSuchVersion", code(s3.get_object, Bucket=B, Key="b", VersionId="3HL4kqtJlcpXroDTDmJ") == "NoSuchVersion")
+s3.put_object(Bucket=B, Key="gone", Body=b"1")
+s3.delete_object(Bucket=B, Key="gone", VersionId="null")
+check("DELETE with versionId=null removes it", code(s3.head_object, Bucket=B, Key="gone") == "404")

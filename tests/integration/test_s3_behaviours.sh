@@ -14,3 +14,23 @@ sstatus -X PUT "$URL/utf8" > /dev/null
 echo hi > "$T/f"
 expect "a non-ASCII (UTF-8) x-amz-meta- value is accepted" "$(sstatus -T "$T/f" -H "x-amz-meta-word: café ✓" "$URL/utf8/k")" 200
 expect "  ... and comes back byte for byte" "$(scurl -I "$URL/utf8/k" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-amz-meta-word"{print $2}')" "café ✓"
+# x-amz-checksum-crc64nvme (current SDKs' default), checked and echoed; a bitwise Python CRC is the
+# independent reference
+head -c 100000 /dev/urandom > "$T/ck"
+crc=$(python3 - "$T/ck" <<'PY'
+import base64, sys
+c = 0xFFFFFFFFFFFFFFFF
+for b in open(sys.argv[1], "rb").read():
+    c ^= b
+    for _ in range(8): c = (c >> 1) ^ 0x9A6C9329AC4BC9B5 if c & 1 else c >> 1
+print(base64.b64encode((c ^ 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")).decode())
+PY
+)
+expect "PutObject with x-amz-checksum-crc64nvme: 200" "$(scurl -o /dev/null -D "$T/ck.h" -w '%{http_code}' -T "$T/ck" -H "x-amz-checksum-crc64nvme: $crc" "$URL/utf8/ck")" 200
+check "  ... the checksum is echoed" grep -qi "^x-amz-checksum-crc64nvme: $crc" "$T/ck.h"
+expect "  ... a wrong one: 400 BadDigest" "$(scurl -o /dev/null -w '%{http_code}' -T "$T/ck" -H 'x-amz-checksum-crc64nvme: AAAAAAAAAAA=' "$URL/utf8/ck2")" 400
+check "  ... HEAD with x-amz-checksum-mode: ENABLED returns it" sh -c "curl -s -I --aws-sigv4 aws:amz:us-east-1:s3 --user '$AK:$SK' -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -H 'x-amz-checksum-mode: ENABLED' '$URL/utf8/ck' | grep -qi 'x-amz-checksum-crc64nvme: $crc'"
+# aws cli (Debian's) lists an unversioned bucket's versions
+export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK AWS_DEFAULT_REGION=us-east-1
+n=$(/usr/bin/aws --endpoint-url "$URL" s3api list-object-versions --bucket utf8 --query 'length(Versions)' --output text 2>/dev/null)
+expect "aws s3api list-object-versions on an unversioned bucket" "$n" 2

@@ -57,11 +57,11 @@ for sub in metrics website encryption replication logging notification; do
 done
 expect "  ... the bucket still exists" "$(sstatus -I "$URL/empty")" 200
 expect "4: PUT /bucket?versioning: 501" "$(sstatus -X PUT -d '<VersioningConfiguration/>' "$URL/empty?versioning=")" 501
-expect "4: GET /bucket?versions: 501" "$(sstatus "$URL/private?versions=")" 501
+expect "4: GET /bucket?website: 501" "$(sstatus "$URL/private?website=")" 501
 expect "4: GET /bucket?encryption: 501" "$(sstatus "$URL/private?encryption=")" 501
 expect "4: GET /object?retention: 501" "$(sstatus "$URL/private/report.pdf?retention=")" 501
 expect "4: GET /object?torrent: 501" "$(sstatus "$URL/private/report.pdf?torrent=")" 501
-expect "4: GET /object?versionId=x: 501" "$(sstatus "$URL/private/report.pdf?versionId=x")" 501
+expect "4: PUT /object?versionId=x: 501" "$(sstatus -X PUT -d x "$URL/private/report.pdf?versionId=x")" 501
 expect "4: an unknown parameter: 501" "$(sstatus "$URL/private/report.pdf?foo=bar")" 501
 expect "4: a listing parameter on an object: 501" "$(sstatus "$URL/private/report.pdf?prefix=a")" 501
 expect "4: the plain GET still works" "$(sstatus "$URL/private/report.pdf?response-cache-control=no-cache")" 200
