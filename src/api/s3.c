@@ -207,8 +207,9 @@ static void put_commit_job(void *arg) {
   if (q->rc) return;
   char *enc = manifest_encode(&q->m);
   if (q->part) {
-    struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms()};
+    struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms(), ""};
     snprintf(p.etag, sizeof p.etag, "%s", q->md5);
+    if (*q->ck_b64 && s3_checksum_name(q)) snprintf(p.checksum, sizeof p.checksum, "%s:%s", s3_checksum_name(q), q->ck_b64);
     q->rc = svc_part_commit(j->svc, &q->grant, q->upload_id, &p);
   } else {
     struct meta_object o = {0};

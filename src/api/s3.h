@@ -43,6 +43,11 @@ int s3_checksum_begin(req_t *r, struct s3_req *q);
 void s3_checksum_update(struct s3_req *q, const char *data, size_t n);
 const char *s3_checksum_name(const struct s3_req *q);   /* the x-amz-checksum-* header in use, or NULL */
 uint64_t s3_crc64nvme(uint64_t crc, const void *data, size_t n);   /* CRC-64/NVME, chainable from 0 */
+/* "CRC32" (any case) -> the algorithm's number, 0 if unknown; its x-amz-checksum-* header name. */
+int s3_checksum_alg(const char *name);
+const char *s3_checksum_header(int alg);
+/* A multipart object's COMPOSITE checksum: the algorithm over the parts' raw checksums, "b64-N". */
+int s3_checksum_composite(int alg, const unsigned char *raw, size_t len, int parts, char *out, size_t cap);
 int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json);             /* s3_headers.c: JSON, pool-owned */
 void s3_headers_to_response(req_t *r, const char *stored);
 /* Before a write's body is read: a malformed Content-MD5 (InvalidDigest) or x-amz-tagging (InvalidTag). */

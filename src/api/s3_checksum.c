@@ -6,7 +6,9 @@
 #include "../crypto/hash.h"
 #include "../util/err.h"
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <zlib.h>
 
 static const char *names[] = {NULL, "x-amz-checksum-crc32", "x-amz-checksum-crc32c",
@@ -99,4 +101,36 @@ int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json) {
 }
 
 const char *s3_checksum_name(const struct s3_req *q) { return q->ck_alg > 0 && q->ck_alg < NALGS ? names[q->ck_alg] : NULL;
+}
+
+int s3_checksum_alg(const char *name) {
+  for (int i = 1; i < NALGS; i++) if (name && !strcasecmp(name, names[i] + 15)) return i;   /* "crc32", ... */
+  return 0;
+}
+
+const char *s3_checksum_header(int alg) { return alg > 0 && alg < NALGS ? names[alg] : NULL; }
+
+int s3_checksum_composite(int alg, const unsigned char *raw, size_t len, int parts, char *out, size_t cap) {
+  unsigned char d[32];
+  size_t dl = 4;
+  if (alg == 1 || alg == 2) {
+    struct s3_req t;
+    memset(&t, 0, sizeof t);
+    t.ck_alg = alg;
+    if (alg == 2 && !crc32c_table[1]) crc32c_init();
+    s3_checksum_update(&t, (const char *)raw, len);
+    d[0] = (unsigned char)(t.ck_crc >> 24); d[1] = (unsigned char)(t.ck_crc >> 16);
+    d[2] = (unsigned char)(t.ck_crc >> 8); d[3] = (unsigned char)t.ck_crc;
+  } else if (alg == 3 || alg == 4) {
+    hash_ctx_t *h = hash_new(alg == 3 ? HASH_SHA1 : HASH_SHA256);
+    hash_update(h, raw, len);
+    dl = hash_final(h, d);
+    hash_free(h);
+  } else {
+    return CAIRN_ENOTIMPL;   /* crc64nvme is a full-object checksum in S3, not composite */
+  }
+  char b64[64];
+  EVP_EncodeBlock((unsigned char *)b64, d, (int)dl);
+  snprintf(out, cap, "%s-%d", b64, parts);
+  return 0;
 }

@@ -134,7 +134,7 @@ static void part_copy_job(void *arg) {
   meta_object_clear(&c->o);
   if (q->rc) return;
   char *enc = manifest_encode(&q->m);
-  struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms()};
+  struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms(), ""};
   snprintf(p.etag, sizeof p.etag, "%s", q->md5);
   q->rc = svc_part_put(c->svc, &q->who, q->upload_id, q->bucket, q->key, &p);
   xfree(enc);

@@ -6,11 +6,14 @@
 #include "../crypto/hash.h"
 #include "s3_xml.h"
 #include "../util/alloc.h"
+#include "../util/base64.h"
 #include "../util/err.h"
 #include "../util/hex.h"
 #include "../util/timeutil.h"
 #include "../util/xmlpath.h"
 #include <stdlib.h>
+#include <ctype.h>
+#include <jansson.h>
 #include <string.h>
 
 #define MAX_PARTS 10000
@@ -66,7 +69,25 @@ static void c_leaf(void *ctx, const char *path, const char *text) {
   }
 }
 
-struct gather { sbuf_t manifest; hash_ctx_t *md5; uint64_t size; int idx, n, err; struct part_ref *want; sbuf_t sizes; };
+struct gather {
+  sbuf_t manifest; hash_ctx_t *md5; uint64_t size; int idx, n, err; struct part_ref *want; sbuf_t sizes;
+  const char *ck_header;   /* the upload's checksum algorithm (x-amz-checksum-*), or NULL */
+  sbuf_t ck_raw;           /* the parts' raw checksums, for the composite one */
+};
+
+#define UPLOAD_CHECKSUM "cairn:checksum-algorithm"
+
+/* A part's stored checksum of the upload's algorithm, decoded onto g->ck_raw. */
+static int gather_checksum(struct gather *g, const struct meta_part *p) {
+  size_t hl = strlen(g->ck_header);
+  if (strncmp(p->checksum, g->ck_header, hl) || p->checksum[hl] != ':') return CAIRN_EINVALIDPART;
+  size_t n = 0;
+  unsigned char *raw = base64_decode(p->checksum + hl + 1, 64, &n);
+  if (!raw) return CAIRN_EINVALIDPART;
+  sbuf_add(&g->ck_raw, raw, n);
+  xfree(raw);
+  return 0;
+}
 
 static int gather_part(void *ctx, const struct meta_part *p) {
   struct gather *g = ctx;
@@ -77,6 +98,7 @@ static int gather_part(void *ctx, const struct meta_part *p) {
   uint8_t d[16];
   if (hex_decode(p->etag, 32, d)) { g->err = CAIRN_EINVALIDPART; return 1; }
   hash_update(g->md5, d, 16);
+  if (g->ck_header && (g->err = gather_checksum(g, p))) return 1;   /* the upload asked every part for one */
   sbuf_adds(&g->manifest, p->manifest);   /* manifests concatenate: no bytes are copied */
   sbuf_printf(&g->sizes, "%s%llu", g->idx ? "," : "", (unsigned long long)p->size);
   g->size += p->size;
@@ -84,13 +106,20 @@ static int gather_part(void *ctx, const struct meta_part *p) {
   return 0;
 }
 
-static int complete_answer(req_t *r, struct s3_req *q, const char *etag) {
+static int complete_answer(req_t *r, struct s3_req *q, const char *etag, const char *ck_header, const char *ck) {
   sbuf_t x = {0};
   sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
   xml_elem(&x, "Location", mempool_printf(r->pool, "/%s/%s", q->bucket, q->key));
   xml_elem(&x, "Bucket", q->bucket);
   xml_elem(&x, "Key", q->key);
-  sbuf_printf(&x, "<ETag>&quot;%s&quot;</ETag></CompleteMultipartUploadResult>\n", etag);
+  sbuf_printf(&x, "<ETag>&quot;%s&quot;</ETag>", etag);
+  if (ck_header && ck && *ck) {   /* x-amz-checksum-crc32 -> ChecksumCRC32 */
+    char elem[40] = "Checksum";
+    for (const char *c = ck_header + 15; *c && strlen(elem) < sizeof elem - 1; c++) elem[strlen(elem)] = (char)toupper((unsigned char)*c);
+    xml_elem(&x, elem, ck);
+    http_add_header(r, ck_header, ck);
+  }
+  sbuf_adds(&x, "</CompleteMultipartUploadResult>\n");
   return xml_respond(r, 200, &x);
 }
 
@@ -100,14 +129,19 @@ static int complete(req_t *r, struct s3_req *q) {
   int rc = svc_upload_get(a->svc, &q->who, AZ_PUT_OBJECT, q->upload_id, q->bucket, q->key, &u);
   if (rc == CAIRN_ENOSUCHUPLOAD) {   /* completed before? S3 answers the same result again */
     char done[48];
-    if (!svc_upload_completed(a->svc, &q->who, q->upload_id, q->bucket, q->key, done)) return complete_answer(r, q, done);
+    if (!svc_upload_completed(a->svc, &q->who, q->upload_id, q->bucket, q->key, done)) return complete_answer(r, q, done, NULL, NULL);
   }
   if (rc) return http_fail(r, rc, NULL);
   struct cparse c = {0};
   int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, c_open, c_leaf, &c) && !c.bad && c.n > 0;
   rc = ok ? 0 : CAIRN_EMALFORMEDXML;
   for (int i = 1; !rc && i < c.n; i++) if (c.v[i].number <= c.v[i - 1].number) rc = CAIRN_EPARTORDER;
-  struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v, {0}};
+  struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v, {0}, NULL, {0}};
+  json_t *uh = json_loads(u.headers ? u.headers : "{}", 0, NULL);
+  const char *alg = json_string_value(json_object_get(uh, UPLOAD_CHECKSUM));
+  g.ck_header = alg ? mempool_strdup(r->pool, alg) : NULL;
+  json_decref(uh);
+  char ck[96] = "";
   if (!rc && (rc = svc_part_list(a->svc, &q->who, q->upload_id, q->bucket, q->key, 1, gather_part, &g)) > 0) rc = 0;   /* >0: stopped */
   if (!rc) rc = g.err ? g.err : g.idx < c.n ? CAIRN_EINVALIDPART : 0;
   char etag[40] = "";   /* 32 hex digits, "-", up to 5 digits */
@@ -126,6 +160,10 @@ static int complete(req_t *r, struct s3_req *q) {
     o.manifest = g.manifest.s ? g.manifest.s : "";
     o.headers = s3_headers_add(r, s3_headers_add(r, u.headers, OBJECT_UPLOAD_ID, q->upload_id), OBJECT_PARTS,
                                g.sizes.s ? g.sizes.s : "");
+    if (g.ck_header && !s3_checksum_composite(s3_checksum_alg(g.ck_header + 15), (const unsigned char *)g.ck_raw.s,
+                                              g.ck_raw.len, c.n, ck, sizeof ck)) {
+      o.headers = s3_headers_add(r, s3_headers_add(r, o.headers, g.ck_header, ck), "x-amz-checksum-type", "COMPOSITE");
+    }
     o.tags = u.tags;
     o.created_ms = time_now_ms();
     struct svc_write_cond cond = {http_header(r, "If-Match"), http_header(r, "If-None-Match")};
@@ -134,10 +172,11 @@ static int complete(req_t *r, struct s3_req *q) {
   hash_free(g.md5);
   sbuf_free(&g.manifest);
   sbuf_free(&g.sizes);
+  sbuf_free(&g.ck_raw);
   xfree(c.v);
   meta_upload_clear(&u);
-  if (rc) return http_fail(r, rc, NULL);
-  return complete_answer(r, q, etag);
+  if (rc) return http_fail(r, rc, rc == CAIRN_EINVALIDPART && g.ck_header ? "every part needs the upload's checksum" : NULL);
+  return complete_answer(r, q, etag, g.ck_header, ck);
 }
 
 /* ---- the rest ---- */
@@ -180,6 +219,13 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
     u.created_ms = time_now_ms();
     u.headers = s3_headers_from_request(r);
     u.tags = s3_tags_from_request(r);
+    const char *ca = http_header(r, "x-amz-checksum-algorithm");
+    if (ca) {   /* every part must then carry that checksum; the object gets the composite one */
+      int alg = s3_checksum_alg(ca);
+      if (!alg) return http_fail(r, CAIRN_EINVALIDREQUEST, "x-amz-checksum-algorithm is CRC32, CRC32C, CRC64NVME, SHA1 or SHA256");
+      u.headers = s3_headers_add(r, u.headers, UPLOAD_CHECKSUM, s3_checksum_header(alg));
+      http_add_header(r, "x-amz-checksum-algorithm", ca);
+    }
     if ((rc = svc_upload_create(a->svc, &q->who, &u))) return http_fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
     xml_elem(&x, "Bucket", q->bucket);

@@ -43,7 +43,8 @@ typedef int (*meta_object_cb)(void *ctx, const struct meta_object *o);   /* mani
 
 struct meta_upload { char id[65]; char bucket[64]; char *key; char *content_type; int64_t created_ms; char *headers; char *tags; };
 typedef int (*meta_upload_cb)(void *ctx, const struct meta_upload *u);
-struct meta_part { int number; uint64_t size; char etag[48]; char *manifest; int64_t created_ms; };
+/* checksum: "x-amz-checksum-<alg>:<base64>" of the part's body, or "" */
+struct meta_part { int number; uint64_t size; char etag[48]; char *manifest; int64_t created_ms; char checksum[96]; };
 typedef int (*meta_part_cb)(void *ctx, const struct meta_part *p);
 
 struct meta_dataset { char name[129]; char owner[65]; int public_read; int64_t created_ms; int ntags; };   /* owner: user name, "" for admins only */

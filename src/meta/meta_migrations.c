@@ -133,5 +133,7 @@ const struct meta_migration meta_migrations[] = {
        " name TEXT NOT NULL,"
        " value TEXT NOT NULL,"
        " PRIMARY KEY (bucket, name))"},
+  /* a part's additional checksum, for the multipart object's composite checksum */
+  {12, "ALTER TABLE parts ADD COLUMN checksum TEXT NOT NULL DEFAULT ''"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

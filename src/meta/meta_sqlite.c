@@ -434,7 +434,7 @@ static int s_part_put(void *impl, const char *upload_id, const struct meta_part 
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO parts (upload_id, part_number, size, etag, manifest,"
-                         " created_ms) SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM uploads WHERE upload_id = ?1)",
+                         " created_ms, checksum) SELECT ?,?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM uploads WHERE upload_id = ?1)",
                          -1, &st, NULL))
     return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, upload_id, -1, SQLITE_STATIC);
@@ -443,6 +443,7 @@ static int s_part_put(void *impl, const char *upload_id, const struct meta_part 
   sqlite3_bind_text(st, 4, p->etag, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 5, p->manifest, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 6, p->created_ms);
+  sqlite3_bind_text(st, 7, p->checksum, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
   sqlite3_finalize(st);
   if (r != SQLITE_DONE) return msql_err(m, "insert part");
@@ -452,7 +453,7 @@ static int s_part_put(void *impl, const char *upload_id, const struct meta_part 
 static int s_part_list(void *impl, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "SELECT part_number, size, etag, manifest, created_ms FROM parts"
+  if (sqlite3_prepare_v2(m->db, "SELECT part_number, size, etag, manifest, created_ms, checksum FROM parts"
                          " WHERE upload_id = ? ORDER BY part_number", -1, &st, NULL))
     return msql_err(m, "prepare");
   sqlite3_bind_text(st, 1, upload_id, -1, SQLITE_STATIC);
@@ -464,6 +465,8 @@ static int s_part_list(void *impl, const char *upload_id, int with_manifest, met
     snprintf(p.etag, sizeof p.etag, "%s", (const char *)sqlite3_column_text(st, 2));
     p.manifest = with_manifest ? (char *)sqlite3_column_text(st, 3) : NULL;   /* valid during cb */
     p.created_ms = sqlite3_column_int64(st, 4);
+    const unsigned char *ck = sqlite3_column_text(st, 5);
+    snprintf(p.checksum, sizeof p.checksum, "%s", ck ? (const char *)ck : "");
     rc = cb(ctx, &p);
   }
   sqlite3_finalize(st);

@@ -232,3 +232,26 @@ check("GET with another versionId: NoSuchVersion", code(s3.get_object, Bucket=B,
 s3.put_object(Bucket=B, Key="gone", Body=b"1")
 s3.delete_object(Bucket=B, Key="gone", VersionId="null")
 check("DELETE with versionId=null removes it", code(s3.head_object, Bucket=B, Key="gone") == "404")
+
+# multipart with x-amz-checksum-algorithm: part checksums echoed, the object's COMPOSITE checksum
+mp = s3.create_multipart_upload(Bucket=B, Key="ckmp", ChecksumAlgorithm="SHA256")
+check("CreateMultipartUpload echoes x-amz-checksum-algorithm", mp.get("ChecksumAlgorithm") == "SHA256")
+bodies = [os.urandom(5 << 20), os.urandom(777)]
+parts = []
+for i, b in enumerate(bodies, 1):
+    up = s3.upload_part(Bucket=B, Key="ckmp", UploadId=mp["UploadId"], PartNumber=i, Body=b, ChecksumAlgorithm="SHA256")
+    parts.append({"PartNumber": i, "ETag": up["ETag"], "ChecksumSHA256": up.get("ChecksumSHA256")})
+check("UploadPart echoes its SHA-256", parts[0]["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(bodies[0]).digest()).decode())
+done = s3.complete_multipart_upload(Bucket=B, Key="ckmp", UploadId=mp["UploadId"], MultipartUpload={"Parts": parts})
+want = base64.b64encode(hashlib.sha256(b"".join(hashlib.sha256(b).digest() for b in bodies)).digest()).decode() + "-2"
+check("CompleteMultipartUpload answers the composite checksum", done.get("ChecksumSHA256") == want)
+h = s3.head_object(Bucket=B, Key="ckmp", ChecksumMode="ENABLED")
+check("  ... HEAD with checksum mode returns it", h.get("ChecksumSHA256") == want)
+mp = s3.create_multipart_upload(Bucket=B, Key="ckmp2", ChecksumAlgorithm="CRC32")
+up = s3.upload_part(Bucket=B, Key="ckmp2", UploadId=mp["UploadId"], PartNumber=1, Body=b"no checksum here")
+if "ChecksumCRC32" not in up:   # an SDK that sent no checksum for the part
+    check("a part without the upload's checksum fails Complete: InvalidPart",
+          code(s3.complete_multipart_upload, Bucket=B, Key="ckmp2", UploadId=mp["UploadId"],
+               MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": up["ETag"]}]}) == "InvalidPart")
+st, body = signed("POST", f"/{B}/x?uploads", {"x-amz-checksum-algorithm": "MD5"})
+check("an unknown x-amz-checksum-algorithm: InvalidRequest", st == 400 and b"InvalidRequest" in body)

@@ -146,7 +146,7 @@ static void multipart(void) {
   struct meta_upload u = {.id = "u1", .bucket = "alpha", .key = "big", .content_type = "x", .headers = "{}", .tags = "{}"};
   ASSERT_EQ(svc_upload_create(s, &bob, &u), CAIRN_EAUTH);
   ASSERT_EQ(svc_upload_create(s, &alice, &u), 0);
-  struct meta_part p = {1, 3, "00", "", 1};
+  struct meta_part p = {1, 3, "00", "", 1, ""};
   ASSERT_EQ(svc_part_put(s, &bob, "u1", "alpha", "big", &p), CAIRN_EAUTH);
   ASSERT_EQ(svc_part_put(s, &alice, "u1", "alpha", "other", &p), CAIRN_ENOSUCHUPLOAD);
   ASSERT_EQ(svc_part_put(s, &alice, "u1", "alpha", "big", &p), 0);
