@@ -6,8 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
+#define FORM_MAX_TOTAL (256 * 1024)   /* all the fields but the file together: memory per request stays small */
+
 struct form {
   struct MHD_PostProcessor *pp;
+  size_t total;
   struct form_cb cb;
   size_t max_field;
   unsigned max_fields, nfields;
@@ -48,7 +51,7 @@ static enum MHD_Result iter(void *cls, enum MHD_ValueKind kind, const char *key,
     f->name.len = f->value.len = 0;
     sbuf_adds(&f->name, key ? key : "");
   }
-  if (f->value.len + size > f->max_field) { f->rc = CAIRN_ETOOBIG; return MHD_NO; }
+  if (f->value.len + size > f->max_field || (f->total += size) > FORM_MAX_TOTAL) { f->rc = CAIRN_ETOOBIG; return MHD_NO; }
   if (size) sbuf_add(&f->value, data, size);
   return MHD_YES;
 }

@@ -1,6 +1,6 @@
 /* form.h - a multipart/form-data request body (an HTML form's POST), streamed: small fields are
- * handed over whole, a file field piece by piece, so memory stays bounded by max_field whatever
- * the file's size. Over libmicrohttpd's post processor. */
+ * handed over whole, a file field piece by piece, so memory stays bounded (max_field a field, 256
+ * KiB for all of them) whatever the file's size. Over libmicrohttpd's post processor. */
 #ifndef CAIRN_FORM_H
 #define CAIRN_FORM_H
 #include "request.h"

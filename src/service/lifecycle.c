@@ -16,7 +16,7 @@
 
 /* ---- rules ---- */
 
-struct rparse { json_t *rules, *cur; const char *why; int malformed; char tagkey[256]; };
+struct rparse { json_t *rules, *cur; const char *why; int malformed, notimpl; char tagkey[256]; };
 
 /* A positive whole number of days; else the reason. */
 static const char *days_of(const char *text, json_int_t *out) {
@@ -73,6 +73,21 @@ static void r_leaf(void *ctx, const char *path, const char *text) {
   } else if (!strcmp(f, "AbortIncompleteMultipartUpload/DaysAfterInitiation")) {
     if ((bad = days_of(text, &d))) { p->why = bad; return; }
     json_object_set_new(p->cur, "abort_days", json_integer(d));
+  } else if (!strcmp(f, "Expiration/ExpiredObjectDeleteMarker")) {   /* buckets are not versioned: kept, no effect */
+    if (strcmp(text, "true") && strcmp(text, "false")) { p->why = "ExpiredObjectDeleteMarker is true or false"; p->malformed = 1; return; }
+    json_object_set_new(p->cur, "expired_delete_marker", json_boolean(!strcmp(text, "true")));
+  } else if (!strcmp(f, "NoncurrentVersionExpiration/NoncurrentDays")) {
+    if ((bad = days_of(text, &d))) { p->why = bad; return; }
+    json_object_set_new(p->cur, "noncurrent_days", json_integer(d));
+  } else if (!strncmp(f, "Transition", 10) || !strncmp(f, "NoncurrentVersionTransition", 27) ||
+             !strncmp(f, "Filter/ObjectSize", 17) || !strncmp(f, "Filter/And/ObjectSize", 21) ||
+             !strcmp(f, "NoncurrentVersionExpiration/NewerNoncurrentVersions")) {
+    p->why = "storage-class transitions, object-size filters and NewerNoncurrentVersions are not implemented";
+    p->notimpl = 1;
+  } else if (strcmp(f, "Filter") && strcmp(f, "Filter/And") && strcmp(f, "Filter/Tag") && strcmp(f, "Filter/And/Tag") &&
+             strcmp(f, "Expiration") && strcmp(f, "AbortIncompleteMultipartUpload") && strcmp(f, "NoncurrentVersionExpiration")) {
+    p->why = "an element a lifecycle Rule does not have";   /* refused, never ignored */
+    p->malformed = 1;
   }
 }
 
@@ -82,8 +97,9 @@ static const char *rules_check(json_t *rules, int *malformed) {
   json_t *a, *b;
   json_array_foreach(rules, i, a) {
     if (!json_object_get(a, "enabled")) { *malformed = 1; return "every Rule needs a Status"; }
-    if (!json_object_get(a, "days") && !json_object_get(a, "date_ms") && !json_object_get(a, "abort_days"))
-      return "a Rule needs an action (Expiration or AbortIncompleteMultipartUpload)";
+    if (!json_object_get(a, "days") && !json_object_get(a, "date_ms") && !json_object_get(a, "abort_days") &&
+        !json_object_get(a, "expired_delete_marker") && !json_object_get(a, "noncurrent_days"))
+      return "a Rule needs an action (Expiration, NoncurrentVersionExpiration or AbortIncompleteMultipartUpload)";
     const char *id = json_string_value(json_object_get(a, "id"));
     json_array_foreach(rules, j, b)
       if (j < i && id && json_string_value(json_object_get(b, "id")) && !strcmp(id, json_string_value(json_object_get(b, "id"))))
@@ -93,11 +109,11 @@ static const char *rules_check(json_t *rules, int *malformed) {
 }
 
 int lifecycle_parse(const char *xml, size_t len, char **rules, const char **why) {
-  struct rparse p = {json_array(), NULL, NULL, 0, ""};
+  struct rparse p = {json_array(), NULL, NULL, 0, 0, ""};
   int rc = xmlpath_parse(xml, len, r_open, r_leaf, &p);
   if (!rc && !json_array_size(p.rules)) { rc = CAIRN_EMALFORMEDXML; p.why = "no Rule"; }
   if (!rc && !p.why) p.why = rules_check(p.rules, &p.malformed);
-  if (!rc && p.why) rc = p.malformed ? CAIRN_EMALFORMEDXML : CAIRN_EINVAL;
+  if (!rc && p.why) rc = p.notimpl ? CAIRN_ENOTIMPL : p.malformed ? CAIRN_EMALFORMEDXML : CAIRN_EINVAL;
   *why = p.why;
   *rules = rc ? NULL : json_dumps(p.rules, JSON_COMPACT);
   json_decref(p.rules);
@@ -198,7 +214,12 @@ char *lifecycle_to_xml(const char *rules) {
     }
     sbuf_printf(&b, "<Status>%s</Status>", json_is_true(json_object_get(rule, "enabled")) ? "Enabled" : "Disabled");
     json_int_t days = json_integer_value(json_object_get(rule, "days")), date = json_integer_value(json_object_get(rule, "date_ms"));
+    json_t *edm = json_object_get(rule, "expired_delete_marker");
     if (days) sbuf_printf(&b, "<Expiration><Days>%lld</Days></Expiration>", (long long)days);
+    if (edm) sbuf_printf(&b, "<Expiration><ExpiredObjectDeleteMarker>%s</ExpiredObjectDeleteMarker></Expiration>",
+                         json_is_true(edm) ? "true" : "false");
+    json_int_t nd = json_integer_value(json_object_get(rule, "noncurrent_days"));
+    if (nd) sbuf_printf(&b, "<NoncurrentVersionExpiration><NoncurrentDays>%lld</NoncurrentDays></NoncurrentVersionExpiration>", (long long)nd);
     if (date) {
       time_t t = (time_t)(date / 1000);
       struct tm tm;

@@ -255,3 +255,10 @@ if "ChecksumCRC32" not in up:   # an SDK that sent no checksum for the part
                MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": up["ETag"]}]}) == "InvalidPart")
 st, body = signed("POST", f"/{B}/x?uploads", {"x-amz-checksum-algorithm": "MD5"})
 check("an unknown x-amz-checksum-algorithm: InvalidRequest", st == 400 and b"InvalidRequest" in body)
+check("lifecycle: NoncurrentVersionExpiration and ExpiredObjectDeleteMarker are kept",
+      lc([{"ID": "nc", "Filter": {"Prefix": ""}, "Status": "Enabled", "NoncurrentVersionExpiration": {"NoncurrentDays": 7}},
+          {"ID": "dm", "Filter": {"Prefix": ""}, "Status": "Enabled", "Expiration": {"ExpiredObjectDeleteMarker": True}}]) is None)
+got = s3.get_bucket_lifecycle_configuration(Bucket=B)["Rules"]
+check("  ... and come back", got[0]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 7 and got[1]["Expiration"]["ExpiredObjectDeleteMarker"])
+check("lifecycle: a storage-class Transition is NotImplemented, not ignored",
+      lc([{"ID": "t", "Filter": {"Prefix": ""}, "Status": "Enabled", "Transitions": [{"Days": 30, "StorageClass": "GLACIER"}]}]) == "NotImplemented")

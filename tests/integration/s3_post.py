@@ -85,3 +85,6 @@ with tempfile.NamedTemporaryFile() as t:
     want = hashlib.md5(t.read()).hexdigest()
 check("curl -F of a 32 MiB file: 204", st == "204")
 check("  ... stored whole", s3.head_object(Bucket="forms", Key="curl/big.bin")["ETag"] == '"%s"' % want)
+big = [("key", (None, "x")), ("policy", (None, "A" * 60000))] + [("x-ignore-%d" % i, (None, "B" * 60000)) for i in range(6)] + [("file", ("f", b"x", "text/plain"))]
+r = requests.post(url + "/forms", files=big)
+check("form fields beyond 256 KiB in all are refused before anything is stored", r.status_code in (400, 413) and not exists("x"))

@@ -27,6 +27,10 @@ static void rules_refused(void) {
   ASSERT_EQ(parse(RULE("<ID>a</ID><Filter/><Status>Enabled</Status><Expiration><Date>2030-01-01T00:00:00Z</Date></Expiration>")), 0);
   ASSERT_EQ(parse(RULE("<ID>a</ID><Filter/><Status>Enabled</Status><Expiration><Date>2030-01-01T00:00:01Z</Date></Expiration>")), CAIRN_EINVAL);
   ASSERT_EQ(parse(RULE("<ID>a</ID><Filter/><Status>Enabled</Status>")), CAIRN_EINVAL);   /* no action */
+  ASSERT_EQ(parse(RULE("<ID>a</ID><Filter/><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>3</NoncurrentDays></NoncurrentVersionExpiration>")), 0);
+  ASSERT_EQ(parse(RULE("<ID>a</ID><Filter/><Status>Enabled</Status><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>")), 0);
+  ASSERT_EQ(parse(RULE("<ID>a</ID><Filter/><Status>Enabled</Status><Transition><Days>3</Days><StorageClass>GLACIER</StorageClass></Transition>")), CAIRN_ENOTIMPL);
+  ASSERT_EQ(parse(RULE("<ID>a</ID><Filter/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration><Colour>red</Colour>")), CAIRN_EMALFORMEDXML);
   char id[300];
   memset(id, 'x', 256);
   id[256] = 0;
