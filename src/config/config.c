@@ -48,7 +48,7 @@ static const struct setting table[] = {
   {"task_workers", C_INT, F(task_workers), "2", NULL, "worker threads that run background tasks"},
   {"task_lease", C_DUR, F(task_lease_ms), "30s", NULL,
    "how long a claimed task stays with its worker without a renewal (a dead worker's task is claimed again after it)"},
-  {"task_retention", C_DUR, F(task_retention_ms), "7d", NULL, "ended tasks are kept this long"},
+  {"task_retention", C_DUR, F(task_retention_ms), "7d", NULL, "ended tasks are kept this long (the server's own successful tasks at most a day)"},
   {"metrics_token", C_STR, F(metrics_token), "", NULL,
    "a bearer token that may read /metrics besides admins (Authorization: Bearer TOKEN); empty: admins only"},
   {"mirror_regions", C_STR, F(mirror_regions), "", NULL,

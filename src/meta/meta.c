@@ -156,7 +156,7 @@ int meta_task_list(meta_t *m, const char *st, const char *k, const char *after, 
   CALL(m->ops->task_list(m->impl, st, k, after, limit, cb, ctx));
 }
 int meta_task_cancel(meta_t *m, const char *id, int64_t now, char state[12]) { CALL(m->ops->task_cancel(m->impl, id, now, state)); }
-int meta_task_prune(meta_t *m, int64_t before) { CALL(m->ops->task_prune(m->impl, before)); }
+int meta_task_prune(meta_t *m, int64_t before, int64_t routine) { CALL(m->ops->task_prune(m->impl, before, routine)); }
 void meta_task_clear(struct meta_task *t) {
   xfree(t->payload); xfree(t->result); xfree(t->error); xfree(t->error_detail); xfree(t->dedup_key);
   t->payload = t->result = t->error = t->error_detail = t->dedup_key = NULL;

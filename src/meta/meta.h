@@ -150,7 +150,7 @@ struct meta_ops {
   int (*task_get)(void *impl, const char *id, struct meta_task *out);
   int (*task_list)(void *impl, const char *state, const char *kind, const char *after, int limit, meta_task_cb cb, void *ctx);
   int (*task_cancel)(void *impl, const char *id, int64_t now_ms, char state[12]);
-  int (*task_prune)(void *impl, int64_t before_ms);
+  int (*task_prune)(void *impl, int64_t before_ms, int64_t routine_before_ms);
   int (*counts)(void *impl, struct meta_counts *out);
   int (*mirror_get)(void *impl, const char *region, const char *url_hash, struct meta_mirror *out);
   int (*mirror_put)(void *impl, const struct meta_mirror *e);
@@ -240,7 +240,9 @@ int meta_task_get(meta_t *m, const char *id, struct meta_task *out);   /* ENOENT
 /* Newest first; state/kind NULL for any; after: an id (the page before it). */
 int meta_task_list(meta_t *m, const char *state, const char *kind, const char *after, int limit, meta_task_cb cb, void *ctx);
 int meta_task_cancel(meta_t *m, const char *id, int64_t now_ms, char state[12]);
-int meta_task_prune(meta_t *m, int64_t before_ms);   /* drops tasks that ended before; count or < 0 */
+/* Drops tasks that ended before before_ms, and the server's own successful runs (owner "") that ended
+ * before routine_before_ms; count or < 0. */
+int meta_task_prune(meta_t *m, int64_t before_ms, int64_t routine_before_ms);
 void meta_task_clear(struct meta_task *t);
 int meta_counts(meta_t *m, struct meta_counts *out);
 /* Mirror entries: get (ENOENT), put (insert or replace), delete (ENOENT). */

@@ -45,7 +45,7 @@ int msql_task_finish(void *impl, const struct meta_task *t);
 int msql_task_get(void *impl, const char *id, struct meta_task *out);
 int msql_task_list(void *impl, const char *state, const char *kind, const char *after, int limit, meta_task_cb cb, void *ctx);
 int msql_task_cancel(void *impl, const char *id, int64_t now_ms, char state[12]);
-int msql_task_prune(void *impl, int64_t before_ms);
+int msql_task_prune(void *impl, int64_t before_ms, int64_t routine_before_ms);
 int msql_counts(void *impl, struct meta_counts *out);
 
 /* meta_sqlite_mirror.c: regional mirror entries */

@@ -246,10 +246,11 @@ out:
   return rc;
 }
 
-int msql_task_prune(void *impl, int64_t before) {
+int msql_task_prune(void *impl, int64_t before, int64_t routine) {
   struct msql *m = impl;
   int rc = exec_bound(m, "DELETE FROM tasks WHERE state IN ('succeeded','failed','canceled') AND finished_ms < ?1",
                       before, NULL);
+  if (!rc) rc = exec_bound(m, "DELETE FROM tasks WHERE state = 'succeeded' AND owner = '' AND finished_ms < ?1", routine, NULL);
   return rc ? rc : sqlite3_changes(m->db);
 }
 

@@ -68,18 +68,20 @@ static int copy_matches(svc_t *s, const char *bucket, const char *key, const cha
   return ok;
 }
 
+/* The entry says pending *before* the task exists: a copy that ends at once then writes its own
+ * state last (written after, "pending" would hide a finished copy from every waiting request). */
 static int queue_copy(svc_t *s, struct meta_mirror *e, int *coalesced) {
   char dedup[200];
   snprintf(dedup, sizeof dedup, "mirror:%s:%s", e->region, e->url_hash);
-  json_t *payload = json_pack("{s:s,s:s}", "region", e->region, "url", e->url);
-  char id[33];
-  int rc = tasks_submit(s->tasks, "mirror", "", payload, dedup, 0, id, coalesced);
-  json_decref(payload);
-  if (rc) return rc;
-  snprintf(e->task_id, sizeof e->task_id, "%s", id);
   snprintf(e->state, sizeof e->state, "pending");
   e->updated_ms = time_now_ms();
-  return meta_mirror_put(s->meta, e);
+  int rc = meta_mirror_put(s->meta, e);
+  if (rc) return rc;
+  json_t *payload = json_pack("{s:s,s:s}", "region", e->region, "url", e->url);
+  char id[33];
+  rc = tasks_submit(s->tasks, "mirror", "", payload, dedup, 0, id, coalesced);
+  json_decref(payload);
+  return rc;   /* the task records its id in the entry when it ends */
 }
 
 int svc_mirror_redirect(svc_t *s, const char *region, const char *url, int first, struct mirror_answer *a) {

@@ -17,6 +17,7 @@
 #define MAX_WORKERS 64
 #define MAX_HOOKS 4
 #define MAX_BACKOFF_MS (10 * 60 * 1000)
+#define ROUTINE_RETENTION_MS (24 * 3600 * 1000LL)
 
 struct task_run {
   struct tasks *t;
@@ -380,7 +381,10 @@ static void *keeper_main(void *arg) {
         pthread_mutex_unlock(&t->mu);
       }
     }
-    if (t->o.retention_ms > 0) meta_task_prune(t->m, time_now_ms() - t->o.retention_ms);
+    if (t->o.retention_ms > 0) {   /* the scheduled runs that went well are kept a day at most: thousands a day */
+      int64_t now = time_now_ms(), routine = t->o.retention_ms < ROUTINE_RETENTION_MS ? t->o.retention_ms : ROUTINE_RETENTION_MS;
+      meta_task_prune(t->m, now - t->o.retention_ms, now - routine);
+    }
     pthread_mutex_lock(&t->mu);
   }
   pthread_mutex_unlock(&t->mu);

@@ -120,3 +120,28 @@ check("DeleteBucketOwnershipControls", code(s3.get_bucket_ownership_controls, Bu
 owner_id = s3.get_bucket_acl(Bucket="pab")["Owner"]["ID"]
 check("x-amz-expected-bucket-owner of the owner: served", code(s3.head_object, Bucket="pab", Key="k", ExpectedBucketOwner=owner_id) is None)
 check("  ... of someone else: 403", code(s3.head_object, Bucket="pab", Key="k", ExpectedBucketOwner="bob") == "403")
+
+# hostile bodies and headers: refused cleanly, nothing changed
+import http.client, urllib.parse
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+def signed(method, path, headers=None, body=None):
+    req = AWSRequest(method=method, url=url + path, data=body, headers=headers or {})
+    S3SigV4Auth(Credentials(os.environ["CAIRN_ACCESS_KEY"], os.environ["CAIRN_SECRET_KEY"]), "s3", "us-east-1").add_auth(req)
+    c = http.client.HTTPConnection(urllib.parse.urlsplit(url).netloc)
+    c.request(method, path, body=body, headers=dict(req.headers.items()))
+    r = c.getresponse()
+    return r.status, r.read()
+before = s3.get_bucket_acl(Bucket="acl")["Grants"]
+st, body = signed("PUT", "/acl?acl", {"Content-Type": "application/xml"}, b"<AccessControlPolicy><AccessControlList><Grant>")
+check("a truncated AccessControlPolicy: MalformedXML", st == 400 and b"MalformedXML" in body)
+st, body = signed("PUT", "/acl?acl", {"x-amz-grant-read": "id=bob"}, b"")
+check("an x-amz-grant-read without quotes: 400", st == 400)
+st, body = signed("PUT", "/acl?acl", {"x-amz-acl": "private", "x-amz-grant-read": 'id="bob"'}, b"")
+check("x-amz-acl together with grant headers: 400", st == 400)
+check("  ... the ACL is unchanged", s3.get_bucket_acl(Bucket="acl")["Grants"] == before)
+st, body = signed("PUT", "/pab?publicAccessBlock", {}, b"<PublicAccessBlockConfiguration><BlockPublicAcls>yes</BlockPublicAcls></PublicAccessBlockConfiguration>")
+check("a PublicAccessBlock flag that is not true/false: MalformedXML", st == 400 and b"MalformedXML" in body)
+st, body = signed("PUT", "/acl?tagging", {}, b"<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>a</Key><Value>2</Value></Tag></TagSet></Tagging>")
+check("bucket tags with a key twice: InvalidTag", st == 400 and b"InvalidTag" in body)

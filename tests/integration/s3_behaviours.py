@@ -262,3 +262,13 @@ got = s3.get_bucket_lifecycle_configuration(Bucket=B)["Rules"]
 check("  ... and come back", got[0]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 7 and got[1]["Expiration"]["ExpiredObjectDeleteMarker"])
 check("lifecycle: a storage-class Transition is NotImplemented, not ignored",
       lc([{"ID": "t", "Filter": {"Prefix": ""}, "Status": "Enabled", "Transitions": [{"Days": 30, "StorageClass": "GLACIER"}]}]) == "NotImplemented")
+
+# hostile parameters
+st, body = signed("GET", f"/{B}/parts?partNumber=abc")
+check("partNumber=abc: 400", st == 400)
+st, body = signed("GET", f"/{B}/parts?partNumber=1", {"Range": "bytes=0-1"})
+check("partNumber with a Range: 400", st == 400)
+st, body = signed("GET", f"/{B}/parts?attributes")
+check("GetObjectAttributes without x-amz-object-attributes: InvalidRequest", st == 400 and b"InvalidRequest" in body)
+st, body = signed("GET", f"/{B}?versions&key-marker=a&version-id-marker=xyz")
+check("a version-id-marker other than null: 400", st == 400)

@@ -145,4 +145,26 @@ static void dead_worker_lease(void) {
   meta_close(m);
 }
 
-void suite_tasks(void) { RUN(retries_then_outcome); RUN(coalesce_and_cancel); RUN(dead_worker_lease); }
+/* The server's own successful runs are pruned sooner than what users started. */
+static void prune_routine(void) {
+  meta_t *m;
+  tasks_t *t = open_tasks(&m, 5000);
+  ASSERT(t);
+  tasks_start(t);
+  char mine[33], routine[33];
+  json_t *p = json_pack("{s:i}", "fail_until", 0);
+  ASSERT_EQ(tasks_submit(t, "flaky", "alice", p, NULL, 0, mine, NULL), 0);
+  ASSERT_EQ(tasks_submit(t, "flaky", "", p, NULL, 0, routine, NULL), 0);
+  json_decref(p);
+  struct meta_task row;
+  ASSERT_EQ(tasks_wait(t, mine, time_now_ms() + 20000, &row), 0); meta_task_clear(&row);
+  ASSERT_EQ(tasks_wait(t, routine, time_now_ms() + 20000, &row), 0); meta_task_clear(&row);
+  int64_t later = time_now_ms() + 1000;
+  ASSERT_EQ(meta_task_prune(m, 0, later), 1);   /* only the routine one */
+  ASSERT_EQ(meta_task_get(m, routine, &row), CAIRN_ENOENT);
+  ASSERT_EQ(meta_task_get(m, mine, &row), 0); meta_task_clear(&row);
+  tasks_destroy(t);
+  meta_close(m);
+}
+
+void suite_tasks(void) { RUN(retries_then_outcome); RUN(coalesce_and_cancel); RUN(dead_worker_lease); RUN(prune_routine); }
