@@ -214,7 +214,7 @@ int s3_access_end(req_t *r, struct s3_req *q) {
   }
   case S3_BUCKET_TAGGING_PUT: {
     char *tags = NULL;
-    if ((rc = tags_from_xml(q->xml.s ? q->xml.s : "", q->xml.len, &tags))) return http_fail(r, rc, NULL);
+    if ((rc = tags_from_xml_max(q->xml.s ? q->xml.s : "", q->xml.len, 50, &tags))) return http_fail(r, rc, NULL);   /* S3: 50 on a bucket */
     rc = svc_bucket_tags_set(a->svc, &q->who, q->bucket, tags);
     xfree(tags);
     return rc ? http_fail(r, rc, NULL) : http_respond_buf(r, 204, NULL, "", 0);

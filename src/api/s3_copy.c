@@ -186,14 +186,31 @@ int s3_upload_part_copy(req_t *r, struct s3_req *q) {
 
 /* ---- DeleteObjects ---- */
 
-struct dparse { char **keys; int n, cap, quiet, bad; };
+/* vers[i]: 0 no VersionId, 1 "null" (the only version there is), 2 another (NoSuchVersion) */
+struct dparse { char **keys; char *vers; int n, cap, quiet, bad, cur_ver; };
+
+static void d_open(void *ctx, const char *path) {
+  struct dparse *d = ctx;
+  if (strcmp(path, "/Delete/Object")) return;
+  d->cur_ver = 0;
+  if (d->n && d->vers[d->n - 1] == -1) d->vers[d->n - 1] = 0;   /* the previous Object had no VersionId */
+}
 
 static void d_leaf(void *ctx, const char *path, const char *text) {
   struct dparse *d = ctx;
   if (!strcmp(path, "/Delete/Quiet")) d->quiet = !strcmp(text, "true");
+  if (!strcmp(path, "/Delete/Object/VersionId")) {   /* may come before or after Key */
+    d->cur_ver = strcmp(text, "null") ? 2 : 1;
+    if (d->n && d->vers[d->n - 1] == -1) d->vers[d->n - 1] = (char)d->cur_ver;
+  }
   if (strcmp(path, "/Delete/Object/Key")) return;
   if (d->n >= 1000) { d->bad = 1; return; }   /* S3: at most 1000 keys a request */
-  if (d->n == d->cap) { d->cap = d->cap ? d->cap * 2 : 64; d->keys = xrealloc(d->keys, (size_t)d->cap * sizeof *d->keys); }
+  if (d->n == d->cap) {
+    d->cap = d->cap ? d->cap * 2 : 64;
+    d->keys = xrealloc(d->keys, (size_t)d->cap * sizeof *d->keys);
+    d->vers = xrealloc(d->vers, (size_t)d->cap);
+  }
+  d->vers[d->n] = d->cur_ver ? (char)d->cur_ver : -1;   /* -1: a VersionId may still follow */
   d->keys[d->n++] = xstrdup(text);
 }
 
@@ -203,14 +220,19 @@ int s3_delete_objects(req_t *r, struct s3_req *q) {
   if (rc == CAIRN_EAUTH) rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_DELETE_OBJECT, "", NULL);
   if (rc) return http_fail(r, rc, NULL);
   struct dparse d = {0};
-  int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, NULL, d_leaf, &d) && !d.bad;
+  int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, d_open, d_leaf, &d) && !d.bad;
   sbuf_t x = {0};
   if (ok) {
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"%s\">", S3_XMLNS);
     for (int i = 0; i < d.n; i++) {
-      int e = svc_object_delete(a->svc, &q->who, q->bucket, d.keys[i]);
+      int e = d.vers[i] == 2 ? CAIRN_ENOSUCHVERSION : svc_object_delete(a->svc, &q->who, q->bucket, d.keys[i]);
       if (!e) {   /* deleting a missing key succeeds, as in S3 */
-        if (!d.quiet) { sbuf_adds(&x, "<Deleted>"); xml_elem(&x, "Key", d.keys[i]); sbuf_adds(&x, "</Deleted>"); }
+        if (!d.quiet) {
+          sbuf_adds(&x, "<Deleted>");
+          xml_elem(&x, "Key", d.keys[i]);
+          if (d.vers[i] == 1) xml_elem(&x, "VersionId", "null");
+          sbuf_adds(&x, "</Deleted>");
+        }
       } else {
         sbuf_adds(&x, "<Error>");
         xml_elem(&x, "Key", d.keys[i]);
@@ -223,6 +245,7 @@ int s3_delete_objects(req_t *r, struct s3_req *q) {
   }
   for (int i = 0; i < d.n; i++) xfree(d.keys[i]);
   xfree(d.keys);
+  xfree(d.vers);
   if (!ok) return http_fail(r, CAIRN_EMALFORMEDXML, NULL);
   return xml_respond(r, 200, &x);
 }

@@ -284,14 +284,16 @@ static void t_leaf(void *ctx, const char *path, const char *text) {
   }
 }
 
-int tags_from_xml(const char *xml, size_t len, char **json) {
+int tags_from_xml_max(const char *xml, size_t len, size_t max, char **json) {
   struct tparse t = {json_object(), "", 0, 0};
   int rc = xmlpath_parse(xml, len, NULL, t_leaf, &t);
-  if (!rc && (t.bad || json_object_size(t.o) > 10)) rc = CAIRN_EINVALIDTAG;
+  if (!rc && (t.bad || json_object_size(t.o) > max)) rc = CAIRN_EINVALIDTAG;
   if (rc) { json_decref(t.o); return rc; }
   *json = dump(t.o);
   return 0;
 }
+
+int tags_from_xml(const char *xml, size_t len, char **json) { return tags_from_xml_max(xml, len, 10, json); }
 
 char *tags_to_xml(const char *json) {
   json_error_t e;

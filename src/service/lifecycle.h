@@ -23,7 +23,8 @@ int lifecycle_abort_due(const char *rules, const char *key, int64_t created_ms, 
 /* Tags from "k1=v1&k2=v2" (x-amz-tagging) or Tagging XML -> JSON object (heap). */
 /* CAIRN_EINVALIDTAG beyond S3's limits (10 distinct keys of 1-128, values of at most 256 characters). */
 int tags_from_query(const char *q, char **json);
-int tags_from_xml(const char *xml, size_t len, char **json);
+int tags_from_xml(const char *xml, size_t len, char **json);   /* an object's: at most 10 */
+int tags_from_xml_max(const char *xml, size_t len, size_t max, char **json);   /* a bucket's: 50 */
 char *tags_to_xml(const char *json);
 
 /* One janitor pass over every bucket with rules: deletes expired objects, aborts stale uploads. */

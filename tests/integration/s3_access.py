@@ -145,3 +145,6 @@ st, body = signed("PUT", "/pab?publicAccessBlock", {}, b"<PublicAccessBlockConfi
 check("a PublicAccessBlock flag that is not true/false: MalformedXML", st == 400 and b"MalformedXML" in body)
 st, body = signed("PUT", "/acl?tagging", {}, b"<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag><Tag><Key>a</Key><Value>2</Value></Tag></TagSet></Tagging>")
 check("bucket tags with a key twice: InvalidTag", st == 400 and b"InvalidTag" in body)
+tags50 = [{"Key": "k%d" % i, "Value": "v"} for i in range(50)]
+check("a bucket takes 50 tags", code(s3.put_bucket_tagging, Bucket="acl", Tagging={"TagSet": tags50}) is None)
+check("  ... not 51: InvalidTag", code(s3.put_bucket_tagging, Bucket="acl", Tagging={"TagSet": tags50 + [{"Key": "x", "Value": "y"}]}) == "InvalidTag")

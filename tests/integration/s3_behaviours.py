@@ -272,3 +272,12 @@ st, body = signed("GET", f"/{B}/parts?attributes")
 check("GetObjectAttributes without x-amz-object-attributes: InvalidRequest", st == 400 and b"InvalidRequest" in body)
 st, body = signed("GET", f"/{B}?versions&key-marker=a&version-id-marker=xyz")
 check("a version-id-marker other than null: 400", st == 400)
+
+# DeleteObjects with version ids: null is the object, another id is NoSuchVersion and deletes nothing
+for k in ("dv1", "dv2", "dv3"): s3.put_object(Bucket=B, Key=k, Body=b"x")
+res = s3.delete_objects(Bucket=B, Delete={"Objects": [{"Key": "dv1", "VersionId": "null"}, {"Key": "dv2", "VersionId": "abc"}, {"Key": "dv3"}]})
+check("DeleteObjects: VersionId null deletes, with VersionId in the answer",
+      {"Key": "dv1", "VersionId": "null"} in res.get("Deleted", []) and code(s3.head_object, Bucket=B, Key="dv1") == "404")
+check("  ... another VersionId: NoSuchVersion, the object stays",
+      any(e["Key"] == "dv2" and e["Code"] == "NoSuchVersion" for e in res.get("Errors", [])) and code(s3.head_object, Bucket=B, Key="dv2") is None)
+check("  ... no VersionId: deleted", code(s3.head_object, Bucket=B, Key="dv3") == "404")
