@@ -146,7 +146,8 @@ static int s3_body(req_t *r, const char *data, size_t n) {
   if (q->op == S3_POST_OBJECT) return s3_post_body(r, q, data, n);
   if (q->op == S3_MPU_COMPLETE || q->op == S3_DELETE_OBJECTS || q->op == S3_TAGGING_PUT ||
       q->op == S3_LIFECYCLE_PUT || q->op == S3_CORS_PUT || q->op == S3_ACL_PUT || q->op == S3_OBJECT_ACL_PUT ||
-      q->op == S3_POLICY_PUT || q->op == S3_BUCKET_TAGGING_PUT || q->op == S3_ACCESS_BLOCK_PUT || q->op == S3_OWNERSHIP_PUT) {   /* XML or JSON, bounded like JSON bodies */
+      q->op == S3_POLICY_PUT || q->op == S3_BUCKET_TAGGING_PUT || q->op == S3_ACCESS_BLOCK_PUT || q->op == S3_OWNERSHIP_PUT ||
+      q->op == S3_VERSIONING_PUT) {   /* XML or JSON, bounded like JSON bodies */
     if (q->xml.len + n > ((struct app *)r->app)->cfg->json_body_max) return CAIRN_ETOOBIG;
     sbuf_add(&q->xml, data, n);
     return 0;
@@ -406,16 +407,22 @@ static int bucket_op(req_t *r, struct s3_req *q) {
     return http_respond_buf(r, 204, NULL, "", 0);
   case S3_LOCATION:
   case S3_VERSIONING:
-    rc = svc_bucket_check(a->svc, &q->who, q->bucket, q->op == S3_LOCATION ? AZ_GET_LOCATION : AZ_GET_VERSIONING, NULL, NULL);
+  {
+    char state[16] = "";
+    rc = q->op == S3_LOCATION ? svc_bucket_check(a->svc, &q->who, q->bucket, AZ_GET_LOCATION, NULL, NULL)
+                              : svc_bucket_versioning_get(a->svc, &q->who, q->bucket, state);
     if (rc) return http_fail(r, rc, NULL);
     sbuf_adds(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    if (q->op == S3_VERSIONING) sbuf_printf(&x, "<VersioningConfiguration xmlns=\"%s\"/>\n", S3_XMLNS);
+    if (q->op == S3_VERSIONING && *state)
+      sbuf_printf(&x, "<VersioningConfiguration xmlns=\"%s\"><Status>%s</Status></VersioningConfiguration>\n", S3_XMLNS, state);
+    else if (q->op == S3_VERSIONING) sbuf_printf(&x, "<VersioningConfiguration xmlns=\"%s\"/>\n", S3_XMLNS);
     else {
       sbuf_printf(&x, "<LocationConstraint xmlns=\"%s\">", S3_XMLNS);
       if (strcmp(a->cfg->region, "us-east-1")) xml_text(&x, a->cfg->region);
       sbuf_adds(&x, "</LocationConstraint>\n");
     }
     return xml_respond(r, 200, &x);
+  }
   default:
     return http_fail(r, CAIRN_EIO, NULL);
   }
@@ -437,7 +444,8 @@ static int s3_end(req_t *r) {
   case S3_ACL_GET: case S3_ACL_PUT: case S3_OBJECT_ACL_GET: case S3_OBJECT_ACL_PUT: case S3_POLICY_GET:
   case S3_POLICY_PUT: case S3_POLICY_DELETE: case S3_POLICY_STATUS: case S3_BUCKET_TAGGING_GET:
   case S3_BUCKET_TAGGING_PUT: case S3_BUCKET_TAGGING_DELETE: case S3_ACCESS_BLOCK_GET: case S3_ACCESS_BLOCK_PUT:
-  case S3_ACCESS_BLOCK_DELETE: case S3_OWNERSHIP_GET: case S3_OWNERSHIP_PUT: case S3_OWNERSHIP_DELETE: return s3_access_end(r, q);
+  case S3_ACCESS_BLOCK_DELETE: case S3_OWNERSHIP_GET: case S3_OWNERSHIP_PUT: case S3_OWNERSHIP_DELETE:
+  case S3_VERSIONING_PUT: return s3_access_end(r, q);
   case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_PART_COPY: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);

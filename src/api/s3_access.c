@@ -12,6 +12,7 @@
 #include "../util/err.h"
 #include "../util/xmlpath.h"
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,10 +170,28 @@ static int acl_put(req_t *r, struct s3_req *q, int object) {
   return http_respond_buf(r, 200, NULL, "", 0);
 }
 
+/* <VersioningConfiguration><Status>..</Status><MfaDelete>..</MfaDelete> */
+struct vparse { char status[32]; int mfa, other; };
+static void v_leaf(void *ctx, const char *path, const char *text) {
+  struct vparse *v = ctx;
+  if (!strcmp(path, "/VersioningConfiguration/Status")) snprintf(v->status, sizeof v->status, "%s", text);
+  else if (!strcmp(path, "/VersioningConfiguration/MfaDelete")) v->mfa = strcmp(text, "Disabled") != 0;
+  else if (strcmp(path, "/VersioningConfiguration")) v->other = 1;
+}
+
 int s3_access_end(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   int rc;
   switch (q->op) {
+  case S3_VERSIONING_PUT: {
+    struct vparse v = {"", 0, 0};
+    if ((rc = xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, NULL, v_leaf, &v)) || v.other || !*v.status)
+      return http_fail(r, CAIRN_EMALFORMEDXML, "a VersioningConfiguration with a Status");
+    if (v.mfa) return http_fail(r, CAIRN_ENOTIMPL, "MFA delete is not implemented");
+    rc = svc_bucket_versioning_set(a->svc, &q->who, q->bucket, v.status);
+    return rc ? http_fail(r, rc, rc == CAIRN_ENOTIMPL ? "buckets keep one version of each object: Enabled is not implemented" : NULL)
+              : http_respond_buf(r, 200, NULL, "", 0);
+  }
   case S3_ACL_GET: return acl_get(r, q, 0);
   case S3_OBJECT_ACL_GET: return acl_get(r, q, 1);
   case S3_ACL_PUT: return acl_put(r, q, 0);

@@ -149,7 +149,7 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
     case SR_LOCATION: if (get) return op_is(op, S3_LOCATION); break;
     case SR_VERSIONING:
       if (get) return op_is(op, S3_VERSIONING);
-      if (put) { *why = "versioning is not implemented"; return CAIRN_ENOTIMPL; }
+      if (put) return op_is(op, S3_VERSIONING_PUT);
       break;
     case SR_DELETE: if (post) return op_is(op, S3_DELETE_OBJECTS); break;
     case SR_CORS:

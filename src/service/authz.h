@@ -39,6 +39,7 @@ struct principal {
   X(GET_BUCKET_TAGGING, "s3:GetBucketTagging", 0)                                                \
   X(PUT_BUCKET_TAGGING, "s3:PutBucketTagging", 0)                                                \
   X(GET_POLICY_STATUS, "s3:GetBucketPolicyStatus", 0)                                            \
+  X(PUT_VERSIONING, "s3:PutBucketVersioning", 0)                                                 \
   X(GET_ACCESS_BLOCK, "s3:GetBucketPublicAccessBlock", 0)                                        \
   X(PUT_ACCESS_BLOCK, "s3:PutBucketPublicAccessBlock", 0)                                        \
   X(GET_OWNERSHIP, "s3:GetBucketOwnershipControls", 0)                                           \

@@ -46,6 +46,12 @@ int svc_bucket_policy_public(svc_t *s, const struct principal *p, const char *na
 int svc_bucket_tags_get(svc_t *s, const struct principal *p, const char *name, char **json);
 int svc_bucket_tags_set(svc_t *s, const struct principal *p, const char *name, const char *json);
 
+/* Versioning: buckets keep one version of each object, so the state is "" (never set) or
+ * "Suspended" (which behaves the same: every write is the null version); "Enabled" is
+ * CAIRN_ENOTIMPL, anything else CAIRN_EMALFORMEDXML. s3:GetBucketVersioning / s3:PutBucketVersioning. */
+int svc_bucket_versioning_get(svc_t *s, const struct principal *p, const char *name, char state[16]);
+int svc_bucket_versioning_set(svc_t *s, const struct principal *p, const char *name, const char *state);
+
 /* x-amz-expected-bucket-owner: CAIRN_EAUTH when the bucket exists and someone else owns it. */
 int svc_bucket_expected_owner(svc_t *s, const char *name, const char *expected);
 

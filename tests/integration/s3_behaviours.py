@@ -281,3 +281,12 @@ check("DeleteObjects: VersionId null deletes, with VersionId in the answer",
 check("  ... another VersionId: NoSuchVersion, the object stays",
       any(e["Key"] == "dv2" and e["Code"] == "NoSuchVersion" for e in res.get("Errors", [])) and code(s3.head_object, Bucket=B, Key="dv2") is None)
 check("  ... no VersionId: deleted", code(s3.head_object, Bucket=B, Key="dv3") == "404")
+
+# versioning: buckets keep one version per object; Suspended (which means exactly that) is accepted
+check("PutBucketVersioning Enabled: NotImplemented (nothing pretends to keep history)",
+      code(s3.put_bucket_versioning, Bucket=B, VersioningConfiguration={"Status": "Enabled"}) == "NotImplemented")
+check("  ... GetBucketVersioning still shows no Status", "Status" not in s3.get_bucket_versioning(Bucket=B))
+check("PutBucketVersioning Suspended: accepted", code(s3.put_bucket_versioning, Bucket=B, VersioningConfiguration={"Status": "Suspended"}) is None)
+check("  ... GetBucketVersioning: Suspended", s3.get_bucket_versioning(Bucket=B).get("Status") == "Suspended")
+st, body = signed("PUT", f"/{B}?versioning", {}, b"<VersioningConfiguration><Status>Maybe</Status></VersioningConfiguration>")
+check("  ... a Status that is neither: MalformedXML", st == 400 and b"MalformedXML" in body)

@@ -46,7 +46,7 @@ static void refusals(void) {
   enum s3_op op;
   const char *subs[] = {"metrics", "website", "encryption", "replication", "logging", "notification"};
   for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) ASSERT_EQ(cls("DELETE", 1, 0, subs[i], &op), CAIRN_ENOTIMPL);
-  ASSERT_EQ(cls("PUT", 1, 0, "versioning", &op), CAIRN_ENOTIMPL);
+  ASSERT_EQ(cls("PUT", 1, 0, "versioning", &op), 0); ASSERT_EQ(op, S3_VERSIONING_PUT);
   ASSERT_EQ(cls("GET", 1, 0, "versions", &op), 0); ASSERT_EQ(op, S3_LIST_VERSIONS);
   ASSERT_EQ(cls("GET", 1, 0, "versions&marker=a", &op), CAIRN_ENOTIMPL);   /* v1's marker is not key-marker */
   ASSERT_EQ(cls("GET", 1, 0, "policyStatus", &op), 0); ASSERT_EQ(op, S3_POLICY_STATUS);
