@@ -219,7 +219,9 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
     u.created_ms = time_now_ms();
     u.headers = s3_headers_from_request(r);
     u.tags = s3_tags_from_request(r);
-    const char *ca = http_header(r, "x-amz-checksum-algorithm");
+    const char *ca = http_header(r, "x-amz-checksum-algorithm"), *ct_type = http_header(r, "x-amz-checksum-type");
+    if (ct_type && strcmp(ct_type, "COMPOSITE"))   /* refused, not guessed at: only composite checksums are kept */
+      return http_fail(r, CAIRN_ENOTIMPL, "x-amz-checksum-type FULL_OBJECT is not implemented: use COMPOSITE");
     if (ca) {   /* every part must then carry that checksum; the object gets the composite one */
       int alg = s3_checksum_alg(ca);
       if (!alg) return http_fail(r, CAIRN_EINVALIDREQUEST, "x-amz-checksum-algorithm is CRC32, CRC32C, CRC64NVME, SHA1 or SHA256");

@@ -290,3 +290,5 @@ check("PutBucketVersioning Suspended: accepted", code(s3.put_bucket_versioning, 
 check("  ... GetBucketVersioning: Suspended", s3.get_bucket_versioning(Bucket=B).get("Status") == "Suspended")
 st, body = signed("PUT", f"/{B}?versioning", {}, b"<VersioningConfiguration><Status>Maybe</Status></VersioningConfiguration>")
 check("  ... a Status that is neither: MalformedXML", st == 400 and b"MalformedXML" in body)
+st, body = signed("POST", f"/{B}/x?uploads", {"x-amz-checksum-algorithm": "CRC32", "x-amz-checksum-type": "FULL_OBJECT"})
+check("x-amz-checksum-type FULL_OBJECT: NotImplemented, not silently composite", st == 501 and b"NotImplemented" in body)
