@@ -226,7 +226,7 @@ static void put_commit_job(void *arg) {
     o.data = q->inl;
     o.is_inline = q->inl != NULL;
     q->rc = svc_object_commit(j->svc, &q->grant, &o, &j->cond);
-    if (!q->rc) svc_object_expiration(j->svc, &o, q->expiration, sizeof q->expiration);
+    if (!q->rc && q->grant.lifecycle) svc_object_expiration(j->svc, &o, q->expiration, sizeof q->expiration);
   }
   xfree(enc);
 }
@@ -298,9 +298,11 @@ static int get_object(req_t *r, struct s3_req *q) {
   const char *rct = http_query(r, "response-content-type");
   http_add_header(r, "Content-Type", rct ? rct : o.content_type);
   s3_headers_to_response(r, o.headers);
-  json_t *tags = json_loads(o.tags ? o.tags : "{}", 0, NULL);
-  if (json_object_size(tags)) http_add_header(r, "x-amz-tagging-count", mempool_printf(r->pool, "%zu", json_object_size(tags)));
-  json_decref(tags);
+  if (o.tags && strcmp(o.tags, "{}")) {   /* most objects have none: no JSON parse on the hot path */
+    json_t *tags = json_loads(o.tags, 0, NULL);
+    if (json_object_size(tags)) http_add_header(r, "x-amz-tagging-count", mempool_printf(r->pool, "%zu", json_object_size(tags)));
+    json_decref(tags);
+  }
   http_add_header(r, "Accept-Ranges", "bytes");
   uint64_t off = 0, len = o.size;
   int status = 200;

@@ -147,14 +147,7 @@ static int acl_put(req_t *r, struct s3_req *q, int object) {
     rc = xmlpath_parse(q->xml.s, q->xml.len, a_open, a_leaf, &in);
   }
   const char *acl = canned;
-  if (!rc && !canned) {
-    json_t *acc = NULL;
-    char *j = NULL;
-    if (!(rc = svc_bucket_access(a->svc, &q->who, q->bucket, &j))) acc = json_loads(j, 0, NULL);
-    xfree(j);
-    const char *owner = json_string_value(json_object_get(acc, "owner"));
-    if (owner) json_object_del(in.users, owner);   /* the owner's own FULL_CONTROL is implied */
-    json_decref(acc);
+  if (!rc && !canned) {   /* the owner's own grant is dropped by svc_bucket_replace_acl */
     if (in.all & P_OTHER || in.authed & (P_WRITE | P_OTHER) || (in.all && in.authed)) in.why = in.why ? in.why : "this group grant has no canned ACL in cairn";
     acl = in.all == (P_READ | P_WRITE) ? "public-read-write" : in.all == P_READ ? "public-read" : in.authed == P_READ ? "authenticated-read"
         : in.all ? NULL : "private";

@@ -68,11 +68,15 @@ int svc_bucket_check(svc_t *s, const struct principal *p, const char *name, enum
 
 int svc_object_write_check(svc_t *s, const struct principal *p, const char *bucket, const char *key,
                            struct svc_write *w) {
-  int rc = svc_bucket_check(s, p, bucket, AZ_PUT_OBJECT, key, NULL);
+  struct meta_bucket b;
+  int rc = svc_bucket_load(s, p, bucket, AZ_PUT_OBJECT, key, NULL, &b);
+  int rules = !rc && b.lifecycle;
+  if (!rc) meta_bucket_clear(&b);
   const char *why;
   if (!rc) rc = space_writes_ok(s->space, &why);   /* 507 before any byte is read */
   if (w) {
     w->allowed = !rc && strlen(bucket) < sizeof w->bucket && strlen(key) < sizeof w->key;
+    w->lifecycle = rules;
     snprintf(w->bucket, sizeof w->bucket, "%s", bucket);
     snprintf(w->key, sizeof w->key, "%s", key);
   }
@@ -152,15 +156,16 @@ int svc_bucket_replace_acl(svc_t *s, const struct principal *p, const char *name
     if (!*user || strlen(user) > 64 || !json_is_array(perms) || !json_array_size(perms)) rc = CAIRN_EINVAL;
     json_array_foreach(perms, i, one) if (!json_is_string(one) || !authz_perm_bits(json_string_value(one))) rc = CAIRN_EINVAL;
   }
-  char *enc = !rc && json_object_size(g) ? json_dumps(g, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  json_decref(g);
   struct meta_bucket b;
   if (!rc && !(rc = svc_bucket_load(s, p, name, AZ_PUT_ACL, NULL, NULL, &b))) {
+    json_object_del(g, b.owner);   /* the owner's own FULL_CONTROL is implied, never a grant */
+    char *enc = json_object_size(g) ? json_dumps(g, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     rc = acl_allowed(&b, acl, enc != NULL);
     if (!rc) rc = meta_bucket_set_acl(s->meta, name, acl, enc);
+    free(enc);
     meta_bucket_clear(&b);
   }
-  free(enc);
+  json_decref(g);
   return rc;
 }
 

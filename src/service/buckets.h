@@ -16,7 +16,8 @@ int svc_bucket_check(svc_t *s, const struct principal *p, const char *name, enum
                      const char *key, const char *prefix);
 /* A write its caller was found allowed to make: the capability that lets the commit at the end of
  * a streamed body skip a second look-up (which would queue behind the group commit). */
-struct svc_write { char bucket[64]; char key[1025]; int allowed; };
+/* lifecycle: the bucket had rules at the check (the commit then looks up x-amz-expiration) */
+struct svc_write { char bucket[64]; char key[1025]; int allowed, lifecycle; };
 /* Before a write streams in: PUT_OBJECT on the bucket, and free space above reserve_space
  * (CAIRN_ENOSPC, 507). On success *w (may be NULL) records the grant. */
 int svc_object_write_check(svc_t *s, const struct principal *p, const char *bucket, const char *key,

@@ -148,3 +148,8 @@ check("bucket tags with a key twice: InvalidTag", st == 400 and b"InvalidTag" in
 tags50 = [{"Key": "k%d" % i, "Value": "v"} for i in range(50)]
 check("a bucket takes 50 tags", code(s3.put_bucket_tagging, Bucket="acl", Tagging={"TagSet": tags50}) is None)
 check("  ... not 51: InvalidTag", code(s3.put_bucket_tagging, Bucket="acl", Tagging={"TagSet": tags50 + [{"Key": "x", "Value": "y"}]}) == "InvalidTag")
+s3.create_bucket(Bucket="acp")
+s3.put_bucket_acl(Bucket="acp", GrantWriteACP='id="bob"')
+check("a WRITE_ACP grantee (without READ_ACP) may replace the ACL", code(bob.put_bucket_acl, Bucket="acp", GrantRead='id="bob"') is None)
+check("  ... bob now reads the bucket but no longer writes its ACL", code(bob.list_objects, Bucket="acp") is None
+      and code(bob.put_bucket_acl, Bucket="acp", ACL="private") == "AccessDenied")
