@@ -69,8 +69,8 @@ static int s3_begin(req_t *r) {
   int rc = s3_classify(&in, &q->op, &why);
   if (rc) return http_fail(r, rc, why);
   s3_cors_headers(r, q);   /* on every answer to this request, errors too */
-  const char *vid = http_query(r, "versionId");   /* objects are unversioned: their one version is "null" */
-  if (vid && strcmp(vid, "null")) return http_fail(r, CAIRN_ENOSUCHVERSION, NULL);
+  q->vid = http_query(r, "versionId");
+  if (q->vid && !svc_version_id_ok(q->vid)) return http_fail(r, CAIRN_EVERSIONID, NULL);
   const char *expected = http_header(r, "x-amz-expected-bucket-owner");
   if (expected && *q->bucket && (rc = svc_bucket_expected_owner(a->svc, q->bucket, expected)))
     return http_fail(r, rc, "the bucket's owner is not x-amz-expected-bucket-owner");
@@ -226,6 +226,7 @@ static void put_commit_job(void *arg) {
     o.data = q->inl;
     o.is_inline = q->inl != NULL;
     q->rc = svc_object_commit(j->svc, &q->grant, &o, &j->cond);
+    snprintf(q->version_id, sizeof q->version_id, "%s", o.version_id);
     if (!q->rc && q->grant.lifecycle) svc_object_expiration(j->svc, &o, q->expiration, sizeof q->expiration);
   }
   xfree(enc);
@@ -267,8 +268,14 @@ int s3_put_end(req_t *r, struct s3_req *q) {
   snprintf(etag, sizeof etag, "\"%s\"", q->md5);
   http_add_header(r, "ETag", etag);
   if (*q->expiration) http_add_header(r, "x-amz-expiration", q->expiration);
+  s3_version_headers(r, q->version_id, 0, 0);
   if (*q->ck_b64 && s3_checksum_name(q)) http_add_header(r, s3_checksum_name(q), q->ck_b64);   /* S3 echoes it */
   return http_respond_buf(r, 200, NULL, "", 0);
+}
+
+void s3_version_headers(req_t *r, const char *version_id, int delete_marker, int asked) {
+  if (*version_id && (asked || strcmp(version_id, "null"))) http_add_header(r, "x-amz-version-id", version_id);
+  if (delete_marker) http_add_header(r, "x-amz-delete-marker", "true");
 }
 
 /* ---- GetObject / HeadObject ---- */
@@ -282,11 +289,15 @@ static void obj_free(void *cls) { obj_reader_close(cls); }
 
 static int get_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
-  struct meta_object o;
+  struct meta_object o = {0};   /* a 404 may say the key's newest version is a delete marker */
   char expiration[400];
-  int rc = svc_object_get_expiring(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, &o, expiration, sizeof expiration);
-  if (rc) return http_fail(r, rc, NULL);
+  int rc = svc_object_get_expiring(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, q->vid, &o, expiration, sizeof expiration);
+  if (rc) {
+    if (o.delete_marker) s3_version_headers(r, o.version_id, 1, 1);
+    return http_fail(r, rc, NULL);
+  }
   if (*expiration) http_add_header(r, "x-amz-expiration", expiration);
+  s3_version_headers(r, o.version_id, 0, q->vid != NULL);
   char etag[52], date[64];
   snprintf(etag, sizeof etag, "\"%s\"", o.etag);
   time_format_http((time_t)(o.created_ms / 1000), date, sizeof date);
@@ -453,8 +464,10 @@ static int s3_end(req_t *r) {
   case S3_GET_OBJECT: return get_object(r, q);
   case S3_OBJECT_ATTRIBUTES: return s3_object_attributes(r, q);
   case S3_DELETE_OBJECT: {
-    int rc = svc_object_delete(a->svc, &q->who, q->bucket, q->key);
+    struct svc_deleted d;
+    int rc = svc_object_delete(a->svc, &q->who, q->bucket, q->key, q->vid, &d);
     if (rc) return http_fail(r, rc, NULL);
+    s3_version_headers(r, d.version_id, d.delete_marker, 0);
     return http_respond_buf(r, 204, NULL, "", 0);   /* S3 answers 204 whether or not it existed */
   }
   default: return bucket_op(r, q);

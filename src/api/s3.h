@@ -15,6 +15,8 @@ struct s3_req {
   struct svc_write grant;   /* PutObject / UploadPart: what the commit may write */
   char bucket[64];
   const char *key;          /* decoded; "" for bucket operations */
+  const char *vid;          /* ?versionId, or NULL */
+  char version_id[40];      /* the version a write made ("null" in unversioned buckets) */
   obj_writer_t *w;          /* PutObject in progress */
   uint64_t got, max;        /* body bytes so far; max_object_size */
   unsigned char *inl;       /* a small PutObject body kept for an inline row (inline_max), or NULL */
@@ -52,6 +54,9 @@ int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json);  
 void s3_headers_to_response(req_t *r, const char *stored);
 /* Before a write's body is read: a malformed Content-MD5 (InvalidDigest) or x-amz-tagging (InvalidTag). */
 int s3_write_headers_check(req_t *r, const char **why);
+/* x-amz-version-id (when a bucket's versioning made one or a version was asked for) and
+ * x-amz-delete-marker headers. */
+void s3_version_headers(req_t *r, const char *version_id, int delete_marker, int asked);
 /* s3_cors.c: ?cors and preflights; the Access-Control-* headers of a request with an Origin. */
 int s3_cors_end(req_t *r, struct s3_req *q);
 void s3_cors_headers(req_t *r, struct s3_req *q);

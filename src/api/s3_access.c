@@ -34,9 +34,10 @@ static int acl_get(req_t *r, struct s3_req *q, int object) {
   char *j = NULL;
   int rc;
   if (object) {   /* the object must exist and be readable; its ACL is its bucket's */
-    struct meta_object o;
-    if ((rc = svc_object_get(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, &o))) return http_fail(r, rc, NULL);
+    struct meta_object o = {0};
+    rc = svc_object_get_expiring(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, q->vid, &o, NULL, 0);
     meta_object_clear(&o);
+    if (rc) return http_fail(r, rc, NULL);
   }
   if ((rc = svc_bucket_access(a->svc, &q->who, q->bucket, &j))) return http_fail(r, rc, NULL);
   json_t *acc = json_loads(j, 0, NULL);
@@ -124,9 +125,10 @@ static int acl_put(req_t *r, struct s3_req *q, int object) {
   struct app *a = r->app;
   const char *canned = http_header(r, "x-amz-acl");
   if (object) {   /* objects share their bucket's ACL: only what changes nothing is accepted */
-    struct meta_object o;
-    int rc = svc_object_get(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, &o);
-    if (!rc) { meta_object_clear(&o); rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_PUT_ACL, NULL, NULL); }
+    struct meta_object o = {0};
+    int rc = svc_object_get_expiring(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, q->vid, &o, NULL, 0);
+    meta_object_clear(&o);
+    if (!rc) rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_PUT_ACL, NULL, NULL);
     if (rc) return http_fail(r, rc, NULL);
     if (canned && (!strcmp(canned, "private") || !strcmp(canned, "bucket-owner-full-control")) && !q->xml.len)
       return http_respond_buf(r, 200, NULL, "", 0);

@@ -35,9 +35,10 @@ int s3_object_attributes(req_t *r, struct s3_req *q) {
   const char *mp = http_header(r, "x-amz-max-parts"), *pm = http_header(r, "x-amz-part-number-marker");
   long max = mp ? strtol(mp, NULL, 10) : 1000, marker = pm ? strtol(pm, NULL, 10) : 0;
   if (max < 0 || max > 1000 || marker < 0) return http_fail(r, CAIRN_EINVAL, "x-amz-max-parts is 0 to 1000, x-amz-part-number-marker >= 0");
-  struct meta_object o;
-  int rc = svc_object_get(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, &o);
-  if (rc) return http_fail(r, rc, NULL);
+  struct meta_object o = {0};
+  int rc = svc_object_get_expiring(a->svc, &q->who, AZ_GET_OBJECT, q->bucket, q->key, q->vid, &o, NULL, 0);
+  if (rc) { meta_object_clear(&o); return http_fail(r, rc, NULL); }
+  s3_version_headers(r, o.version_id, 0, q->vid != NULL);
   char date[64];
   time_format_http((time_t)(o.created_ms / 1000), date, sizeof date);
   http_add_header(r, "Last-Modified", date);

@@ -17,7 +17,7 @@ enum {
   P_RESP = 1 << 4,     /* GetObject response-* overrides */
   P_ENC = 1 << 5,      /* encoding-type (every listing) */
   P_VERS = 1 << 6,     /* ListObjectVersions */
-  P_VID = 1 << 7,      /* versionId: "null", the only version of an unversioned object */
+  P_VID = 1 << 7,      /* versionId: one version of an object */
 };
 
 struct param { const char *name; unsigned group; };
@@ -114,7 +114,8 @@ static unsigned accepted(enum s3_op op) {
   case S3_MPU_LIST_PARTS: return P_PARTS | P_ENC;
   case S3_GET_OBJECT: return P_RESP | P_VID;
   case S3_DELETE_OBJECT: return P_VID;
-  case S3_TAGGING_GET: case S3_TAGGING_PUT: case S3_TAGGING_DELETE: case S3_OBJECT_ACL_GET: return P_VID;
+  case S3_TAGGING_GET: case S3_TAGGING_PUT: case S3_TAGGING_DELETE: case S3_OBJECT_ACL_GET:
+  case S3_OBJECT_ACL_PUT: case S3_OBJECT_ATTRIBUTES: return P_VID;
   case S3_LIST_VERSIONS: return P_VERS | P_ENC;
   case S3_DELETE_OBJECTS: return 0;
   default: return 0;

@@ -1,6 +1,6 @@
 /* s3_copy.c - CopyObject (the manifest is reused: no bytes are copied; metadata directive COPY or
  * REPLACE), UploadPartCopy (whole source: manifest reused; a range: re-chunked, dedup keeps the
- * blocks shared) and DeleteObjects (batch XML, Quiet). */
+ * blocks shared), both from a version too, and DeleteObjects (batch XML, Quiet, VersionId). */
 #include "s3.h"
 #include "../service/buckets.h"
 #include "../http/uri.h"
@@ -15,15 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded; "?versionId=null" is the only
- * version there is) into *o; 0 or the error, with *why for a malformed header. */
-static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const char **why, int *self) {
+/* x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, optionally "?versionId=ID")
+ * into *o; 0 or the error, with *why for a malformed header. *asked: a version was named. */
+static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const char **why, int *self, int *asked) {
   const char *src = http_header(r, "x-amz-copy-source");
   size_t n = strlen(src);
-  const char *qm = memchr(src, '?', n);
+  const char *qm = memchr(src, '?', n), *vid = NULL;
   *why = "x-amz-copy-source must be bucket/key";
-  if (qm && strcmp(qm, "?versionId=null")) { *why = "copying from a version is not implemented"; return CAIRN_ENOTIMPL; }
-  if (qm) n = (size_t)(qm - src);
+  memset(o, 0, sizeof *o);
+  if (qm && strncmp(qm, "?versionId=", 11)) return CAIRN_EINVAL;
+  if (qm) {
+    vid = qm + 11;
+    if (!svc_version_id_ok(vid)) { *why = NULL; return CAIRN_EVERSIONID; }
+    n = (size_t)(qm - src);
+  }
+  if (asked) *asked = vid != NULL;
   char *dec = mempool_alloc(r->pool, n + 1);
   const char *derr;
   if (uri_decode_strict(src, n, dec, &derr)) return CAIRN_EINVAL;
@@ -32,10 +38,11 @@ static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const 
   int rc = slash && slash - s < 64 && slash[1] ? 0 : CAIRN_EINVAL;
   if (!rc) {
     *slash = 0;
-    rc = svc_object_get(((struct app *)r->app)->svc, &q->who, AZ_GET_OBJECT, s, slash + 1, o);
+    rc = svc_object_get_expiring(((struct app *)r->app)->svc, &q->who, AZ_GET_OBJECT, s, slash + 1, vid, o, NULL, 0);
+    if (rc == CAIRN_EMETHOD) rc = CAIRN_EINVALIDREQUEST, *why = "the source version is a delete marker";
     if (self) *self = !strcmp(s, q->bucket) && !strcmp(slash + 1, q->key);
   }
-  if (rc != CAIRN_EINVAL) *why = NULL;
+  if (rc != CAIRN_EINVAL && rc != CAIRN_EINVALIDREQUEST) *why = NULL;
   return rc;
 }
 
@@ -43,9 +50,9 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
   struct app *a = r->app;
   struct meta_object o;
   const char *why = NULL;
-  int self = 0;
-  int rc = copy_source(r, q, &o, &why, &self);
-  if (rc) return http_fail(r, rc, why);
+  int self = 0, asked = 0;
+  int rc = copy_source(r, q, &o, &why, &self, &asked);
+  if (rc) { meta_object_clear(&o); return http_fail(r, rc, why); }
   rc = s3_copy_preconditions(r, o.etag, o.created_ms);
   const char *dir = http_header(r, "x-amz-metadata-directive");
   int replace = dir && !strcmp(dir, "REPLACE");
@@ -65,11 +72,15 @@ int s3_copy_object(req_t *r, struct s3_req *q) {
       n.headers = s3_headers_from_request(r);
     }
     rc = svc_object_put(a->svc, &q->who, &n);
+    snprintf(q->version_id, sizeof q->version_id, "%s", n.version_id);
   }
-  char etag[48];
+  char etag[48], src_vid[40];
   snprintf(etag, sizeof etag, "%s", o.etag);
+  snprintf(src_vid, sizeof src_vid, "%s", o.version_id);
   meta_object_clear(&o);
   if (rc) return http_fail(r, rc, why);
+  if (asked || strcmp(src_vid, "null")) http_add_header(r, "x-amz-copy-source-version-id", src_vid);
+  s3_version_headers(r, q->version_id, 0, 0);
   char ts[40];
   time_format_iso8601_ms(time_now_ms(), ts, sizeof ts);
   sbuf_t x = {0};
@@ -160,8 +171,10 @@ int s3_upload_part_copy(req_t *r, struct s3_req *q) {
   if (!q->committing) {
     struct part_copy *c = mempool_alloc(r->pool, sizeof *c);
     const char *why, *rh = http_header(r, "x-amz-copy-source-range");
-    int rc = copy_source(r, q, &c->o, &why, NULL);
-    if (rc) return http_fail(r, rc, why);
+    int asked = 0;
+    int rc = copy_source(r, q, &c->o, &why, NULL, &asked);
+    if (rc) { meta_object_clear(&c->o); return http_fail(r, rc, why); }
+    if (asked || strcmp(c->o.version_id, "null")) snprintf(q->version_id, sizeof q->version_id, "%s", c->o.version_id);
     if (!rc) rc = copy_range(rh, c->o.size, &c->off, &c->len);
     if (!rc) rc = s3_copy_preconditions(r, c->o.etag, c->o.created_ms);
     if (rc) {
@@ -175,6 +188,7 @@ int s3_upload_part_copy(req_t *r, struct s3_req *q) {
     return http_defer(r, part_copy_job, c);
   }
   if (q->rc) return http_fail(r, q->rc, NULL);
+  if (*q->version_id) http_add_header(r, "x-amz-copy-source-version-id", q->version_id);   /* the source's */
   char ts[40];
   time_format_iso8601_ms(time_now_ms(), ts, sizeof ts);
   sbuf_t x = {0};
@@ -186,32 +200,31 @@ int s3_upload_part_copy(req_t *r, struct s3_req *q) {
 
 /* ---- DeleteObjects ---- */
 
-/* vers[i]: 0 no VersionId, 1 "null" (the only version there is), 2 another (NoSuchVersion) */
-struct dparse { char **keys; char *vers; int n, cap, quiet, bad, cur_ver; };
+/* The <Object> entries: keys[i] and vids[i] (NULL without a VersionId); bad: too many, or an
+ * Object without a Key. */
+struct dparse { char **keys, **vids; int n, cap, quiet, bad; };
 
 static void d_open(void *ctx, const char *path) {
   struct dparse *d = ctx;
   if (strcmp(path, "/Delete/Object")) return;
-  d->cur_ver = 0;
-  if (d->n && d->vers[d->n - 1] == -1) d->vers[d->n - 1] = 0;   /* the previous Object had no VersionId */
+  if (d->n && !d->keys[d->n - 1]) d->bad = 1;   /* the previous Object had no Key */
+  if (d->n >= 1000) { d->bad = 1; return; }     /* S3: at most 1000 keys a request */
+  if (d->n == d->cap) {
+    d->cap = d->cap ? d->cap * 2 : 64;
+    d->keys = xrealloc(d->keys, (size_t)d->cap * sizeof *d->keys);
+    d->vids = xrealloc(d->vids, (size_t)d->cap * sizeof *d->vids);
+  }
+  d->keys[d->n] = d->vids[d->n] = NULL;
+  d->n++;
 }
 
 static void d_leaf(void *ctx, const char *path, const char *text) {
   struct dparse *d = ctx;
   if (!strcmp(path, "/Delete/Quiet")) d->quiet = !strcmp(text, "true");
-  if (!strcmp(path, "/Delete/Object/VersionId")) {   /* may come before or after Key */
-    d->cur_ver = strcmp(text, "null") ? 2 : 1;
-    if (d->n && d->vers[d->n - 1] == -1) d->vers[d->n - 1] = (char)d->cur_ver;
-  }
-  if (strcmp(path, "/Delete/Object/Key")) return;
-  if (d->n >= 1000) { d->bad = 1; return; }   /* S3: at most 1000 keys a request */
-  if (d->n == d->cap) {
-    d->cap = d->cap ? d->cap * 2 : 64;
-    d->keys = xrealloc(d->keys, (size_t)d->cap * sizeof *d->keys);
-    d->vers = xrealloc(d->vers, (size_t)d->cap);
-  }
-  d->vers[d->n] = d->cur_ver ? (char)d->cur_ver : -1;   /* -1: a VersionId may still follow */
-  d->keys[d->n++] = xstrdup(text);
+  char **slot = !strcmp(path, "/Delete/Object/Key") ? d->keys : !strcmp(path, "/Delete/Object/VersionId") ? d->vids : NULL;
+  if (!slot || d->bad || !d->n) return;
+  if (slot[d->n - 1]) { d->bad = 1; return; }   /* twice in one Object */
+  slot[d->n - 1] = xstrdup(text);
 }
 
 int s3_delete_objects(req_t *r, struct s3_req *q) {
@@ -220,22 +233,30 @@ int s3_delete_objects(req_t *r, struct s3_req *q) {
   if (rc == CAIRN_EAUTH) rc = svc_bucket_check(a->svc, &q->who, q->bucket, AZ_DELETE_OBJECT, "", NULL);
   if (rc) return http_fail(r, rc, NULL);
   struct dparse d = {0};
-  int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, d_open, d_leaf, &d) && !d.bad;
+  int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, d_open, d_leaf, &d) && !d.bad &&
+           (!d.n || d.keys[d.n - 1]);
   sbuf_t x = {0};
   if (ok) {
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"%s\">", S3_XMLNS);
     for (int i = 0; i < d.n; i++) {
-      int e = d.vers[i] == 2 ? CAIRN_ENOSUCHVERSION : svc_object_delete(a->svc, &q->who, q->bucket, d.keys[i]);
+      struct svc_deleted del;
+      int e = d.vids[i] && !svc_version_id_ok(d.vids[i]) ? CAIRN_ENOSUCHVERSION   /* as S3 answers in a batch */
+              : svc_object_delete(a->svc, &q->who, q->bucket, d.keys[i], d.vids[i], &del);
       if (!e) {   /* deleting a missing key succeeds, as in S3 */
         if (!d.quiet) {
           sbuf_adds(&x, "<Deleted>");
           xml_elem(&x, "Key", d.keys[i]);
-          if (d.vers[i] == 1) xml_elem(&x, "VersionId", "null");
+          if (d.vids[i]) xml_elem(&x, "VersionId", d.vids[i]);
+          if (del.delete_marker) {
+            sbuf_adds(&x, "<DeleteMarker>true</DeleteMarker>");
+            xml_elem(&x, "DeleteMarkerVersionId", del.version_id);
+          }
           sbuf_adds(&x, "</Deleted>");
         }
       } else {
         sbuf_adds(&x, "<Error>");
         xml_elem(&x, "Key", d.keys[i]);
+        if (d.vids[i]) xml_elem(&x, "VersionId", d.vids[i]);
         xml_elem(&x, "Code", cairn_errcode(e));
         xml_elem(&x, "Message", cairn_strerror(e));
         sbuf_adds(&x, "</Error>");
@@ -243,9 +264,9 @@ int s3_delete_objects(req_t *r, struct s3_req *q) {
     }
     sbuf_adds(&x, "</DeleteResult>\n");
   }
-  for (int i = 0; i < d.n; i++) xfree(d.keys[i]);
+  for (int i = 0; i < d.n; i++) { xfree(d.keys[i]); xfree(d.vids[i]); }
   xfree(d.keys);
-  xfree(d.vers);
+  xfree(d.vids);
   if (!ok) return http_fail(r, CAIRN_EMALFORMEDXML, NULL);
   return xml_respond(r, 200, &x);
 }

@@ -29,8 +29,10 @@ int s3_subresource_end(req_t *r, struct s3_req *q) {
   int rc;
   switch (q->op) {
   case S3_TAGGING_GET: {
-    struct meta_object o;
-    if ((rc = svc_object_get(a->svc, &q->who, AZ_GET_OBJECT_TAGGING, q->bucket, q->key, &o))) return http_fail(r, rc, NULL);
+    struct meta_object o = {0};
+    rc = svc_object_get_expiring(a->svc, &q->who, AZ_GET_OBJECT_TAGGING, q->bucket, q->key, q->vid, &o, NULL, 0);
+    if (rc) { meta_object_clear(&o); return http_fail(r, rc, NULL); }
+    s3_version_headers(r, o.version_id, 0, q->vid != NULL);
     char *x = tags_to_xml(o.tags);
     meta_object_clear(&o);
     return respond_owned(r, 200, x);
@@ -39,12 +41,13 @@ int s3_subresource_end(req_t *r, struct s3_req *q) {
     char *tags = NULL;
     if ((rc = tags_from_xml(body, q->xml.len, &tags)))
       return http_fail(r, rc, rc == CAIRN_EINVALIDTAG ? "at most 10 distinct keys of 1 to 128 and values of at most 256 characters" : NULL);
-    rc = svc_object_set_tags(a->svc, &q->who, AZ_PUT_OBJECT_TAGGING, q->bucket, q->key, tags);
+    rc = svc_object_set_tags(a->svc, &q->who, AZ_PUT_OBJECT_TAGGING, q->bucket, q->key, q->vid, tags);
     xfree(tags);
+    if (!rc && q->vid) s3_version_headers(r, q->vid, 0, 1);
     return rc ? http_fail(r, rc, NULL) : http_respond_buf(r, 200, NULL, "", 0);
   }
   case S3_TAGGING_DELETE:
-    rc = svc_object_set_tags(a->svc, &q->who, AZ_DELETE_OBJECT_TAGGING, q->bucket, q->key, "{}");
+    rc = svc_object_set_tags(a->svc, &q->who, AZ_DELETE_OBJECT_TAGGING, q->bucket, q->key, q->vid, "{}");
     return rc ? http_fail(r, rc, NULL) : http_respond_buf(r, 204, NULL, "", 0);
   case S3_LIFECYCLE_GET: {
     char *rules = NULL;

@@ -1,7 +1,7 @@
 /* s3_list.c - ListObjects (v1), ListObjectsV2 and ListObjectVersions: prefix, delimiter with
  * CommonPrefixes, max-keys (at most 1000; 0 lists nothing), marker / start-after /
  * continuation-token / key-marker, encoding-type=url, owners (v1 and versions always, v2 with
- * fetch-owner=true). Buckets are not versioned: every object is its own "null" version. */
+ * fetch-owner=true), version-id-marker. Versions and delete markers come newest first per key. */
 #include "s3.h"
 #include "../service/buckets.h"
 #include "../crypto/sigv4.h"
@@ -22,6 +22,7 @@ struct lister {
   char owner[65];
   sbuf_t contents, prefixes;
   char *last;        /* last key or common prefix emitted: the next marker */
+  char last_vid[40]; /* ... and the version last emitted (versions; "" after a common prefix) */
   char *skip;        /* keys starting with this common prefix are already counted */
 };
 
@@ -50,19 +51,24 @@ static int on_key(void *ctx, const struct meta_object *o) {
     size_t cl = (size_t)(d - o->key) + strlen(l->delim);
     set_str(&l->skip, o->key, cl);
     set_str(&l->last, o->key, cl);
+    *l->last_vid = 0;
     sbuf_adds(&l->prefixes, "<CommonPrefixes><Prefix>");
     add_text(l, &l->prefixes, l->skip);
     sbuf_adds(&l->prefixes, "</Prefix></CommonPrefixes>");
   } else {
     set_str(&l->last, o->key, strlen(o->key));
+    snprintf(l->last_vid, sizeof l->last_vid, "%s", *o->version_id ? o->version_id : "null");
     char ts[40];
     time_format_iso8601_ms(o->created_ms, ts, sizeof ts);
-    sbuf_adds(&l->contents, l->versions ? "<Version><Key>" : "<Contents><Key>");
+    const char *tag = !l->versions ? "Contents" : o->delete_marker ? "DeleteMarker" : "Version";
+    sbuf_printf(&l->contents, "<%s><Key>", tag);
     add_text(l, &l->contents, o->key);
     sbuf_adds(&l->contents, "</Key>");
-    if (l->versions) sbuf_adds(&l->contents, "<VersionId>null</VersionId><IsLatest>true</IsLatest>");
-    sbuf_printf(&l->contents, "<LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag>"
-                "<Size>%llu</Size>", ts, o->etag, (unsigned long long)o->size);
+    if (l->versions)
+      sbuf_printf(&l->contents, "<VersionId>%s</VersionId><IsLatest>%s</IsLatest>", l->last_vid, o->is_latest ? "true" : "false");
+    sbuf_printf(&l->contents, "<LastModified>%s</LastModified>", ts);
+    if (!o->delete_marker)
+      sbuf_printf(&l->contents, "<ETag>&quot;%s&quot;</ETag><Size>%llu</Size>", o->etag, (unsigned long long)o->size);
     if (l->with_owner) {
       sbuf_adds(&l->contents, "<Owner><ID>");
       xml_text(&l->contents, l->owner);
@@ -70,8 +76,8 @@ static int on_key(void *ctx, const struct meta_object *o) {
       xml_text(&l->contents, l->owner);
       sbuf_adds(&l->contents, "</DisplayName></Owner>");
     }
-    sbuf_adds(&l->contents, l->versions ? "<StorageClass>STANDARD</StorageClass></Version>"
-                                        : "<StorageClass>STANDARD</StorageClass></Contents>");
+    if (!o->delete_marker) sbuf_adds(&l->contents, "<StorageClass>STANDARD</StorageClass>");
+    sbuf_printf(&l->contents, "</%s>", tag);
   }
   l->count++;
   return 0;
@@ -112,7 +118,6 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   l.with_owner = v2 ? fo && !strcmp(fo, "true") : 1;   /* v1 always shows owners */
   l.versions = vers;
   const char *vm = vers ? http_query(r, "version-id-marker") : NULL;
-  if (vm && *vm && strcmp(vm, "null")) return http_fail(r, CAIRN_EINVAL, "version-id-marker: the only version is null");
   if (vm && *vm && !http_query(r, "key-marker")) return http_fail(r, CAIRN_EINVAL, "version-id-marker needs key-marker");
   l.url = enc != NULL;
   const char *token = v2 ? http_query(r, "continuation-token") : NULL;
@@ -128,7 +133,10 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
   if (*l.delim && strlen(from) > strlen(l.delim) && !strcmp(from + strlen(from) - strlen(l.delim), l.delim))
     l.skip = xstrdup(from);
   /* max-keys=0: nothing, and nothing more to fetch (S3 answers IsTruncated false) */
-  rc = svc_object_list(a->svc, &q->who, q->bucket, l.prefix, from, l.max ? on_key : stop_at_once, &l, l.owner);
+  if (vers)
+    rc = svc_object_versions_list(a->svc, &q->who, q->bucket, l.prefix, from, vm, l.max ? on_key : stop_at_once, &l, l.owner);
+  else
+    rc = svc_object_list(a->svc, &q->who, q->bucket, l.prefix, from, l.max ? on_key : stop_at_once, &l, l.owner);
   xfree(from);
   if (rc < 0) {
     sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip);
@@ -156,10 +164,12 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
     }
   } else if (vers) {
     sbuf_adds(&x, "<KeyMarker>"); add_text(&l, &x, start ? start : ""); sbuf_adds(&x, "</KeyMarker>");
-    sbuf_printf(&x, "<VersionIdMarker>%s</VersionIdMarker>", vm && *vm ? "null" : "");
+    sbuf_adds(&x, "<VersionIdMarker>");
+    xml_text(&x, vm ? vm : "");
+    sbuf_adds(&x, "</VersionIdMarker>");
     if (l.truncated && l.last) {
       sbuf_adds(&x, "<NextKeyMarker>"); add_text(&l, &x, l.last); sbuf_adds(&x, "</NextKeyMarker>");
-      sbuf_adds(&x, "<NextVersionIdMarker>null</NextVersionIdMarker>");
+      if (*l.last_vid) xml_elem(&x, "NextVersionIdMarker", l.last_vid);
     }
   } else {
     sbuf_adds(&x, "<Marker>"); add_text(&l, &x, start ? start : ""); sbuf_adds(&x, "</Marker>");

@@ -168,6 +168,7 @@ static int complete(req_t *r, struct s3_req *q) {
     o.created_ms = time_now_ms();
     struct svc_write_cond cond = {http_header(r, "If-Match"), http_header(r, "If-None-Match")};
     rc = svc_upload_complete(a->svc, &q->who, q->upload_id, &o, &cond);
+    if (!rc) s3_version_headers(r, o.version_id, 0, 0);
   }
   hash_free(g.md5);
   sbuf_free(&g.manifest);

@@ -115,11 +115,22 @@ int meta_upload_delete(meta_t *m, const char *id) { CALL(m->ops->upload_delete(m
 int meta_upload_list(meta_t *m, const char *b, meta_upload_cb cb, void *ctx) { CALL(m->ops->upload_list(m->impl, b, cb, ctx)); }
 int meta_part_put(meta_t *m, const char *id, const struct meta_part *p) { CALL(m->ops->part_put(m->impl, id, p)); }
 int meta_part_list(meta_t *m, const char *id, int wm, meta_part_cb cb, void *ctx) { CALL(m->ops->part_list(m->impl, id, wm, cb, ctx)); }
-int meta_upload_complete(meta_t *m, const char *id, const struct meta_object *o) { CALL(m->ops->upload_complete(m->impl, id, o)); }
+int meta_upload_complete(meta_t *m, const char *id, const struct meta_object *o, int v) { CALL(m->ops->upload_complete(m->impl, id, o, v)); }
 
 int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx) { CALL(m->ops->manifest_each(m->impl, cb, ctx)); }
 
-int meta_object_set_tags(meta_t *m, const char *b, const char *k, const char *t) { CALL(m->ops->object_set_tags(m->impl, b, k, t)); }
+int meta_object_set_tags(meta_t *m, const char *b, const char *k, const char *v, const char *t) { CALL(m->ops->object_set_tags(m->impl, b, k, v, t)); }
+int meta_object_put_version(meta_t *m, const struct meta_object *o) { CALL(m->ops->object_put_version(m->impl, o)); }
+int meta_object_delete_marker(meta_t *m, const struct meta_object *o) { CALL(m->ops->object_delete_marker(m->impl, o)); }
+int meta_object_version_get(meta_t *m, const char *b, const char *k, const char *v, struct meta_object *o) {
+  CALL(m->ops->object_version_get(m->impl, b, k, v, o));
+}
+int meta_object_version_delete(meta_t *m, const char *b, const char *k, const char *v, int *was_marker) {
+  CALL(m->ops->object_version_delete(m->impl, b, k, v, was_marker));
+}
+int meta_object_versions_list(meta_t *m, const char *b, const char *p, const char *ak, int64_t as, int l, meta_object_cb cb, void *ctx) {
+  CALL(m->ops->object_versions_list(m->impl, b, p, ak, as, l, cb, ctx));
+}
 int meta_lifecycle_set(meta_t *m, const char *b, const char *r) { CALL(m->ops->lifecycle_set(m->impl, b, r)); }
 int meta_bucket_set_acl(meta_t *m, const char *b, const char *acl, const char *g) { CALL(m->ops->bucket_set_acl(m->impl, b, acl, g)); }
 int meta_bucket_set_policy(meta_t *m, const char *b, const char *p) { CALL(m->ops->bucket_set_policy(m->impl, b, p)); }

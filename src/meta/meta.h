@@ -23,6 +23,7 @@ typedef int (*meta_user_cb)(void *ctx, const struct meta_user *u);
 struct meta_bucket {
   char name[64]; char owner[65]; char acl[24]; char *grants; char *policy; char *lifecycle; int64_t created_ms;
   char *access_block, *ownership;   /* meta_bucket_get only: the publicAccessBlock / ownershipControls configs */
+  char versioning[16];              /* meta_bucket_get only: "" (never set), "Enabled" or "Suspended" */
 };
 typedef int (*meta_bucket_cb)(void *ctx, const struct meta_bucket *b);
 
@@ -38,6 +39,12 @@ struct meta_object {
   char *tags;            /* heap JSON object of tag key -> value */
   unsigned char *data;   /* heap: the bytes of a small object stored inline (manifest ""), or NULL */
   int is_inline;         /* data holds all size bytes (0 bytes too) */
+  /* Versions (meta_object_put_version): "null" (also when "") or a generated id. seq orders a key's
+   * versions, newest highest; a delete marker has no bytes. is_latest, noncurrent_ms (when it
+   * stopped being current): version reads and listings. */
+  char version_id[40];
+  int delete_marker, is_latest;
+  int64_t seq, noncurrent_ms;
 };
 typedef int (*meta_object_cb)(void *ctx, const struct meta_object *o);   /* manifest is NULL */
 
@@ -122,9 +129,15 @@ struct meta_ops {
   int (*upload_list)(void *impl, const char *bucket, meta_upload_cb cb, void *ctx);
   int (*part_put)(void *impl, const char *upload_id, const struct meta_part *p);
   int (*part_list)(void *impl, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx);
-  int (*upload_complete)(void *impl, const char *upload_id, const struct meta_object *o);
+  int (*upload_complete)(void *impl, const char *upload_id, const struct meta_object *o, int versioned);
   int (*manifest_each)(void *impl, meta_manifest_cb cb, void *ctx);
-  int (*object_set_tags)(void *impl, const char *bucket, const char *key, const char *tags);
+  int (*object_set_tags)(void *impl, const char *bucket, const char *key, const char *vid, const char *tags);
+  int (*object_put_version)(void *impl, const struct meta_object *o);
+  int (*object_delete_marker)(void *impl, const struct meta_object *marker);
+  int (*object_version_get)(void *impl, const char *bucket, const char *key, const char *vid, struct meta_object *out);
+  int (*object_version_delete)(void *impl, const char *bucket, const char *key, const char *vid, int *was_marker);
+  int (*object_versions_list)(void *impl, const char *bucket, const char *prefix, const char *after_key,
+                              int64_t after_seq, int limit, meta_object_cb cb, void *ctx);
   int (*lifecycle_set)(void *impl, const char *bucket, const char *rules);
   int (*bucket_set_acl)(void *impl, const char *bucket, const char *acl, const char *grants);
   int (*bucket_set_policy)(void *impl, const char *bucket, const char *policy);
@@ -192,10 +205,32 @@ int meta_upload_delete(meta_t *m, const char *id);
 int meta_upload_list(meta_t *m, const char *bucket, meta_upload_cb cb, void *ctx);
 int meta_part_put(meta_t *m, const char *upload_id, const struct meta_part *p);
 int meta_part_list(meta_t *m, const char *upload_id, int with_manifest, meta_part_cb cb, void *ctx);
-int meta_upload_complete(meta_t *m, const char *upload_id, const struct meta_object *o);
+/* versioned: the bucket has versioning on; the object then goes in as meta_object_put_version. */
+int meta_upload_complete(meta_t *m, const char *upload_id, const struct meta_object *o, int versioned);
 void meta_upload_clear(struct meta_upload *u);
 int meta_manifest_each(meta_t *m, meta_manifest_cb cb, void *ctx);
-int meta_object_set_tags(meta_t *m, const char *bucket, const char *key, const char *tags);   /* ENOSUCHKEY */
+/* vid NULL: the current version (ENOSUCHKEY); else that version (ENOSUCHVERSION; a delete marker has none). */
+int meta_object_set_tags(meta_t *m, const char *bucket, const char *key, const char *vid, const char *tags);
+
+/* Versions, in a bucket whose versioning was ever set. The current version of a key is its
+ * `objects` row (so reads and listings of current objects are unchanged); older versions and
+ * delete markers are kept apart until deleted, and each is a gc root.
+ * put_version: in one transaction o (its version_id set) becomes the current version; a version
+ * with the same id is replaced, the previous current one (another id) becomes noncurrent.
+ * delete_marker: the same with a delete marker (bucket, key, version_id, created_ms), so the key
+ * has no current object. CAIRN_ENOSUCHBUCKET. */
+int meta_object_put_version(meta_t *m, const struct meta_object *o);
+int meta_object_delete_marker(meta_t *m, const struct meta_object *marker);
+/* vid NULL: the newest version (an object, or a delete marker: delete_marker set); ENOSUCHKEY
+ * when the key has none. Else that version or CAIRN_ENOSUCHVERSION. */
+int meta_object_version_get(meta_t *m, const char *bucket, const char *key, const char *vid, struct meta_object *out);
+/* Deletes one version for good; when it was current, the newest older one that is not a delete
+ * marker becomes current. *was_marker: it was a delete marker. CAIRN_ENOSUCHVERSION. */
+int meta_object_version_delete(meta_t *m, const char *bucket, const char *key, const char *vid, int *was_marker);
+/* Every version of keys starting with prefix after (after_key, after_seq) in (key, newest first)
+ * order: after_seq < 0 starts past every version of after_key. At most limit; manifest NULL. */
+int meta_object_versions_list(meta_t *m, const char *bucket, const char *prefix, const char *after_key,
+                              int64_t after_seq, int limit, meta_object_cb cb, void *ctx);
 /* Lifecycle rules (JSON, service/lifecycle.h); NULL removes them. get: *rules NULL when none. */
 int meta_lifecycle_set(meta_t *m, const char *bucket, const char *rules);
 /* Canned ACL and grants JSON ({"user": ["READ", ...]}, NULL for none); policy JSON or NULL.

@@ -135,5 +135,26 @@ const struct meta_migration meta_migrations[] = {
        " PRIMARY KEY (bucket, name))"},
   /* a part's additional checksum, for the multipart object's composite checksum */
   {12, "ALTER TABLE parts ADD COLUMN checksum TEXT NOT NULL DEFAULT ''"},
+  /* object versions (meta_sqlite_versions.c): the current one stays in objects; older versions
+   * and delete markers are kept here until deleted */
+  {13, "ALTER TABLE objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null';"
+       "ALTER TABLE objects ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;"
+       "CREATE TABLE object_versions ("
+       " bucket TEXT NOT NULL REFERENCES buckets(name),"
+       " key TEXT NOT NULL,"
+       " version_id TEXT NOT NULL,"
+       " seq BIGINT NOT NULL,"
+       " delete_marker INTEGER NOT NULL DEFAULT 0,"
+       " size BIGINT NOT NULL,"
+       " etag TEXT NOT NULL,"
+       " content_type TEXT NOT NULL,"
+       " manifest TEXT NOT NULL,"
+       " created_ms BIGINT NOT NULL,"
+       " headers TEXT NOT NULL DEFAULT '{}',"
+       " tags TEXT NOT NULL DEFAULT '{}',"
+       " data BLOB,"
+       " noncurrent_ms BIGINT NOT NULL,"
+       " PRIMARY KEY (bucket, key, version_id));"
+       "CREATE INDEX object_versions_by_seq ON object_versions (bucket, key, seq)"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -189,6 +189,8 @@ static void row_to_bucket(sqlite3_stmt *st, struct meta_bucket *b) {
     const unsigned char *pab = sqlite3_column_text(st, 7), *own = sqlite3_column_text(st, 8);
     b->access_block = pab ? xstrdup((const char *)pab) : NULL;
     b->ownership = own ? xstrdup((const char *)own) : NULL;
+    const unsigned char *v = sqlite3_column_text(st, 9);
+    snprintf(b->versioning, sizeof b->versioning, "%s", v ? (const char *)v : "");
   }
 }
 
@@ -197,7 +199,8 @@ static int s_bucket_get(void *impl, const char *name, struct meta_bucket *out) {
   sqlite3_stmt *st;
   if (msql_prepare_cached(m, "SELECT name, owner, acl, created_ms, grants, policy, lifecycle, "
                              "(SELECT value FROM bucket_configs WHERE bucket = ?1 AND name = 'publicAccessBlock'), "
-                             "(SELECT value FROM bucket_configs WHERE bucket = ?1 AND name = 'ownershipControls') "
+                             "(SELECT value FROM bucket_configs WHERE bucket = ?1 AND name = 'ownershipControls'), "
+                             "(SELECT value FROM bucket_configs WHERE bucket = ?1 AND name = 'versioning') "
                              "FROM buckets WHERE name = ?1", &st))
     return CAIRN_EDB;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -216,6 +219,7 @@ static int s_bucket_delete(void *impl, const char *name) {
   rc = CAIRN_EDB;
   /* unfinished multipart uploads keep the bucket too (S3: BucketNotEmpty) */
   if (sqlite3_prepare_v2(m->db, "SELECT 1 FROM objects WHERE bucket = ?1 UNION ALL "
+                                "SELECT 1 FROM object_versions WHERE bucket = ?1 UNION ALL "
                                 "SELECT 1 FROM uploads WHERE bucket = ?1 LIMIT 1", -1, &st, NULL)) goto out;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
   int r = sqlite3_step(st);
@@ -259,12 +263,12 @@ static int s_bucket_list(void *impl, meta_bucket_cb cb, void *ctx) {
 
 /* ---- objects ---- */
 
-static int s_object_put(void *impl, const struct meta_object *o) {
+int msql_object_put(void *impl, const struct meta_object *o) {
   struct msql *m = impl;
   sqlite3_stmt *st;
   if (msql_prepare_cached(m, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
-                         " manifest, created_ms, headers, tags, data) SELECT ?,?,?,?,?,?,?,?,?,?10 WHERE EXISTS"
-                         " (SELECT 1 FROM buckets WHERE name = ?1)", &st))
+                         " manifest, created_ms, headers, tags, data, version_id, seq) SELECT ?,?,?,?,?,?,?,?,?,?10,?11,?12"
+                         " WHERE EXISTS (SELECT 1 FROM buckets WHERE name = ?1)", &st))
     return CAIRN_EDB;
   sqlite3_bind_text(st, 1, o->bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, o->key, -1, SQLITE_STATIC);
@@ -277,13 +281,15 @@ static int s_object_put(void *impl, const struct meta_object *o) {
   sqlite3_bind_text(st, 9, o->tags ? o->tags : "{}", -1, SQLITE_STATIC);
   if (o->is_inline) sqlite3_bind_blob(st, 10, o->data ? (const void *)o->data : (const void *)"", (int)o->size, SQLITE_STATIC);
   else sqlite3_bind_null(st, 10);
+  sqlite3_bind_text(st, 11, *o->version_id ? o->version_id : "null", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 12, o->seq);
   int r = sqlite3_step(st);
   msql_release(st);
   if (r != SQLITE_DONE) return msql_err(m, "insert object");
   return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHBUCKET;
 }
 
-static void row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_manifest) {
+void msql_row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_manifest) {
   memset(o, 0, sizeof *o);
   snprintf(o->bucket, sizeof o->bucket, "%s", (const char *)sqlite3_column_text(st, 0));
   o->key = xstrdup((const char *)sqlite3_column_text(st, 1));
@@ -300,9 +306,17 @@ static void row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_mani
     if (n) memcpy(o->data, sqlite3_column_blob(st, 9), (size_t)n);
     o->is_inline = 1;
   }
+  snprintf(o->version_id, sizeof o->version_id, "%s", (const char *)sqlite3_column_text(st, 10));
+  o->seq = sqlite3_column_int64(st, 11);
+  o->is_latest = 1;
+  if (sqlite3_column_count(st) > 14) {   /* a version row (MSQL_VERSION_COLS) */
+    o->delete_marker = sqlite3_column_int(st, 12);
+    o->noncurrent_ms = sqlite3_column_int64(st, 13);
+    o->is_latest = sqlite3_column_int(st, 14);
+  }
 }
 
-#define OBJECT_COLS "SELECT bucket, key, size, etag, content_type, created_ms, manifest, headers, tags, data FROM objects"
+#define OBJECT_COLS "SELECT " MSQL_OBJECT_COLS " FROM objects"
 
 static int s_object_get(void *impl, const char *bucket, const char *key, struct meta_object *out) {
   struct msql *m = impl;
@@ -312,7 +326,7 @@ static int s_object_get(void *impl, const char *bucket, const char *key, struct 
   sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
   int r = sqlite3_step(st), rc = CAIRN_ENOSUCHKEY;
-  if (r == SQLITE_ROW) { row_to_object(st, out, 1); rc = 0; }
+  if (r == SQLITE_ROW) { msql_row_to_object(st, out, 1); rc = 0; }
   else if (r != SQLITE_DONE) rc = msql_err(m, "select object");
   msql_release(st);
   return rc;
@@ -347,7 +361,7 @@ static int s_object_list(void *impl, const char *bucket, const char *prefix, con
   int rc = 0, r;
   while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
     struct meta_object o;
-    row_to_object(st, &o, 0);
+    msql_row_to_object(st, &o, 0);
     rc = cb(ctx, &o);
     meta_object_clear(&o);
   }
@@ -473,12 +487,12 @@ static int s_part_list(void *impl, const char *upload_id, int with_manifest, met
   return rc;
 }
 
-static int s_upload_complete(void *impl, const char *upload_id, const struct meta_object *o) {
+static int s_upload_complete(void *impl, const char *upload_id, const struct meta_object *o, int versioned) {
   struct msql *m = impl;
   int rc = msql_exec(m, "BEGIN IMMEDIATE");
   if (rc) return rc;
   rc = delete_upload(m, upload_id);   /* fails when a concurrent complete or abort won */
-  if (!rc) rc = s_object_put(m, o);
+  if (!rc) rc = versioned ? msql_put_version_locked(m, o) : msql_object_put(m, o);
   int e = msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
   return rc ? rc : e;
 }
@@ -488,6 +502,7 @@ static int s_manifest_each(void *impl, meta_manifest_cb cb, void *ctx) {
   sqlite3_stmt *st;
   /* one read transaction: a consistent snapshot of every root */
   if (sqlite3_prepare_v2(m->db, "SELECT manifest FROM objects UNION ALL SELECT manifest FROM parts"
+                         " UNION ALL SELECT manifest FROM object_versions"
                          " UNION ALL SELECT blocks FROM ds_versions",
                          -1, &st, NULL))
     return msql_err(m, "prepare");
@@ -497,18 +512,25 @@ static int s_manifest_each(void *impl, meta_manifest_cb cb, void *ctx) {
   return rc;
 }
 
-static int s_object_set_tags(void *impl, const char *bucket, const char *key, const char *tags) {
+static int s_object_set_tags(void *impl, const char *bucket, const char *key, const char *vid, const char *tags) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "UPDATE objects SET tags = ? WHERE bucket = ? AND key = ?", -1, &st, NULL))
-    return msql_err(m, "prepare");
-  sqlite3_bind_text(st, 1, tags, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-  int r = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return msql_err(m, "update tags");
-  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHKEY;
+  int rc = vid ? CAIRN_ENOSUCHVERSION : CAIRN_ENOSUCHKEY;
+  /* the current version, then (with a version id) an older one; a delete marker has no tags */
+  const char *sql[2] = {"UPDATE objects SET tags = ?1 WHERE bucket = ?2 AND key = ?3 AND (?4 IS NULL OR version_id = ?4)",
+                        "UPDATE object_versions SET tags = ?1 WHERE bucket = ?2 AND key = ?3 AND version_id = ?4 AND delete_marker = 0"};
+  for (int i = 0; i < (vid ? 2 : 1) && rc != 0; i++) {
+    if (sqlite3_prepare_v2(m->db, sql[i], -1, &st, NULL)) return msql_err(m, "prepare");
+    sqlite3_bind_text(st, 1, tags, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+    if (vid) sqlite3_bind_text(st, 4, vid, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 4);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE) return msql_err(m, "update tags");
+    if (sqlite3_changes(m->db)) rc = 0;
+  }
+  return rc;
 }
 
 static int s_lifecycle_set(void *impl, const char *bucket, const char *rules) {
@@ -555,9 +577,10 @@ static void s_close(void *impl) {
 
 static const struct meta_ops sqlite_ops = {
   s_user_add, s_user_by_key, s_user_rm, s_user_list, s_bucket_create, s_bucket_get, s_bucket_delete,
-  s_bucket_list, s_object_put, s_object_get, s_object_delete, s_object_list, s_upload_create,
+  s_bucket_list, msql_object_put, s_object_get, s_object_delete, s_object_list, s_upload_create,
   s_upload_get, s_upload_delete, s_upload_list, s_part_put, s_part_list, s_upload_complete,
-  s_manifest_each, s_object_set_tags, s_lifecycle_set, msql_bucket_set_acl, msql_bucket_set_policy, s_lifecycle_get,
+  s_manifest_each, s_object_set_tags, msql_object_put_version, msql_object_delete_marker,
+  msql_object_version_get, msql_object_version_delete, msql_object_versions_list, s_lifecycle_set, msql_bucket_set_acl, msql_bucket_set_policy, s_lifecycle_get,
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
   msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
   msql_ds_prune, msql_block_claim, msql_block_claimed, msql_task_add, msql_task_claim,

@@ -18,6 +18,21 @@ int msql_prepare_cached(struct msql *m, const char *sql, sqlite3_stmt **st);
 void msql_release(sqlite3_stmt *st);
 int msql_exec(struct msql *m, const char *sql);
 
+/* An object row's columns, in the order msql_row_to_object reads them; a version row adds
+ * delete_marker, noncurrent_ms and is_latest. */
+#define MSQL_OBJECT_COLS "bucket, key, size, etag, content_type, created_ms, manifest, headers, tags, data, version_id, seq"
+void msql_row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_manifest);
+int msql_object_put(void *impl, const struct meta_object *o);   /* insert or replace the current row */
+
+/* meta_sqlite_versions.c: object versions. put_version_locked: inside the caller's transaction. */
+int msql_put_version_locked(struct msql *m, const struct meta_object *o);
+int msql_object_put_version(void *impl, const struct meta_object *o);
+int msql_object_delete_marker(void *impl, const struct meta_object *marker);
+int msql_object_version_get(void *impl, const char *bucket, const char *key, const char *vid, struct meta_object *out);
+int msql_object_version_delete(void *impl, const char *bucket, const char *key, const char *vid, int *was_marker);
+int msql_object_versions_list(void *impl, const char *bucket, const char *prefix, const char *after_key,
+                              int64_t after_seq, int limit, meta_object_cb cb, void *ctx);
+
 /* meta_sqlite_ds.c: datasets, versions, tags */
 int msql_ds_version_put(void *impl, const char *dataset, const char *owner, const struct meta_dsversion *v);
 int msql_ds_version_get(void *impl, const char *dataset, const char *id, struct meta_dsversion *out);

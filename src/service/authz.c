@@ -20,6 +20,7 @@ int authz_action_on_object(enum authz_action a) {
   switch (a) {
   case AZ_GET_OBJECT: case AZ_PUT_OBJECT: case AZ_DELETE_OBJECT: case AZ_ABORT_UPLOAD:
   case AZ_LIST_PARTS: case AZ_GET_OBJECT_TAGGING: case AZ_PUT_OBJECT_TAGGING: case AZ_DELETE_OBJECT_TAGGING:
+  case AZ_GET_OBJECT_VERSION: case AZ_DELETE_OBJECT_VERSION:
     return 1;
   default:
     return 0;

@@ -23,9 +23,12 @@ struct principal {
   X(GET_VERSIONING, "s3:GetBucketVersioning", ACL_READ)                                          \
   X(GET_OBJECT, "s3:GetObject", ACL_READ)                                                        \
   X(GET_OBJECT_TAGGING, "s3:GetObjectTagging", ACL_READ)                                         \
+  X(GET_OBJECT_VERSION, "s3:GetObjectVersion", ACL_READ)                                         \
+  X(LIST_VERSIONS, "s3:ListBucketVersions", ACL_READ)                                            \
   X(LIST_PARTS, "s3:ListMultipartUploadParts", ACL_READ)                                         \
   X(PUT_OBJECT, "s3:PutObject", ACL_WRITE)                                                       \
   X(DELETE_OBJECT, "s3:DeleteObject", ACL_WRITE)                                                 \
+  X(DELETE_OBJECT_VERSION, "s3:DeleteObjectVersion", ACL_WRITE)                                  \
   X(ABORT_UPLOAD, "s3:AbortMultipartUpload", ACL_WRITE)                                          \
   X(PUT_OBJECT_TAGGING, "s3:PutObjectTagging", ACL_WRITE)                                        \
   X(DELETE_OBJECT_TAGGING, "s3:DeleteObjectTagging", ACL_WRITE)                                  \

@@ -55,7 +55,7 @@ int svc_bucket_load(svc_t *s, const struct principal *p, const char *name, enum 
   rc = svc_authz_bucket(&b, &ab);
   if (!rc) rc = authz_bucket(p, a, &ab, key, prefix);
   svc_authz_bucket_free(&ab);
-  if (!rc && (a == AZ_DELETE_OBJECT || a == AZ_DELETE_BUCKET || a == AZ_ABORT_UPLOAD)) space_guard(s->space);
+  if (!rc && (a == AZ_DELETE_OBJECT || a == AZ_DELETE_OBJECT_VERSION || a == AZ_DELETE_BUCKET || a == AZ_ABORT_UPLOAD)) space_guard(s->space);
   if (!rc && out) *out = b;
   else meta_bucket_clear(&b);
   return rc;
@@ -70,13 +70,14 @@ int svc_object_write_check(svc_t *s, const struct principal *p, const char *buck
                            struct svc_write *w) {
   struct meta_bucket b;
   int rc = svc_bucket_load(s, p, bucket, AZ_PUT_OBJECT, key, NULL, &b);
-  int rules = !rc && b.lifecycle;
+  int rules = !rc && b.lifecycle, versioning = rc ? VERSIONING_OFF : svc_versioning_of(b.versioning);
   if (!rc) meta_bucket_clear(&b);
   const char *why;
   if (!rc) rc = space_writes_ok(s->space, &why);   /* 507 before any byte is read */
   if (w) {
     w->allowed = !rc && strlen(bucket) < sizeof w->bucket && strlen(key) < sizeof w->key;
     w->lifecycle = rules;
+    w->versioning = versioning;
     snprintf(w->bucket, sizeof w->bucket, "%s", bucket);
     snprintf(w->key, sizeof w->key, "%s", key);
   }
@@ -330,7 +331,6 @@ int svc_bucket_versioning_get(svc_t *s, const struct principal *p, const char *n
 int svc_bucket_versioning_set(svc_t *s, const struct principal *p, const char *name, const char *state) {
   int rc = svc_bucket_check(s, p, name, AZ_PUT_VERSIONING, NULL, NULL);
   if (rc) return rc;
-  if (!strcmp(state, "Enabled")) return CAIRN_ENOTIMPL;   /* one version per object: no history to keep yet */
-  if (strcmp(state, "Suspended")) return CAIRN_EMALFORMEDXML;
+  if (strcmp(state, "Enabled") && strcmp(state, "Suspended")) return CAIRN_EMALFORMEDXML;
   return meta_bucket_config_set(s->meta, name, "versioning", state);
 }

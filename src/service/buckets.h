@@ -16,8 +16,11 @@ int svc_bucket_check(svc_t *s, const struct principal *p, const char *name, enum
                      const char *key, const char *prefix);
 /* A write its caller was found allowed to make: the capability that lets the commit at the end of
  * a streamed body skip a second look-up (which would queue behind the group commit). */
-/* lifecycle: the bucket had rules at the check (the commit then looks up x-amz-expiration) */
-struct svc_write { char bucket[64]; char key[1025]; int allowed, lifecycle; };
+/* lifecycle: the bucket had rules at the check (the commit then looks up x-amz-expiration);
+ * versioning: its state then (the commit keeps the version it replaces) */
+enum svc_versioning { VERSIONING_OFF, VERSIONING_ENABLED, VERSIONING_SUSPENDED };
+enum svc_versioning svc_versioning_of(const char *state);   /* "", "Enabled", "Suspended" */
+struct svc_write { char bucket[64]; char key[1025]; int allowed, lifecycle; enum svc_versioning versioning; };
 /* Before a write streams in: PUT_OBJECT on the bucket, and free space above reserve_space
  * (CAIRN_ENOSPC, 507). On success *w (may be NULL) records the grant. */
 int svc_object_write_check(svc_t *s, const struct principal *p, const char *bucket, const char *key,
@@ -47,9 +50,9 @@ int svc_bucket_policy_public(svc_t *s, const struct principal *p, const char *na
 int svc_bucket_tags_get(svc_t *s, const struct principal *p, const char *name, char **json);
 int svc_bucket_tags_set(svc_t *s, const struct principal *p, const char *name, const char *json);
 
-/* Versioning: buckets keep one version of each object, so the state is "" (never set) or
- * "Suspended" (which behaves the same: every write is the null version); "Enabled" is
- * CAIRN_ENOTIMPL, anything else CAIRN_EMALFORMEDXML. s3:GetBucketVersioning / s3:PutBucketVersioning. */
+/* Versioning (objects.h, versions.c): the state is "" (never set), "Enabled" (every write is a new
+ * version, older ones are kept) or "Suspended" (writes replace the "null" version, older ones are
+ * kept); anything else is CAIRN_EMALFORMEDXML. s3:GetBucketVersioning / s3:PutBucketVersioning. */
 int svc_bucket_versioning_get(svc_t *s, const struct principal *p, const char *name, char state[16]);
 int svc_bucket_versioning_set(svc_t *s, const struct principal *p, const char *name, const char *state);
 

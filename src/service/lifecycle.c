@@ -1,6 +1,7 @@
 /* lifecycle.c - lifecycle rules, tags, and the janitor's sweep. XML through util/xmlpath, JSON
  * through jansson. */
 #include "lifecycle.h"
+#include "objects.h"   /* versioning: svc_versioning_of, svc_version_id_new */
 #include "../crypto/sigv4.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -73,7 +74,7 @@ static void r_leaf(void *ctx, const char *path, const char *text) {
   } else if (!strcmp(f, "AbortIncompleteMultipartUpload/DaysAfterInitiation")) {
     if ((bad = days_of(text, &d))) { p->why = bad; return; }
     json_object_set_new(p->cur, "abort_days", json_integer(d));
-  } else if (!strcmp(f, "Expiration/ExpiredObjectDeleteMarker")) {   /* buckets are not versioned: kept, no effect */
+  } else if (!strcmp(f, "Expiration/ExpiredObjectDeleteMarker")) {
     if (strcmp(text, "true") && strcmp(text, "false")) { p->why = "ExpiredObjectDeleteMarker is true or false"; p->malformed = 1; return; }
     json_object_set_new(p->cur, "expired_delete_marker", json_boolean(!strcmp(text, "true")));
   } else if (!strcmp(f, "NoncurrentVersionExpiration/NoncurrentDays")) {
@@ -134,6 +135,12 @@ static int rule_matches(json_t *rule, const char *key, json_t *tags) {
   return 1;
 }
 
+/* A day count from `from`, as S3 rounds it: to the next midnight UTC (unless tests shrank the day). */
+static int64_t days_after(int64_t from, json_int_t days, int64_t day_ms) {
+  int64_t when = from + days * day_ms;
+  return day_ms == 86400000 ? (when + day_ms - 1) / day_ms * day_ms : when;
+}
+
 int lifecycle_expiration(const char *rules, const char *key, const char *tags, int64_t created_ms, int64_t day_ms,
                          int64_t *at_ms, char rule_id[256]) {
   if (!rules) return 0;
@@ -146,8 +153,7 @@ int lifecycle_expiration(const char *rules, const char *key, const char *tags, i
     json_int_t date = json_integer_value(json_object_get(rule, "date_ms"));
     int64_t when = 0;
     if (days > 0) {
-      when = created_ms + days * day_ms;
-      if (day_ms == 86400000) when = (when + day_ms - 1) / day_ms * day_ms;   /* S3: the next midnight UTC */
+      when = days_after(created_ms, days, day_ms);   /* S3: the next midnight UTC */
     } else if (date > 0) {
       when = date;
     }
@@ -168,6 +174,33 @@ int lifecycle_expired(const char *rules, const char *key, const char *tags, int6
   int64_t at = 0;
   char id[256];
   return lifecycle_expiration(rules, key, tags, created_ms, day_ms, &at, id) && now_ms >= at;
+}
+
+int lifecycle_noncurrent_due(const char *rules, const char *key, const char *tags, int64_t noncurrent_ms,
+                             int64_t now_ms, int64_t day_ms) {
+  if (!rules) return 0;
+  json_t *rs = json_loads(rules, 0, NULL), *ts = json_loads(tags ? tags : "{}", 0, NULL), *rule;
+  size_t i;
+  int due = 0;
+  json_array_foreach(rs, i, rule) {
+    json_int_t d = json_integer_value(json_object_get(rule, "noncurrent_days"));
+    if (d > 0 && rule_matches(rule, key, ts) && now_ms >= days_after(noncurrent_ms, d, day_ms)) due = 1;
+  }
+  json_decref(rs);
+  json_decref(ts);
+  return due;
+}
+
+int lifecycle_marker_rule(const char *rules, const char *key) {
+  if (!rules) return 0;
+  json_t *rs = json_loads(rules, 0, NULL), *rule, *none = json_object();
+  size_t i;
+  int on = 0;
+  json_array_foreach(rs, i, rule)
+    if (json_is_true(json_object_get(rule, "expired_delete_marker")) && rule_matches(rule, key, none)) on = 1;
+  json_decref(rs);
+  json_decref(none);
+  return on;
 }
 
 int lifecycle_abort_due(const char *rules, const char *key, int64_t created_ms, int64_t now_ms, int64_t day_ms) {
@@ -337,13 +370,94 @@ static int collect_bucket(void *ctx, const struct meta_bucket *b) {
   return 0;
 }
 
+/* ---- versions: noncurrent ones past NoncurrentDays, delete markers left alone ---- */
+
+struct vsweep { const char *rules; int64_t now, day; char **keys, **vids; int n, cap;
+                char *after; int64_t after_seq; int rows; char *marker_key, *marker_vid; };
+
+static void vpush(struct vsweep *v, const char *key, const char *vid) {
+  if (v->n == v->cap) {
+    v->cap = v->cap ? v->cap * 2 : 64;
+    v->keys = xrealloc(v->keys, (size_t)v->cap * sizeof *v->keys);
+    v->vids = xrealloc(v->vids, (size_t)v->cap * sizeof *v->vids);
+  }
+  v->keys[v->n] = xstrdup(key);
+  v->vids[v->n++] = xstrdup(vid);
+}
+
+/* A latest delete marker waits for the next row: it is expired when no older version follows. */
+static void marker_settle(struct vsweep *v, const char *next_key) {
+  if (!v->marker_key) return;
+  if (!next_key || strcmp(next_key, v->marker_key)) vpush(v, v->marker_key, v->marker_vid);
+  xfree(v->marker_key);
+  xfree(v->marker_vid);
+  v->marker_key = v->marker_vid = NULL;
+}
+
+static int on_version(void *ctx, const struct meta_object *o) {
+  struct vsweep *v = ctx;
+  v->rows++;
+  xfree(v->after);
+  v->after = xstrdup(o->key);
+  v->after_seq = o->seq;
+  marker_settle(v, o->key);
+  if (o->is_latest) {
+    if (o->delete_marker && lifecycle_marker_rule(v->rules, o->key)) {
+      v->marker_key = xstrdup(o->key);
+      v->marker_vid = xstrdup(o->version_id);
+    }
+  } else if (lifecycle_noncurrent_due(v->rules, o->key, o->tags, o->noncurrent_ms, v->now, v->day)) {
+    vpush(v, o->key, o->version_id);
+  }
+  return 0;
+}
+
+static int sweep_versions(meta_t *m, const char *bucket, const char *rules, int64_t day_ms) {
+  struct vsweep v = {rules, time_now_ms(), day_ms, NULL, NULL, 0, 0, xstrdup(""), -1, 0, NULL, NULL};
+  int deleted = 0, rc;
+  do {   /* in batches: the version list of a big bucket is never held whole */
+    v.rows = 0;
+    char *after = xstrdup(v.after);
+    rc = meta_object_versions_list(m, bucket, "", after, v.after_seq, 1000, on_version, &v);
+    xfree(after);
+    if (rc || v.rows < 1000) marker_settle(&v, NULL);
+    for (int k = 0; k < v.n; k++) {
+      int was_marker;
+      if (!meta_object_version_delete(m, bucket, v.keys[k], v.vids[k], &was_marker)) deleted++;
+      xfree(v.keys[k]);
+      xfree(v.vids[k]);
+    }
+    v.n = 0;
+  } while (!rc && v.rows == 1000);
+  xfree(v.keys);
+  xfree(v.vids);
+  xfree(v.after);
+  return deleted;
+}
+
+/* An expired current object: deleted, or in a versioned bucket hidden behind a delete marker. */
+static int expire_current(meta_t *m, const char *bucket, const char *key, enum svc_versioning ver) {
+  if (ver == VERSIONING_OFF) return meta_object_delete(m, bucket, key);
+  struct meta_object mk = {0};
+  snprintf(mk.bucket, sizeof mk.bucket, "%s", bucket);
+  mk.key = (char *)key;
+  mk.created_ms = time_now_ms();
+  int rc = svc_version_id_new(ver, mk.version_id);
+  return rc ? rc : meta_object_delete_marker(m, &mk);
+}
+
 int lifecycle_sweep(meta_t *m, int64_t day_ms, int *deleted, int *aborted) {
   *deleted = *aborted = 0;
   struct victims buckets = {0};
   int rc = meta_bucket_list(m, collect_bucket, &buckets);
   for (int i = 0; !rc && i < buckets.n; i++) {
-    char *rules = NULL;
-    if (meta_lifecycle_get(m, buckets.keys[i], &rules) || !rules) continue;
+    struct meta_bucket b;
+    if (meta_bucket_get(m, buckets.keys[i], &b)) continue;
+    char *rules = b.lifecycle;
+    enum svc_versioning ver = svc_versioning_of(b.versioning);
+    b.lifecycle = NULL;
+    meta_bucket_clear(&b);
+    if (!rules) continue;
     struct victims v = {NULL, 0, 0, rules, time_now_ms(), day_ms, xstrdup("")};
     int before;
     do {   /* in batches: the key list of a big bucket is never held whole */
@@ -352,11 +466,12 @@ int lifecycle_sweep(meta_t *m, int64_t day_ms, int *deleted, int *aborted) {
       meta_object_list(m, buckets.keys[i], "", after, 1000, on_object, &v);
       int moved = strcmp(after, v.after);
       xfree(after);
-      for (int k = before; k < v.n; k++) if (!meta_object_delete(m, buckets.keys[i], v.keys[k])) (*deleted)++;
+      for (int k = before; k < v.n; k++) if (!expire_current(m, buckets.keys[i], v.keys[k], ver)) (*deleted)++;
       if (!moved) break;
     } while (1);
     for (int k = 0; k < v.n; k++) xfree(v.keys[k]);
     v.n = 0;
+    if (ver != VERSIONING_OFF) *deleted += sweep_versions(m, buckets.keys[i], rules, day_ms);
     meta_upload_list(m, buckets.keys[i], on_upload, &v);
     for (int k = 0; k < v.n; k++) { if (!meta_upload_delete(m, v.keys[k])) (*aborted)++; xfree(v.keys[k]); }
     xfree(v.keys);
@@ -365,6 +480,6 @@ int lifecycle_sweep(meta_t *m, int64_t day_ms, int *deleted, int *aborted) {
   }
   for (int i = 0; i < buckets.n; i++) xfree(buckets.keys[i]);
   xfree(buckets.keys);
-  if (*deleted || *aborted) LOGI("lifecycle: deleted %d expired objects, aborted %d stale uploads", *deleted, *aborted);
+  if (*deleted || *aborted) LOGI("lifecycle: deleted %d expired objects and versions, aborted %d stale uploads", *deleted, *aborted);
   return rc;
 }

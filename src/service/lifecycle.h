@@ -1,5 +1,6 @@
-/* lifecycle.h - S3 bucket lifecycle rules: Expiration (Days or Date) and
- * AbortIncompleteMultipartUpload, filtered by prefix and/or tags. Rules are parsed from the S3 XML
+/* lifecycle.h - S3 bucket lifecycle rules: Expiration (Days or Date, ExpiredObjectDeleteMarker),
+ * NoncurrentVersionExpiration (NoncurrentDays) and AbortIncompleteMultipartUpload, filtered by
+ * prefix and/or tags. Rules are parsed from the S3 XML
  * into a JSON array kept with the bucket; an expired object answers 404 at once and the janitor
  * deletes it later. `day_ms` is the length of a day (lifecycle_day_seconds: tests shrink it). */
 #ifndef CAIRN_LIFECYCLE_H
@@ -18,6 +19,11 @@ int lifecycle_expired(const char *rules, const char *key, const char *tags, int6
  * 1 with *at_ms (Days: the next midnight UTC after created + days, as S3) and the rule's ID. */
 int lifecycle_expiration(const char *rules, const char *key, const char *tags, int64_t created_ms, int64_t day_ms,
                          int64_t *at_ms, char rule_id[256]);
+/* A noncurrent version (or delete marker) past a matching rule's NoncurrentDays since noncurrent_ms. */
+int lifecycle_noncurrent_due(const char *rules, const char *key, const char *tags, int64_t noncurrent_ms,
+                             int64_t now_ms, int64_t day_ms);
+/* A matching rule removes delete markers that have no older versions (ExpiredObjectDeleteMarker). */
+int lifecycle_marker_rule(const char *rules, const char *key);
 int lifecycle_abort_due(const char *rules, const char *key, int64_t created_ms, int64_t now_ms,
                         int64_t day_ms);
 /* Tags from "k1=v1&k2=v2" (x-amz-tagging) or Tagging XML -> JSON object (heap). */
@@ -27,7 +33,9 @@ int tags_from_xml(const char *xml, size_t len, char **json);   /* an object's: a
 int tags_from_xml_max(const char *xml, size_t len, size_t max, char **json);   /* a bucket's: 50 */
 char *tags_to_xml(const char *json);
 
-/* One janitor pass over every bucket with rules: deletes expired objects, aborts stale uploads. */
+/* One janitor pass over every bucket with rules: deletes expired objects (in a versioned bucket:
+ * puts a delete marker on them), noncurrent versions past NoncurrentDays and lone delete markers,
+ * and aborts stale uploads. */
 int lifecycle_sweep(meta_t *m, int64_t day_ms, int *deleted, int *aborted);
 
 #endif

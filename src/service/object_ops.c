@@ -23,7 +23,9 @@ static void expiration_header(const char *rules, const struct meta_object *o, in
 }
 
 int svc_object_get_expiring(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
-                            const char *key, struct meta_object *out, char *expiration, size_t cap) {
+                            const char *key, const char *vid, struct meta_object *out, char *expiration, size_t cap) {
+  if (expiration) *expiration = 0;
+  if (vid) return svc_object_get_version(s, p, a, bucket, key, vid, out);
   struct meta_bucket b;
   int rc = svc_bucket_load(s, p, bucket, a, key, NULL, &b);   /* its lifecycle rules come with it */
   if (rc) return rc;
@@ -34,13 +36,14 @@ int svc_object_get_expiring(svc_t *s, const struct principal *p, enum authz_acti
     rc = CAIRN_ENOSUCHKEY;
   }
   if (!rc && expiration) expiration_header(b.lifecycle, out, s->cfg->lifecycle_day_ms, expiration, cap);
+  if (rc == CAIRN_ENOSUCHKEY && *b.versioning) svc_object_latest_marker(s, bucket, key, out);
   meta_bucket_clear(&b);
   return rc;
 }
 
 int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
                    const char *key, struct meta_object *out) {
-  return svc_object_get_expiring(s, p, a, bucket, key, out, NULL, 0);
+  return svc_object_get_expiring(s, p, a, bucket, key, NULL, out, NULL, 0);
 }
 
 int svc_object_expiration(svc_t *s, const struct meta_object *o, char *out, size_t cap) {
@@ -53,9 +56,13 @@ int svc_object_expiration(svc_t *s, const struct meta_object *o, char *out, size
   return 0;
 }
 
-int svc_object_put(svc_t *s, const struct principal *p, const struct meta_object *o) {
-  int rc = svc_bucket_check(s, p, o->bucket, AZ_PUT_OBJECT, o->key, NULL);
-  return rc ? rc : meta_object_put(s->meta, o);
+int svc_object_put(svc_t *s, const struct principal *p, struct meta_object *o) {
+  struct meta_bucket b;
+  int rc = svc_bucket_load(s, p, o->bucket, AZ_PUT_OBJECT, o->key, NULL, &b);
+  if (rc) return rc;
+  enum svc_versioning v = svc_versioning_of(b.versioning);
+  meta_bucket_clear(&b);
+  return svc_object_store(s, v, o);
 }
 
 static int granted(const struct svc_write *w, const char *bucket, const char *key) {
@@ -85,27 +92,22 @@ static int cond_check(svc_t *s, const char *bucket, const char *key, const struc
   return 0;
 }
 
-int svc_object_commit(svc_t *s, const struct svc_write *w, const struct meta_object *o, const struct svc_write_cond *cond) {
+int svc_object_commit(svc_t *s, const struct svc_write *w, struct meta_object *o, const struct svc_write_cond *cond) {
   if (!granted(w, o->bucket, o->key)) return CAIRN_EAUTH;
   int rc = cond_check(s, o->bucket, o->key, cond);
-  return rc ? rc : meta_object_put(s->meta, o);
+  return rc ? rc : svc_object_store(s, w->versioning, o);
 }
 
 int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, const struct meta_part *part) {
   return w && w->allowed ? meta_part_put(s->meta, upload_id, part) : CAIRN_EAUTH;   /* the upload was checked too */
 }
 
-int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, const char *key) {
-  int rc = svc_bucket_check(s, p, bucket, AZ_DELETE_OBJECT, key, NULL);
-  if (!rc) rc = meta_object_delete(s->meta, bucket, key);
-  return rc == CAIRN_ENOSUCHKEY ? 0 : rc;
-}
-
 int svc_object_set_tags(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
-                        const char *key, const char *tags) {
+                        const char *key, const char *vid, const char *tags) {
   if (a != AZ_PUT_OBJECT_TAGGING && a != AZ_DELETE_OBJECT_TAGGING) return CAIRN_EINVAL;
+  if (vid && !svc_version_id_ok(vid)) return CAIRN_EVERSIONID;
   int rc = svc_bucket_check(s, p, bucket, a, key, NULL);
-  return rc ? rc : meta_object_set_tags(s->meta, bucket, key, tags);
+  return rc ? rc : meta_object_set_tags(s->meta, bucket, key, vid, tags);
 }
 
 /* ---- listing: batches of 1000 rows, expired objects hidden ---- */
@@ -182,11 +184,22 @@ int svc_part_list(svc_t *s, const struct principal *p, const char *id, const cha
   return rc ? rc : meta_part_list(s->meta, id, with_manifest, cb, ctx);
 }
 
-int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o,
+int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, struct meta_object *o,
                         const struct svc_write_cond *cond) {
-  int rc = svc_upload_check(s, p, AZ_PUT_OBJECT, id, o->bucket, o->key);
+  struct meta_bucket b;
+  int rc = svc_bucket_load(s, p, o->bucket, AZ_PUT_OBJECT, o->key, NULL, &b);
+  if (rc) return rc;
+  enum svc_versioning v = svc_versioning_of(b.versioning);
+  meta_bucket_clear(&b);
+  struct meta_upload u;
+  rc = meta_upload_get(s->meta, id, &u);
+  if (!rc) {
+    if (strcmp(u.bucket, o->bucket) || strcmp(u.key, o->key)) rc = CAIRN_ENOSUCHUPLOAD;
+    meta_upload_clear(&u);
+  }
   if (!rc) rc = cond_check(s, o->bucket, o->key, cond);
-  return rc ? rc : meta_upload_complete(s->meta, id, o);
+  if (!rc) rc = svc_version_id_new(v, o->version_id);
+  return rc ? rc : meta_upload_complete(s->meta, id, o, v != VERSIONING_OFF);
 }
 
 int svc_upload_completed(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,

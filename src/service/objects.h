@@ -4,6 +4,7 @@
 #ifndef CAIRN_SERVICE_OBJECTS_H
 #define CAIRN_SERVICE_OBJECTS_H
 #include "svc.h"
+#include "buckets.h"   /* enum svc_versioning */
 #include "../chunk/fastcdc.h"
 #include "../chunk/manifest.h"
 #include "../meta/meta.h"   /* the record types (struct meta_object, ...) it hands out */
@@ -13,13 +14,15 @@
  * GET_OBJECT). ENOSUCHBUCKET, ENOSUCHKEY (also when a lifecycle rule expired it), EAUTH. */
 int svc_object_get(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
                    const char *key, struct meta_object *out);
-/* svc_object_get, and the x-amz-expiration value ("" when no lifecycle rule will expire it). */
+/* svc_object_get, and the x-amz-expiration value ("" when no lifecycle rule will expire it). vid
+ * (may be NULL): that version (svc_object_get_version; no x-amz-expiration). When the key's newest
+ * version is a delete marker, ENOSUCHKEY comes with out->delete_marker and out->version_id set. */
 int svc_object_get_expiring(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
-                            const char *key, struct meta_object *out, char *expiration, size_t cap);
+                            const char *key, const char *vid, struct meta_object *out, char *expiration, size_t cap);
 /* The x-amz-expiration value of an object just written ("" when no rule covers it). */
 int svc_object_expiration(svc_t *s, const struct meta_object *o, char *out, size_t cap);
-/* Creates or replaces o (PUT_OBJECT). */
-int svc_object_put(svc_t *s, const struct principal *p, const struct meta_object *o);
+/* Creates or replaces o (PUT_OBJECT) as a new version; fills o->version_id. */
+int svc_object_put(svc_t *s, const struct principal *p, struct meta_object *o);
 struct svc_write;
 /* The object header (in meta_object.headers) naming the multipart upload that made an object;
  * keys starting "cairn:" are the server's own and never sent to clients. */
@@ -35,18 +38,44 @@ int object_part(const char *headers, uint64_t size, int n, uint64_t *off, uint64
 /* cond (may be NULL): S3 conditional writes, If-Match (the current ETag, else 412; no object: 404
  * NoSuchKey) and If-None-Match: * (412 when the key exists); checked right before the commit. */
 struct svc_write_cond { const char *if_match, *if_none_match; };
-int svc_object_commit(svc_t *s, const struct svc_write *w, const struct meta_object *o, const struct svc_write_cond *cond);
+int svc_object_commit(svc_t *s, const struct svc_write *w, struct meta_object *o, const struct svc_write_cond *cond);
 int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, const struct meta_part *part);
-/* DELETE_OBJECT; 0 whether or not the key existed (S3), ENOSUCHBUCKET. */
-int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, const char *key);
-/* a: PUT_OBJECT_TAGGING or DELETE_OBJECT_TAGGING; tags JSON. */
+/* a: PUT_OBJECT_TAGGING or DELETE_OBJECT_TAGGING; tags JSON; vid (may be NULL): that version. */
 int svc_object_set_tags(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
-                        const char *key, const char *tags);
+                        const char *key, const char *vid, const char *tags);
 /* Every key > after starting with prefix, in byte order, lifecycle-expired ones hidden (LIST_BUCKET
  * with s3:prefix = prefix). cb returns non-zero to stop (that value is returned). owner (may be
  * NULL): the bucket's owner, who owns its objects (listings show it). */
 int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
                     const char *after, meta_object_cb cb, void *ctx, char owner[65]);
+
+/* ---- versions (versions.c) ---- */
+#define VERSION_ID_LEN 32   /* hex characters of a generated version id */
+int svc_version_id_ok(const char *vid);   /* "null" or a generated id */
+/* A new version's id: "null" unless versioning is Enabled, then 128 random bits in hex. */
+int svc_version_id_new(enum svc_versioning v, char out[40]);
+/* Commits o as the bucket's versioning v wants: off, it replaces the key ("null"); Enabled, a new
+ * version id and the replaced version is kept; Suspended, it replaces the "null" version and keeps
+ * any other. Fills o->version_id. Called after authorization. */
+int svc_object_store(svc_t *s, enum svc_versioning v, struct meta_object *o);
+/* DeleteObject (DELETE_OBJECT; with vid, DELETE_OBJECT_VERSION): without vid a versioned bucket gets
+ * a delete marker; with vid that version goes for good. 0 whether or not it existed (S3);
+ * ENOSUCHBUCKET, EVERSIONID (malformed vid). *out: what to answer (x-amz-version-id, -delete-marker). */
+struct svc_deleted { char version_id[40]; int delete_marker; };
+int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, const char *key, const char *vid,
+                      struct svc_deleted *out);
+/* One version (GET_OBJECT becomes GET_OBJECT_VERSION). A delete marker: CAIRN_EMETHOD with
+ * out->delete_marker and out->version_id set (S3's 405). ENOSUCHVERSION, EVERSIONID. */
+int svc_object_get_version(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
+                           const char *key, const char *vid, struct meta_object *out);
+/* out->delete_marker and ->version_id when the key's newest version is a delete marker (for a 404). */
+void svc_object_latest_marker(svc_t *s, const char *bucket, const char *key, struct meta_object *out);
+/* ListObjectVersions (LIST_VERSIONS): every version of keys starting with prefix, after key_marker
+ * (all its versions, or with vid_marker those older than that one), in key order, newest first. cb
+ * as svc_object_list's. EVERSIONID when vid_marker is not a version of key_marker. */
+int svc_object_versions_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
+                             const char *key_marker, const char *vid_marker, meta_object_cb cb, void *ctx,
+                             char owner[65]);
 
 /* ---- multipart uploads ---- */
 int svc_upload_create(svc_t *s, const struct principal *p, const struct meta_upload *u);   /* PUT_OBJECT */
@@ -61,8 +90,9 @@ int svc_part_put(svc_t *s, const struct principal *p, const char *id, const char
                  const struct meta_part *part);
 int svc_part_list(svc_t *s, const struct principal *p, const char *id, const char *bucket, const char *key,
                   int with_manifest, meta_part_cb cb, void *ctx);
-/* Replaces o's key with the joined parts and drops the upload, in one transaction (PUT_OBJECT). */
-int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, const struct meta_object *o,
+/* Replaces o's key with the joined parts and drops the upload, in one transaction (PUT_OBJECT);
+ * a new version in a versioned bucket (o->version_id filled). */
+int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, struct meta_object *o,
                         const struct svc_write_cond *cond);
 /* A CompleteMultipartUpload repeated after it succeeded: 0 with the object's ETag when bucket/key
  * is still the object upload id made (S3 answers the same result), else CAIRN_ENOSUCHUPLOAD. */

@@ -58,6 +58,7 @@
   X(INVALIDDIGEST, "InvalidDigest",        400, "the Content-MD5 you specified is not valid") \
   X(QUERYAUTH,  "AuthorizationQueryParametersError", 403, "the presigned query parameters are not valid") \
   X(CONFLICT,   "Conflict",                409, "the resource is not in a state that allows this") \
+  X(VERSIONID,  "InvalidArgument",         400, "invalid version id specified")               \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)") \
   X(AGAIN,      "ServiceUnavailable",      503, "the server is shutting down")
 

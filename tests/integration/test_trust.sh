@@ -56,7 +56,7 @@ for sub in metrics website encryption replication logging notification; do
   expect "  ... NotImplemented" "$(code_of "$T/err")" NotImplemented
 done
 expect "  ... the bucket still exists" "$(sstatus -I "$URL/empty")" 200
-expect "4: PUT /bucket?versioning Enabled: 501" "$(sstatus -X PUT -d '<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>' "$URL/empty?versioning=")" 501
+expect "4: PUT /bucket?versioning with MFA delete: 501" "$(sstatus -X PUT -d '<VersioningConfiguration><Status>Enabled</Status><MfaDelete>Enabled</MfaDelete></VersioningConfiguration>' "$URL/empty?versioning=")" 501
 expect "4: GET /bucket?website: 501" "$(sstatus "$URL/private?website=")" 501
 expect "4: GET /bucket?encryption: 501" "$(sstatus "$URL/private?encryption=")" 501
 expect "4: GET /object?retention: 501" "$(sstatus "$URL/private/report.pdf?retention=")" 501

@@ -93,8 +93,10 @@ static void buckets_and_objects(void) {
   ASSERT_EQ(read_obj(s, &admin, "alpha", "k", buf, sizeof buf), 0);
   ASSERT_EQ(read_obj(s, &alice, "nosuch", "k", buf, sizeof buf), CAIRN_ENOSUCHBUCKET);
   ASSERT_EQ(read_obj(s, &alice, "alpha", "nokey", buf, sizeof buf), CAIRN_ENOSUCHKEY);
-  ASSERT_EQ(svc_object_delete(s, &bob, "alpha", "k"), CAIRN_EAUTH);
-  ASSERT_EQ(svc_object_set_tags(s, &bob, AZ_PUT_OBJECT_TAGGING, "alpha", "k", "{\"a\":\"b\"}"), CAIRN_EAUTH);
+  struct svc_deleted del;
+  ASSERT_EQ(svc_object_delete(s, &bob, "alpha", "k", NULL, &del), CAIRN_EAUTH);
+  ASSERT_EQ(svc_object_delete(s, &bob, "alpha", "k", "null", &del), CAIRN_EAUTH);
+  ASSERT_EQ(svc_object_set_tags(s, &bob, AZ_PUT_OBJECT_TAGGING, "alpha", "k", NULL, "{\"a\":\"b\"}"), CAIRN_EAUTH);
   int n = 0;
   char owner[65];
   ASSERT_EQ(svc_object_list(s, &bob, "alpha", "", "", count_cb, &n, NULL), CAIRN_EAUTH);
