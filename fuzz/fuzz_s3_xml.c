@@ -1,8 +1,9 @@
-/* fuzz_s3_xml.c - libFuzzer target: S3 XML request bodies (lifecycle and CORS configurations,
- * tagging) and the x-amz-tagging query form; parsed rules are re-rendered, parsed again and
+/* fuzz_s3_xml.c - libFuzzer target: S3 XML request bodies (lifecycle, CORS and default
+ * encryption configurations, tagging) and the x-amz-tagging query form; parsed rules are re-rendered, parsed again and
  * evaluated. */
 #include "service/cors.h"
 #include "service/lifecycle.h"
+#include "service/sse.h"
 #include "util/alloc.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     lifecycle_abort_due(rules, "tmp/x", 0, 1000000, 1000);
     xfree(rules);
   }
+  char alg[16];
+  if (!sse_config_parse((const char *)data, size, alg, &why) && strcmp(alg, "AES256")) abort();
   if (!tags_from_xml((const char *)data, size, &tags)) { xfree(tags_to_xml(tags)); xfree(tags); }
   char *s = malloc(size + 1);
   memcpy(s, data, size);

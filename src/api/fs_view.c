@@ -103,7 +103,7 @@ int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *
   copy_blocks(e, &m);
   obj_reader_t *rd;
   int rc = api_transfer_share(r);
-  if (!rc) rc = svc_obj_reader_open(a->svc, &m, off, len, &rd);
+  if (!rc) rc = svc_obj_reader_open(a->svc, &m, off, len, NULL, &rd);
   manifest_free(&m);
   if (rc == CAIRN_EBUSY) { http_clear_headers(r); return rc; }   /* parked; end runs again */
   if (rc) return http_fail(r, rc, NULL);
@@ -115,7 +115,7 @@ char *fs_view_read_small(req_t *r, const struct ds_entry *e, size_t max) {
   struct manifest m;
   copy_blocks(e, &m);
   obj_reader_t *rd;
-  int rc = svc_obj_reader_open(((struct app *)r->app)->svc, &m, 0, e->size, &rd);
+  int rc = svc_obj_reader_open(((struct app *)r->app)->svc, &m, 0, e->size, NULL, &rd);
   manifest_free(&m);
   if (rc) return NULL;
   char *buf = xmalloc(e->size + 1);

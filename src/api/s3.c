@@ -71,6 +71,7 @@ static int s3_begin(req_t *r) {
   s3_cors_headers(r, q);   /* on every answer to this request, errors too */
   q->vid = http_query(r, "versionId");
   if (q->vid && !svc_version_id_ok(q->vid)) return http_fail(r, CAIRN_EVERSIONID, NULL);
+  if ((rc = s3_sse_parse(r, 0, &q->sse, &why))) return http_fail(r, rc, why);   /* what the request asks */
   const char *expected = http_header(r, "x-amz-expected-bucket-owner");
   if (expected && *q->bucket && (rc = svc_bucket_expected_owner(a->svc, q->bucket, expected)))
     return http_fail(r, rc, "the bucket's owner is not x-amz-expected-bucket-owner");
@@ -86,6 +87,7 @@ static int s3_begin(req_t *r) {
   case S3_PUT_OBJECT:   /* refused before the body is read */
     if ((rc = s3_write_headers_check(r, &why))) return http_fail(r, rc, why);
     if ((rc = svc_object_write_check(a->svc, &q->who, q->bucket, q->key, &q->grant))) return http_fail(r, rc, NULL);
+    if ((rc = svc_sse_for_write(a->svc, q->bucket, &q->sse, &q->sse))) return http_fail(r, rc, NULL);
     return s3_start_body(r, q);
   default: return 0;
   }
@@ -113,7 +115,7 @@ int s3_start_body(req_t *r, struct s3_req *q) {
   q->max = max;
   uint64_t declared = q->chunked ? (dl ? strtoull(dl, NULL, 10) : UINT64_MAX)
                                  : (r->content_length >= 0 ? (uint64_t)r->content_length : UINT64_MAX);
-  if (!q->part && !q->inl && declared <= a->cfg->inline_max) {   /* small: one row, no block files */
+  if (!q->part && !q->inl && declared <= a->cfg->inline_max && q->sse.mode == SSE_NONE) {   /* small: one row, no block files */
     q->inl_cap = declared;
     q->inl = mempool_alloc(r->pool, declared + 1);
   }
@@ -123,7 +125,7 @@ int s3_start_body(req_t *r, struct s3_req *q) {
   const char *ph = r->payload_hash;
   int rc = api_transfer_share(r);
   if (rc) return rc;   /* CAIRN_EBUSY: parked, begin runs again */
-  rc = svc_obj_writer_begin(a->svc, &p, ph && strlen(ph) == 64, &q->w);
+  rc = svc_obj_writer_begin(a->svc, &p, ph && strlen(ph) == 64, &q->sse, &q->w);
   if (rc) { q->w = NULL; return rc == CAIRN_EBUSY ? rc : http_fail(r, rc, NULL); }
   return 0;
 }
@@ -147,7 +149,7 @@ static int s3_body(req_t *r, const char *data, size_t n) {
   if (q->op == S3_MPU_COMPLETE || q->op == S3_DELETE_OBJECTS || q->op == S3_TAGGING_PUT ||
       q->op == S3_LIFECYCLE_PUT || q->op == S3_CORS_PUT || q->op == S3_ACL_PUT || q->op == S3_OBJECT_ACL_PUT ||
       q->op == S3_POLICY_PUT || q->op == S3_BUCKET_TAGGING_PUT || q->op == S3_ACCESS_BLOCK_PUT || q->op == S3_OWNERSHIP_PUT ||
-      q->op == S3_VERSIONING_PUT) {   /* XML or JSON, bounded like JSON bodies */
+      q->op == S3_VERSIONING_PUT || q->op == S3_ENCRYPTION_PUT) {   /* XML or JSON, bounded like JSON bodies */
     if (q->xml.len + n > ((struct app *)r->app)->cfg->json_body_max) return CAIRN_ETOOBIG;
     sbuf_add(&q->xml, data, n);
     return 0;
@@ -261,6 +263,11 @@ int s3_put_end(req_t *r, struct s3_req *q) {
     j->cond.if_none_match = inm ? mempool_strdup(r->pool, inm) : NULL;
     int rc = s3_checksum_finish(r, q, &j->headers);   /* nothing is committed on a mismatch */
     if (rc) return http_fail(r, rc, "the checksum does not match the body");
+    if (q->sse.mode != SSE_NONE) {   /* how it is encrypted, kept with it */
+      char *h = svc_sse_headers(((struct app *)r->app)->svc, &q->sse, j->headers);
+      j->headers = q->sse_headers = mempool_strdup(r->pool, h);
+      xfree(h);
+    }
     return http_defer(r, put_commit_job, j);
   }
   if (q->rc) return http_fail(r, q->rc, NULL);
@@ -269,6 +276,7 @@ int s3_put_end(req_t *r, struct s3_req *q) {
   http_add_header(r, "ETag", etag);
   if (*q->expiration) http_add_header(r, "x-amz-expiration", q->expiration);
   s3_version_headers(r, q->version_id, 0, 0);
+  s3_sse_answer(r, q->sse_headers);
   if (*q->ck_b64 && s3_checksum_name(q)) http_add_header(r, s3_checksum_name(q), q->ck_b64);   /* S3 echoes it */
   return http_respond_buf(r, 200, NULL, "", 0);
 }
@@ -303,6 +311,11 @@ static int get_object(req_t *r, struct s3_req *q) {
   time_format_http((time_t)(o.created_ms / 1000), date, sizeof date);
   http_add_header(r, "ETag", etag);
   http_add_header(r, "Last-Modified", date);
+  struct svc_sse sse;   /* an SSE-C object needs its key, even for HEAD */
+  if ((rc = svc_sse_for_read(a->svc, o.headers, &q->sse, &sse))) {
+    meta_object_clear(&o);
+    return http_fail(r, rc, rc == CAIRN_EINVALIDREQUEST ? "the object is not encrypted with a customer key" : NULL);
+  }
   rc = s3_preconditions(r, o.etag, o.created_ms);
   if (rc == CAIRN_ENOTMODIFIED) { meta_object_clear(&o); return http_respond_buf(r, 304, NULL, "", 0); }
   if (rc) { meta_object_clear(&o); return http_fail(r, rc, NULL); }
@@ -363,7 +376,7 @@ static int get_object(req_t *r, struct s3_req *q) {
   if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
   obj_reader_t *rd;
   rc = api_transfer_share(r);
-  if (!rc) rc = svc_obj_reader_open(a->svc, &q->m, off, len, &rd);
+  if (!rc) rc = svc_obj_reader_open(a->svc, &q->m, off, len, &sse, &rd);
   if (rc == CAIRN_EBUSY) {   /* parked; end runs again and adds the headers again */
     manifest_free(&q->m);
     http_clear_headers(r);
@@ -459,6 +472,7 @@ static int s3_end(req_t *r) {
   case S3_BUCKET_TAGGING_PUT: case S3_BUCKET_TAGGING_DELETE: case S3_ACCESS_BLOCK_GET: case S3_ACCESS_BLOCK_PUT:
   case S3_ACCESS_BLOCK_DELETE: case S3_OWNERSHIP_GET: case S3_OWNERSHIP_PUT: case S3_OWNERSHIP_DELETE:
   case S3_VERSIONING_PUT: return s3_access_end(r, q);
+  case S3_ENCRYPTION_GET: case S3_ENCRYPTION_PUT: case S3_ENCRYPTION_DELETE: return s3_encryption_end(r, q);
   case S3_MPU_CREATE: case S3_MPU_PART: case S3_MPU_PART_COPY: case S3_MPU_COMPLETE: case S3_MPU_ABORT:
   case S3_MPU_LIST_PARTS: case S3_MPU_LIST_UPLOADS: return s3_mpu_end(r, q);
   case S3_GET_OBJECT: return get_object(r, q);

@@ -16,6 +16,9 @@ struct s3_req {
   char bucket[64];
   const char *key;          /* decoded; "" for bucket operations */
   const char *vid;          /* ?versionId, or NULL */
+  struct svc_sse sse;       /* the encryption the body is written with (s3_sse.c) */
+  const char *sse_headers;  /* the written object's (or upload's) headers with their SSE records (pool) */
+  const char *copy_src_vid; /* CopyObject: x-amz-copy-source-version-id to answer, or NULL */
   char version_id[40];      /* the version a write made ("null" in unversioned buckets) */
   obj_writer_t *w;          /* PutObject in progress */
   uint64_t got, max;        /* body bytes so far; max_object_size */
@@ -48,6 +51,10 @@ uint64_t s3_crc64nvme(uint64_t crc, const void *data, size_t n);   /* CRC-64/NVM
 /* "CRC32" (any case) -> the algorithm's number, 0 if unknown; its x-amz-checksum-* header name. */
 int s3_checksum_alg(const char *name);
 const char *s3_checksum_header(int alg);
+/* A multipart object's FULL_OBJECT checksum (crc32, crc32c, crc64nvme) from its parts' raw CRCs
+ * and sizes, as if computed over all the bytes; CAIRN_EINVALIDREQUEST for the SHA ones. */
+int s3_checksum_full(int alg, const unsigned char *raw, const uint64_t *sizes, int parts, char *out, size_t cap);
+uint64_t s3_crc_combine(uint64_t crc1, uint64_t crc2, uint64_t len2, uint64_t poly, int w);
 /* A multipart object's COMPOSITE checksum: the algorithm over the parts' raw checksums, "b64-N". */
 int s3_checksum_composite(int alg, const unsigned char *raw, size_t len, int parts, char *out, size_t cap);
 int s3_checksum_finish(req_t *r, struct s3_req *q, const char **headers_json);             /* s3_headers.c: JSON, pool-owned */
@@ -57,6 +64,12 @@ int s3_write_headers_check(req_t *r, const char **why);
 /* x-amz-version-id (when a bucket's versioning made one or a version was asked for) and
  * x-amz-delete-marker headers. */
 void s3_version_headers(req_t *r, const char *version_id, int delete_marker, int asked);
+/* s3_sse.c: the request's SSE headers (copy_source: the x-amz-copy-source-...-customer-* ones)
+ * into *out; 0 or the error with *why. */
+int s3_sse_parse(req_t *r, int copy_source, struct svc_sse *out, const char **why);
+/* The SSE headers an answer carries for an object with these stored headers. */
+void s3_sse_answer(req_t *r, const char *headers_json);
+int s3_encryption_end(req_t *r, struct s3_req *q);   /* ?encryption */
 /* s3_cors.c: ?cors and preflights; the Access-Control-* headers of a request with an Origin. */
 int s3_cors_end(req_t *r, struct s3_req *q);
 void s3_cors_headers(req_t *r, struct s3_req *q);

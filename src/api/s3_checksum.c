@@ -110,6 +110,55 @@ int s3_checksum_alg(const char *name) {
 
 const char *s3_checksum_header(int alg) { return alg > 0 && alg < NALGS ? names[alg] : NULL; }
 
+/* CRC combination (zlib's crc32_combine, any reflected CRC whose init and xorout are all ones):
+ * crc(A|B) from crc(A), crc(B) and len(B), by applying len(B) zero bytes to crc(A) as a GF(2)
+ * matrix raised by squaring. */
+static uint64_t gf2_times(const uint64_t *mat, uint64_t vec) {
+  uint64_t sum = 0;
+  for (; vec; vec >>= 1, mat++) if (vec & 1) sum ^= *mat;
+  return sum;
+}
+
+static void gf2_square(uint64_t *sq, const uint64_t *mat, int w) {
+  for (int n = 0; n < w; n++) sq[n] = gf2_times(mat, mat[n]);
+}
+
+uint64_t s3_crc_combine(uint64_t crc1, uint64_t crc2, uint64_t len2, uint64_t poly, int w) {
+  uint64_t even[64], odd[64], row = 1;
+  if (!len2) return crc1;
+  odd[0] = poly;   /* the operator for one zero bit */
+  for (int n = 1; n < w; n++) { odd[n] = row; row <<= 1; }
+  gf2_square(even, odd, w);   /* two zero bits */
+  gf2_square(odd, even, w);   /* four */
+  do {                        /* one zero byte first, then doubling */
+    gf2_square(even, odd, w);
+    if (len2 & 1) crc1 = gf2_times(even, crc1);
+    if (!(len2 >>= 1)) break;
+    gf2_square(odd, even, w);
+    if (len2 & 1) crc1 = gf2_times(odd, crc1);
+    len2 >>= 1;
+  } while (len2);
+  return crc1 ^ crc2;
+}
+
+int s3_checksum_full(int alg, const unsigned char *raw, const uint64_t *sizes, int parts, char *out, size_t cap) {
+  static const uint64_t polys[] = {0, 0xEDB88320u, 0x82F63B78u, 0, 0, 0x9A6C9329AC4BC9B5ull};
+  int bytes = alg == 5 ? 8 : 4;
+  if (alg != 1 && alg != 2 && alg != 5) return CAIRN_EINVALIDREQUEST;   /* SHA checksums are composite only */
+  uint64_t crc = 0;
+  for (int i = 0; i < parts; i++) {
+    uint64_t c = 0;
+    for (int k = 0; k < bytes; k++) c = c << 8 | raw[i * bytes + k];
+    crc = i ? s3_crc_combine(crc, c, sizes[i], polys[alg], bytes * 8) : c;
+  }
+  unsigned char d[8];
+  for (int k = 0; k < bytes; k++) d[k] = (unsigned char)(crc >> (8 * (bytes - 1 - k)));
+  char b64[16];
+  EVP_EncodeBlock((unsigned char *)b64, d, bytes);
+  snprintf(out, cap, "%s", b64);
+  return 0;
+}
+
 int s3_checksum_composite(int alg, const unsigned char *raw, size_t len, int parts, char *out, size_t cap) {
   unsigned char d[32];
   size_t dl = 4;

@@ -40,21 +40,34 @@ static const struct param params[] = {
 /* Sub-resources cairn implements (the operation is chosen by them). */
 static const char *const subresources[] = {"uploads", "uploadId", "partNumber", "tagging", "lifecycle",
                                            "location", "versioning", "delete", "cors", "acl", "policy", "policyStatus",
-                                           "publicAccessBlock", "ownershipControls", "attributes", "versions"};
+                                           "publicAccessBlock", "ownershipControls", "attributes", "versions", "encryption"};
 enum { SR_UPLOADS = 1 << 0, SR_UPLOADID = 1 << 1, SR_PARTNUMBER = 1 << 2, SR_TAGGING = 1 << 3,
        SR_LIFECYCLE = 1 << 4, SR_LOCATION = 1 << 5, SR_VERSIONING = 1 << 6, SR_DELETE = 1 << 7,
        SR_CORS = 1 << 8, SR_ACL = 1 << 9, SR_POLICY = 1 << 10, SR_POLICYSTATUS = 1 << 11,
-       SR_ACCESSBLOCK = 1 << 12, SR_OWNERSHIP = 1 << 13, SR_ATTRIBUTES = 1 << 14, SR_VERSIONS = 1 << 15 };
+       SR_ACCESSBLOCK = 1 << 12, SR_OWNERSHIP = 1 << 13, SR_ATTRIBUTES = 1 << 14, SR_VERSIONS = 1 << 15,
+       SR_ENCRYPTION = 1 << 16 };
 
-static const char *const sse_headers[] = {
-  "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
-  "x-amz-server-side-encryption-customer-key", "x-amz-server-side-encryption-customer-key-MD5",
-  "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
-  "x-amz-server-side-encryption-bucket-key-enabled",
-  "x-amz-copy-source-server-side-encryption-customer-algorithm",
-  "x-amz-copy-source-server-side-encryption-customer-key",
-  "x-amz-copy-source-server-side-encryption-customer-key-MD5",
+/* Server-side encryption headers and the operations that take them (anything else: 501). */
+enum { SSE_S3H = 1, SSE_CH = 2, SSE_COPYH = 4, SSE_NEVER = 8 };
+static const struct { const char *name; int kind; } sse_headers[] = {
+  {"x-amz-server-side-encryption", SSE_S3H}, {"x-amz-server-side-encryption-customer-algorithm", SSE_CH},
+  {"x-amz-server-side-encryption-customer-key", SSE_CH}, {"x-amz-server-side-encryption-customer-key-MD5", SSE_CH},
+  {"x-amz-server-side-encryption-aws-kms-key-id", SSE_NEVER}, {"x-amz-server-side-encryption-context", SSE_NEVER},
+  {"x-amz-server-side-encryption-bucket-key-enabled", SSE_NEVER},
+  {"x-amz-copy-source-server-side-encryption-customer-algorithm", SSE_COPYH},
+  {"x-amz-copy-source-server-side-encryption-customer-key", SSE_COPYH},
+  {"x-amz-copy-source-server-side-encryption-customer-key-MD5", SSE_COPYH},
 };
+
+static int sse_takes(enum s3_op op) {
+  switch (op) {
+  case S3_PUT_OBJECT: case S3_MPU_CREATE: return SSE_S3H | SSE_CH;
+  case S3_COPY_OBJECT: return SSE_S3H | SSE_CH | SSE_COPYH;
+  case S3_MPU_PART_COPY: return SSE_CH | SSE_COPYH;
+  case S3_MPU_PART: case S3_MPU_COMPLETE: case S3_GET_OBJECT: case S3_OBJECT_ATTRIBUTES: return SSE_CH;
+  default: return 0;
+  }
+}
 
 /* A parameter name as sent: letters, digits, '-', '_', '.'. */
 static int name_ok(const char *p, size_t n) {
@@ -179,6 +192,11 @@ static int pick(const struct s3_class_in *in, unsigned subs, enum s3_op *op, con
       if (put) return op_is(op, S3_ACCESS_BLOCK_PUT);
       if (del) return op_is(op, S3_ACCESS_BLOCK_DELETE);
       break;
+    case SR_ENCRYPTION:
+      if (get) return op_is(op, S3_ENCRYPTION_GET);
+      if (put) return op_is(op, S3_ENCRYPTION_PUT);
+      if (del) return op_is(op, S3_ENCRYPTION_DELETE);
+      break;
     case SR_OWNERSHIP:
       if (get) return op_is(op, S3_OWNERSHIP_GET);
       if (put) return op_is(op, S3_OWNERSHIP_PUT);
@@ -234,13 +252,15 @@ int s3_classify(const struct s3_class_in *in, enum s3_op *op, const char **why) 
     *why = msg;
     return CAIRN_ENOTIMPL;
   }
-  for (size_t i = 0; i < sizeof sse_headers / sizeof sse_headers[0]; i++)
-    if (in->has_header && in->has_header(in->ctx, sse_headers[i])) {
-      *why = "server-side encryption is not implemented; the object would be stored in plaintext";
-      return CAIRN_ENOTIMPL;
-    }
   int rc = pick(in, subs, op, why);
   if (rc) return rc;
+  int takes = sse_takes(*op) | (*op == S3_MPU_PART && in->copy_source ? SSE_COPYH : 0);   /* UploadPartCopy */
+  for (size_t i = 0; i < sizeof sse_headers / sizeof sse_headers[0]; i++)
+    if (in->has_header && in->has_header(in->ctx, sse_headers[i].name) && !(takes & sse_headers[i].kind)) {
+      *why = sse_headers[i].kind == SSE_NEVER ? "SSE-KMS is not implemented: use AES256 (SSE-S3) or SSE-C"
+                                              : "this operation does not take these server-side encryption headers";
+      return CAIRN_ENOTIMPL;
+    }
   scan_query(in->query ? in->query : "", P_SIG | accepted(*op), &subs, &misplaced, &unknown, &ulen, &dup);
   if (misplaced) { *why = "a query parameter does not apply to this operation"; return CAIRN_ENOTIMPL; }
   return 0;

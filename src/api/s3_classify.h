@@ -13,7 +13,7 @@ enum s3_op {
   S3_ACL_GET, S3_ACL_PUT, S3_OBJECT_ACL_GET, S3_OBJECT_ACL_PUT, S3_POLICY_GET, S3_POLICY_PUT, S3_POLICY_DELETE,
   S3_POLICY_STATUS, S3_BUCKET_TAGGING_GET, S3_BUCKET_TAGGING_PUT, S3_BUCKET_TAGGING_DELETE,
   S3_ACCESS_BLOCK_GET, S3_ACCESS_BLOCK_PUT, S3_ACCESS_BLOCK_DELETE, S3_OWNERSHIP_GET, S3_OWNERSHIP_PUT, S3_OWNERSHIP_DELETE,
-  S3_OBJECT_ATTRIBUTES, S3_LIST_VERSIONS, S3_VERSIONING_PUT,
+  S3_OBJECT_ATTRIBUTES, S3_LIST_VERSIONS, S3_VERSIONING_PUT, S3_ENCRYPTION_GET, S3_ENCRYPTION_PUT, S3_ENCRYPTION_DELETE,
 };
 
 struct s3_class_in {
@@ -26,7 +26,7 @@ struct s3_class_in {
 };
 
 /* 0 and *op, or CAIRN_EINVAL / CAIRN_EMETHOD / CAIRN_ENOTIMPL with *why (static or thread-local
- * text, may be NULL). Unknown query parameters and server-side-encryption headers are refused. */
+ * text, may be NULL). Unknown query parameters and server-side-encryption headers an operation does not take are refused. */
 int s3_classify(const struct s3_class_in *in, enum s3_op *op, const char **why);
 
 #endif

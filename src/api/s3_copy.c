@@ -46,58 +46,16 @@ static int copy_source(req_t *r, struct s3_req *q, struct meta_object *o, const 
   return rc;
 }
 
-int s3_copy_object(req_t *r, struct s3_req *q) {
-  struct app *a = r->app;
-  struct meta_object o;
-  const char *why = NULL;
-  int self = 0, asked = 0;
-  int rc = copy_source(r, q, &o, &why, &self, &asked);
-  if (rc) { meta_object_clear(&o); return http_fail(r, rc, why); }
-  rc = s3_copy_preconditions(r, o.etag, o.created_ms);
-  const char *dir = http_header(r, "x-amz-metadata-directive");
-  int replace = dir && !strcmp(dir, "REPLACE");
-  if (!rc && dir && !replace && strcmp(dir, "COPY")) rc = CAIRN_EINVAL, why = "x-amz-metadata-directive must be COPY or REPLACE";
-  if (!rc && self && !replace) {   /* S3: a copy onto itself must change something */
-    rc = CAIRN_EINVALIDREQUEST;
-    why = "copying an object onto itself needs x-amz-metadata-directive: REPLACE";
-  }
-  if (!rc) {
-    struct meta_object n = o;   /* same manifest, size and ETag */
-    snprintf(n.bucket, sizeof n.bucket, "%s", q->bucket);
-    n.key = (char *)q->key;
-    n.created_ms = time_now_ms();
-    if (replace) {
-      const char *ct = http_header(r, "Content-Type");
-      n.content_type = (char *)(ct ? ct : "binary/octet-stream");
-      n.headers = s3_headers_from_request(r);
-    }
-    rc = svc_object_put(a->svc, &q->who, &n);
-    snprintf(q->version_id, sizeof q->version_id, "%s", n.version_id);
-  }
-  char etag[48], src_vid[40];
-  snprintf(etag, sizeof etag, "%s", o.etag);
-  snprintf(src_vid, sizeof src_vid, "%s", o.version_id);
-  meta_object_clear(&o);
-  if (rc) return http_fail(r, rc, why);
-  if (asked || strcmp(src_vid, "null")) http_add_header(r, "x-amz-copy-source-version-id", src_vid);
-  s3_version_headers(r, q->version_id, 0, 0);
-  char ts[40];
-  time_format_iso8601_ms(time_now_ms(), ts, sizeof ts);
-  sbuf_t x = {0};
-  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult xmlns=\"%s\">"
-              "<LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag></CopyObjectResult>\n",
-              S3_XMLNS, ts, etag);
-  return xml_respond(r, 200, &x);
-}
-
-/* ---- UploadPartCopy: a part made of (a byte range of) an existing object ---- */
+/* ---- byte copies: a range of a source, re-chunked (and re-sealed) through a writer ---- */
 
 struct part_copy {
   struct s3_req *q;
   svc_t *svc;
   struct meta_object o;
+  struct svc_sse src_sse;   /* what the source is sealed with; the writer seals with q->sse */
   uint64_t off, len;
   int whole;
+  struct meta_object n;     /* CopyObject: the new object, given the copied manifest */
 };
 
 /* Streams the range through the chunker (blocks dedup against the source's), for the part's MD5. */
@@ -105,7 +63,7 @@ static int copy_bytes(struct part_copy *c) {
   struct s3_req *q = c->q;
   struct cdc_params cp = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
   if (c->o.is_inline) {   /* a small source lives in its row */
-    int rc = svc_obj_writer_begin(c->svc, &cp, 0, &q->w);
+    int rc = svc_obj_writer_begin(c->svc, &cp, 0, &q->sse, &q->w);
     if (rc) { q->w = NULL; return rc; }
     if ((rc = obj_writer_write(q->w, c->o.data + c->off, (size_t)c->len))) return rc;
     rc = obj_writer_finish(q->w, &q->m, q->md5, q->sha);
@@ -117,14 +75,13 @@ static int copy_bytes(struct part_copy *c) {
   int rc = manifest_parse(c->o.manifest, strlen(c->o.manifest), SIZE_MAX, &src);
   if (rc) { manifest_free(&src); return CAIRN_EIO; }
   obj_reader_t *rd = NULL;
-  struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
-  if ((rc = svc_obj_writer_begin(c->svc, &p, 0, &q->w))) { q->w = NULL; manifest_free(&src); return rc; }
-  rc = svc_obj_reader_open(c->svc, &src, c->off, c->len, &rd);
+  if ((rc = svc_obj_writer_begin(c->svc, &cp, 0, &q->sse, &q->w))) { q->w = NULL; manifest_free(&src); return rc; }
+  rc = svc_obj_reader_open(c->svc, &src, c->off, c->len, &c->src_sse, &rd);
   manifest_free(&src);
   enum { STEP = 64 * 1024 };
   char *buf = rc ? NULL : xmalloc(STEP);
   for (long n; !rc && (n = obj_reader_read(rd, buf, STEP)) != 0;)
-    rc = n < 0 ? (int)-n : obj_writer_write(q->w, buf, (size_t)n);
+    rc = n < 0 ? (int)n : obj_writer_write(q->w, buf, (size_t)n);
   xfree(buf);
   if (rd) obj_reader_close(rd);
   if (rc) return rc;   /* object_cleanup aborts the writer */
@@ -133,10 +90,101 @@ static int copy_bytes(struct part_copy *c) {
   return rc;
 }
 
+/* ---- CopyObject ---- */
+
+static int copy_answer(req_t *r, struct s3_req *q, const char *etag, const char *headers) {
+  if (q->copy_src_vid) http_add_header(r, "x-amz-copy-source-version-id", q->copy_src_vid);
+  s3_version_headers(r, q->version_id, 0, 0);
+  s3_sse_answer(r, headers);
+  char ts[40];
+  time_format_iso8601_ms(time_now_ms(), ts, sizeof ts);
+  sbuf_t x = {0};
+  sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult xmlns=\"%s\">"
+              "<LastModified>%s</LastModified><ETag>&quot;%s&quot;</ETag></CopyObjectResult>\n",
+              S3_XMLNS, ts, etag);
+  return xml_respond(r, 200, &x);
+}
+
+/* A copy into another encryption: the bytes go through a reader and a writer, on a worker. */
+static void object_copy_job(void *arg) {
+  struct part_copy *c = arg;
+  struct s3_req *q = c->q;
+  q->rc = copy_bytes(c);
+  meta_object_clear(&c->o);
+  if (q->rc) return;
+  char *enc = manifest_encode(&q->m);
+  c->n.manifest = enc;
+  c->n.size = q->m.total;
+  snprintf(c->n.etag, sizeof c->n.etag, "%s", q->md5);
+  c->n.data = NULL;
+  c->n.is_inline = 0;
+  q->rc = svc_object_put(c->svc, &q->who, &c->n);
+  snprintf(q->version_id, sizeof q->version_id, "%s", c->n.version_id);
+  xfree(enc);
+}
+
+int s3_copy_object(req_t *r, struct s3_req *q) {
+  struct app *a = r->app;
+  if (q->committing) return q->rc ? http_fail(r, q->rc, NULL) : copy_answer(r, q, q->md5, q->sse_headers);
+  struct meta_object o;
+  struct svc_sse src_asked, src, dst;
+  const char *why = NULL;
+  int self = 0, asked = 0;
+  int rc = copy_source(r, q, &o, &why, &self, &asked);
+  if (!rc) rc = s3_sse_parse(r, 1, &src_asked, &why);
+  if (!rc) rc = svc_sse_for_read(a->svc, o.headers, &src_asked, &src);
+  if (!rc) rc = svc_sse_for_write(a->svc, q->bucket, &q->sse, &dst);
+  if (rc) { meta_object_clear(&o); return http_fail(r, rc, why); }
+  rc = s3_copy_preconditions(r, o.etag, o.created_ms);
+  const char *dir = http_header(r, "x-amz-metadata-directive");
+  int replace = dir && !strcmp(dir, "REPLACE"), same = svc_sse_same(&src, &dst);
+  if (!rc && dir && !replace && strcmp(dir, "COPY")) rc = CAIRN_EINVAL, why = "x-amz-metadata-directive must be COPY or REPLACE";
+  if (!rc && self && !replace && same) {   /* S3: a copy onto itself must change something */
+    rc = CAIRN_EINVALIDREQUEST;
+    why = "copying an object onto itself needs x-amz-metadata-directive: REPLACE";
+  }
+  if (rc) { meta_object_clear(&o); return http_fail(r, rc, why); }
+  if (asked || strcmp(o.version_id, "null")) q->copy_src_vid = mempool_strdup(r->pool, o.version_id);
+  struct meta_object n = o;   /* same manifest, size and ETag */
+  snprintf(n.bucket, sizeof n.bucket, "%s", q->bucket);
+  n.key = (char *)q->key;
+  n.created_ms = time_now_ms();
+  if (replace) {
+    const char *ct = http_header(r, "Content-Type");
+    n.content_type = (char *)(ct ? ct : "binary/octet-stream");
+    n.headers = s3_headers_from_request(r);
+  }
+  char *h = svc_sse_headers(a->svc, &dst, n.headers);   /* the copy's own encryption, recorded */
+  char *hs = mempool_strdup(r->pool, h);
+  n.headers = hs;
+  q->sse_headers = hs;
+  xfree(h);
+  n.content_type = mempool_strdup(r->pool, n.content_type);
+  if (!same || (o.is_inline && dst.mode != SSE_NONE)) {   /* re-sealed: the bytes must move */
+    struct part_copy *c = mempool_alloc(r->pool, sizeof *c);
+    *c = (struct part_copy){q, a->svc, o, src, 0, o.size, 1, n};
+    c->n.key = (char *)q->key;
+    c->n.tags = mempool_strdup(r->pool, o.tags ? o.tags : "{}");
+    q->sse = dst;
+    q->committing = 1;
+    return http_defer(r, object_copy_job, c);
+  }
+  rc = svc_object_put(a->svc, &q->who, &n);
+  snprintf(q->version_id, sizeof q->version_id, "%s", n.version_id);
+  char etag[48];
+  snprintf(etag, sizeof etag, "%s", o.etag);
+  meta_object_clear(&o);
+  if (rc) return http_fail(r, rc, why);
+  return copy_answer(r, q, etag, q->sse_headers);
+}
+
+/* ---- UploadPartCopy: a part made of (a byte range of) an existing object ---- */
+
 static void part_copy_job(void *arg) {
   struct part_copy *c = arg;
   struct s3_req *q = c->q;
-  if (c->whole && strlen(c->o.etag) == 32 && !c->o.is_inline) {   /* a single-part source: its ETag is its MD5 */
+  if (c->whole && strlen(c->o.etag) == 32 && !c->o.is_inline && svc_sse_same(&c->src_sse, &q->sse)) {
+    /* a single-part source sealed alike: its ETag is its MD5, its manifest is the part's */
     q->rc = manifest_parse(c->o.manifest, strlen(c->o.manifest), SIZE_MAX, &q->m) ? CAIRN_EIO : 0;
     memcpy(q->md5, c->o.etag, 33);   /* 32 hex digits and the NUL */
   } else {
@@ -172,7 +220,10 @@ int s3_upload_part_copy(req_t *r, struct s3_req *q) {
     struct part_copy *c = mempool_alloc(r->pool, sizeof *c);
     const char *why, *rh = http_header(r, "x-amz-copy-source-range");
     int asked = 0;
+    struct svc_sse src_asked;
     int rc = copy_source(r, q, &c->o, &why, NULL, &asked);
+    if (!rc) rc = s3_sse_parse(r, 1, &src_asked, &why);
+    if (!rc) rc = svc_sse_for_read(a->svc, c->o.headers, &src_asked, &c->src_sse);
     if (rc) { meta_object_clear(&c->o); return http_fail(r, rc, why); }
     if (asked || strcmp(c->o.version_id, "null")) snprintf(q->version_id, sizeof q->version_id, "%s", c->o.version_id);
     if (!rc) rc = copy_range(rh, c->o.size, &c->off, &c->len);

@@ -35,9 +35,16 @@ int s3_mpu_begin(req_t *r, struct s3_req *q) {
       const char *why = NULL;
       int rc = s3_write_headers_check(r, &why);
       if (rc) return http_fail(r, rc, why);
-      rc = check_upload(r, q, AZ_PUT_OBJECT);
-      if (!rc) rc = svc_object_write_check(((struct app *)r->app)->svc, &q->who, q->bucket, q->key, &q->grant);
-      if (rc) return http_fail(r, rc, NULL);
+      svc_t *svc = ((struct app *)r->app)->svc;
+      struct meta_upload u;
+      rc = svc_upload_get(svc, &q->who, AZ_PUT_OBJECT, q->upload_id, q->bucket, q->key, &u);
+      if (!rc) {   /* a part is sealed as its upload says (SSE-C: with the same key) */
+        rc = svc_sse_for_read(svc, u.headers, &q->sse, &q->sse);
+        q->sse_headers = mempool_strdup(r->pool, u.headers ? u.headers : "{}");
+        meta_upload_clear(&u);
+      }
+      if (!rc) rc = svc_object_write_check(svc, &q->who, q->bucket, q->key, &q->grant);
+      if (rc) return http_fail(r, rc, rc == CAIRN_EINVALIDREQUEST ? "the upload is not encrypted with a customer key" : NULL);
     }
     if (http_header(r, "x-amz-copy-source")) { q->op = S3_MPU_PART_COPY; return 0; }
     return s3_start_body(r, q);
@@ -72,10 +79,12 @@ static void c_leaf(void *ctx, const char *path, const char *text) {
 struct gather {
   sbuf_t manifest; hash_ctx_t *md5; uint64_t size; int idx, n, err; struct part_ref *want; sbuf_t sizes;
   const char *ck_header;   /* the upload's checksum algorithm (x-amz-checksum-*), or NULL */
-  sbuf_t ck_raw;           /* the parts' raw checksums, for the composite one */
+  sbuf_t ck_raw;           /* the parts' raw checksums, for the object's */
+  uint64_t *part_sizes;    /* g.n of them (a FULL_OBJECT checksum combines the parts' CRCs) */
 };
 
 #define UPLOAD_CHECKSUM "cairn:checksum-algorithm"
+#define UPLOAD_CHECKSUM_TYPE "cairn:checksum-type"   /* COMPOSITE or FULL_OBJECT */
 
 /* A part's stored checksum of the upload's algorithm, decoded onto g->ck_raw. */
 static int gather_checksum(struct gather *g, const struct meta_part *p) {
@@ -102,11 +111,13 @@ static int gather_part(void *ctx, const struct meta_part *p) {
   sbuf_adds(&g->manifest, p->manifest);   /* manifests concatenate: no bytes are copied */
   sbuf_printf(&g->sizes, "%s%llu", g->idx ? "," : "", (unsigned long long)p->size);
   g->size += p->size;
+  g->part_sizes[g->idx] = p->size;
   g->idx++;
   return 0;
 }
 
-static int complete_answer(req_t *r, struct s3_req *q, const char *etag, const char *ck_header, const char *ck) {
+static int complete_answer(req_t *r, struct s3_req *q, const char *etag, const char *ck_header, const char *ck,
+                           const char *ck_type) {
   sbuf_t x = {0};
   sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);
   xml_elem(&x, "Location", mempool_printf(r->pool, "/%s/%s", q->bucket, q->key));
@@ -118,6 +129,7 @@ static int complete_answer(req_t *r, struct s3_req *q, const char *etag, const c
     for (const char *c = ck_header + 15; *c && strlen(elem) < sizeof elem - 1; c++) elem[strlen(elem)] = (char)toupper((unsigned char)*c);
     xml_elem(&x, elem, ck);
     http_add_header(r, ck_header, ck);
+    if (ck_type) { xml_elem(&x, "ChecksumType", ck_type); http_add_header(r, "x-amz-checksum-type", ck_type); }
   }
   sbuf_adds(&x, "</CompleteMultipartUploadResult>\n");
   return xml_respond(r, 200, &x);
@@ -129,17 +141,20 @@ static int complete(req_t *r, struct s3_req *q) {
   int rc = svc_upload_get(a->svc, &q->who, AZ_PUT_OBJECT, q->upload_id, q->bucket, q->key, &u);
   if (rc == CAIRN_ENOSUCHUPLOAD) {   /* completed before? S3 answers the same result again */
     char done[48];
-    if (!svc_upload_completed(a->svc, &q->who, q->upload_id, q->bucket, q->key, done)) return complete_answer(r, q, done, NULL, NULL);
+    if (!svc_upload_completed(a->svc, &q->who, q->upload_id, q->bucket, q->key, done)) return complete_answer(r, q, done, NULL, NULL, NULL);
   }
   if (rc) return http_fail(r, rc, NULL);
   struct cparse c = {0};
   int ok = !xmlpath_parse(q->xml.s ? q->xml.s : "", q->xml.len, c_open, c_leaf, &c) && !c.bad && c.n > 0;
   rc = ok ? 0 : CAIRN_EMALFORMEDXML;
   for (int i = 1; !rc && i < c.n; i++) if (c.v[i].number <= c.v[i - 1].number) rc = CAIRN_EPARTORDER;
-  struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v, {0}, NULL, {0}};
+  struct gather g = {{0}, hash_new(HASH_MD5), 0, 0, c.n, 0, c.v, {0}, NULL, {0}, NULL};
+  g.part_sizes = mempool_alloc(r->pool, (size_t)(c.n > 0 ? c.n : 1) * sizeof *g.part_sizes);
   json_t *uh = json_loads(u.headers ? u.headers : "{}", 0, NULL);
   const char *alg = json_string_value(json_object_get(uh, UPLOAD_CHECKSUM));
+  const char *ck_type = json_string_value(json_object_get(uh, UPLOAD_CHECKSUM_TYPE));
   g.ck_header = alg ? mempool_strdup(r->pool, alg) : NULL;
+  int full = ck_type && !strcmp(ck_type, "FULL_OBJECT");
   json_decref(uh);
   char ck[96] = "";
   if (!rc && (rc = svc_part_list(a->svc, &q->who, q->upload_id, q->bucket, q->key, 1, gather_part, &g)) > 0) rc = 0;   /* >0: stopped */
@@ -160,15 +175,20 @@ static int complete(req_t *r, struct s3_req *q) {
     o.manifest = g.manifest.s ? g.manifest.s : "";
     o.headers = s3_headers_add(r, s3_headers_add(r, u.headers, OBJECT_UPLOAD_ID, q->upload_id), OBJECT_PARTS,
                                g.sizes.s ? g.sizes.s : "");
-    if (g.ck_header && !s3_checksum_composite(s3_checksum_alg(g.ck_header + 15), (const unsigned char *)g.ck_raw.s,
-                                              g.ck_raw.len, c.n, ck, sizeof ck)) {
-      o.headers = s3_headers_add(r, s3_headers_add(r, o.headers, g.ck_header, ck), "x-amz-checksum-type", "COMPOSITE");
+    int ckalg = g.ck_header ? s3_checksum_alg(g.ck_header + 15) : 0;
+    int ckrc = !ckalg ? -1 : full ? s3_checksum_full(ckalg, (const unsigned char *)g.ck_raw.s, g.part_sizes, c.n, ck, sizeof ck)
+                                  : s3_checksum_composite(ckalg, (const unsigned char *)g.ck_raw.s, g.ck_raw.len, c.n, ck, sizeof ck);
+    if (!ckrc) {
+      const char *sent = http_header(r, g.ck_header);   /* the client's own, of the whole object */
+      if (full && sent && strcmp(sent, ck)) rc = CAIRN_EBADDIGEST;
+      o.headers = s3_headers_add(r, s3_headers_add(r, o.headers, g.ck_header, ck), "x-amz-checksum-type", full ? "FULL_OBJECT" : "COMPOSITE");
     }
     o.tags = u.tags;
     o.created_ms = time_now_ms();
     struct svc_write_cond cond = {http_header(r, "If-Match"), http_header(r, "If-None-Match")};
-    rc = svc_upload_complete(a->svc, &q->who, q->upload_id, &o, &cond);
+    if (!rc) rc = svc_upload_complete(a->svc, &q->who, q->upload_id, &o, &cond);
     if (!rc) s3_version_headers(r, o.version_id, 0, 0);
+    if (!rc) s3_sse_answer(r, u.headers);
   }
   hash_free(g.md5);
   sbuf_free(&g.manifest);
@@ -177,7 +197,7 @@ static int complete(req_t *r, struct s3_req *q) {
   xfree(c.v);
   meta_upload_clear(&u);
   if (rc) return http_fail(r, rc, rc == CAIRN_EINVALIDPART && g.ck_header ? "every part needs the upload's checksum" : NULL);
-  return complete_answer(r, q, etag, g.ck_header, ck);
+  return complete_answer(r, q, etag, g.ck_header, ck, full ? "FULL_OBJECT" : "COMPOSITE");
 }
 
 /* ---- the rest ---- */
@@ -221,13 +241,27 @@ int s3_mpu_end(req_t *r, struct s3_req *q) {
     u.headers = s3_headers_from_request(r);
     u.tags = s3_tags_from_request(r);
     const char *ca = http_header(r, "x-amz-checksum-algorithm"), *ct_type = http_header(r, "x-amz-checksum-type");
-    if (ct_type && strcmp(ct_type, "COMPOSITE"))   /* refused, not guessed at: only composite checksums are kept */
-      return http_fail(r, CAIRN_ENOTIMPL, "x-amz-checksum-type FULL_OBJECT is not implemented: use COMPOSITE");
-    if (ca) {   /* every part must then carry that checksum; the object gets the composite one */
+    if (ct_type && strcmp(ct_type, "COMPOSITE") && strcmp(ct_type, "FULL_OBJECT"))
+      return http_fail(r, CAIRN_EINVALIDREQUEST, "x-amz-checksum-type is COMPOSITE or FULL_OBJECT");
+    if (ct_type && !ca) return http_fail(r, CAIRN_EINVALIDREQUEST, "x-amz-checksum-type needs x-amz-checksum-algorithm");
+    if (ca) {   /* every part must then carry that checksum; the object gets a composite or full one */
       int alg = s3_checksum_alg(ca);
       if (!alg) return http_fail(r, CAIRN_EINVALIDREQUEST, "x-amz-checksum-algorithm is CRC32, CRC32C, CRC64NVME, SHA1 or SHA256");
-      u.headers = s3_headers_add(r, u.headers, UPLOAD_CHECKSUM, s3_checksum_header(alg));
+      int sha = alg == 3 || alg == 4, crc64 = alg == 5;
+      const char *type = ct_type ? ct_type : crc64 ? "FULL_OBJECT" : "COMPOSITE";   /* S3's defaults */
+      if ((sha && !strcmp(type, "FULL_OBJECT")) || (crc64 && !strcmp(type, "COMPOSITE")))
+        return http_fail(r, CAIRN_EINVALIDREQUEST, "SHA checksums are COMPOSITE only, CRC64NVME is FULL_OBJECT only");
+      u.headers = s3_headers_add(r, s3_headers_add(r, u.headers, UPLOAD_CHECKSUM, s3_checksum_header(alg)), UPLOAD_CHECKSUM_TYPE, type);
       http_add_header(r, "x-amz-checksum-algorithm", ca);
+      http_add_header(r, "x-amz-checksum-type", type);
+    }
+    struct svc_sse sse;
+    if ((rc = svc_sse_for_write(a->svc, q->bucket, &q->sse, &sse))) return http_fail(r, rc, NULL);
+    if (sse.mode != SSE_NONE) {   /* every part is sealed so, and the object records it */
+      char *h = svc_sse_headers(a->svc, &sse, u.headers);
+      u.headers = mempool_strdup(r->pool, h);
+      xfree(h);
+      s3_sse_answer(r, u.headers);
     }
     if ((rc = svc_upload_create(a->svc, &q->who, &u))) return http_fail(r, rc, NULL);
     sbuf_printf(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<InitiateMultipartUploadResult xmlns=\"%s\">", S3_XMLNS);

@@ -143,8 +143,12 @@ static int on_file_start(void *ctx, const char *name, const char *filename, cons
   }
   api_principal(r, &q->who);
   if ((rc = svc_object_write_check(a->svc, &q->who, q->bucket, q->key, &q->grant))) return rc;
+  const char *sse = field(p, "x-amz-server-side-encryption");   /* SSE-S3 asked by the form, or the bucket's default */
+  if (sse && strcmp(sse, "AES256")) { p->why = "x-amz-server-side-encryption must be AES256"; return CAIRN_EINVAL; }
+  struct svc_sse asked = {sse ? SSE_S3 : SSE_NONE, {0}};
+  if ((rc = svc_sse_for_write(a->svc, q->bucket, &asked, &q->sse))) return rc;
   struct cdc_params cp = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
-  if ((rc = svc_obj_writer_begin(a->svc, &cp, 0, &q->w))) { q->w = NULL; return rc; }
+  if ((rc = svc_obj_writer_begin(a->svc, &cp, 0, &q->sse, &q->w))) { q->w = NULL; return rc; }
   q->max = a->cfg->max_object_size;
   return 0;
 }
@@ -222,7 +226,13 @@ int s3_post_end(req_t *r, struct s3_req *q) {
     const char *tagging = field(p, "tagging");
     if (tagging) tags_from_xml(tagging, strlen(tagging), &tags);
     const char *ct = field(p, "Content-Type");
-    rc = s3_defer_commit(r, q, ct ? ct : "binary/octet-stream", headers_of(p), tags ? mempool_strdup(r->pool, tags) : "{}");
+    const char *headers = headers_of(p);
+    if (q->sse.mode != SSE_NONE) {
+      char *h = svc_sse_headers(((struct app *)r->app)->svc, &q->sse, headers);
+      headers = mempool_strdup(r->pool, h);
+      xfree(h);
+    }
+    rc = s3_defer_commit(r, q, ct ? ct : "binary/octet-stream", headers, tags ? mempool_strdup(r->pool, tags) : "{}");
     xfree(tags);
     return rc;
   }

@@ -39,6 +39,8 @@ struct principal {
   X(GET_POLICY, "s3:GetBucketPolicy", 0)                                                         \
   X(PUT_POLICY, "s3:PutBucketPolicy", 0)                                                         \
   X(GET_CORS, "s3:GetBucketCORS", 0)                                                             \
+  X(GET_ENCRYPTION, "s3:GetEncryptionConfiguration", 0)                                          \
+  X(PUT_ENCRYPTION, "s3:PutEncryptionConfiguration", 0)                                          \
   X(GET_BUCKET_TAGGING, "s3:GetBucketTagging", 0)                                                \
   X(PUT_BUCKET_TAGGING, "s3:PutBucketTagging", 0)                                                \
   X(GET_POLICY_STATUS, "s3:GetBucketPolicyStatus", 0)                                            \

@@ -41,6 +41,7 @@ int keyring_load(const char *data_dir, int create, struct keyring *out) {
   if (rc) return rc;
   hmac_sha256(key, 32, "cairn seal v1", 13, out->seal);
   hmac_sha256(key, 32, "cairn blob signing v1", 21, out->blob_sign);
+  hmac_sha256(key, 32, "cairn sse v1", 12, out->sse);
   memset(key, 0, sizeof key);
   return 0;
 }

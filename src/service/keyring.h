@@ -7,6 +7,7 @@
 struct keyring {
   uint8_t seal[32];       /* encrypts user secrets at rest */
   uint8_t blob_sign[32];  /* signs block locators */
+  uint8_t sse[32];        /* SSE-S3: the root key of encrypted chunks; SSE-C: checks customer keys */
 };
 
 /* Loads data_dir/server.key, creating it when absent (create=1). 0 or CAIRN_E*. */

@@ -197,7 +197,7 @@ static int copy_start(void *ctx, const struct mirror_response *r) {
   c->total = r->content_length;
   if (r->content_length > 0 && (uint64_t)r->content_length > c->s->cfg->max_object_size) return CAIRN_ETOOBIG;
   struct cdc_params p = {CDC_DEFAULT_MIN, CDC_DEFAULT_AVG, CDC_DEFAULT_MAX};
-  int rc = svc_obj_writer_begin(c->s, &p, 0, &c->w);
+  int rc = svc_obj_writer_begin(c->s, &p, 0, NULL, &c->w);
   if (!rc && !c->sp) {
     c->sp = spool_begin(c->s->spools, c->spool_key, r->content_length, r->content_type);
     if (c->sp) tasks_poke(c->s->tasks);   /* waiting ?stream=1 requests can start now */

@@ -3,6 +3,7 @@
 #include "buckets.h"
 #include "lifecycle.h"
 #include "objstream.h"
+#include "sse.h"
 #include "svc_internal.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -224,12 +225,18 @@ int svc_upload_list(svc_t *s, const struct principal *p, const char *bucket, met
 
 /* ---- streams ---- */
 
-int svc_obj_writer_begin(svc_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out) {
-  return obj_writer_begin(s->store, p, want_sha256, out);
+int svc_obj_writer_begin(svc_t *s, const struct cdc_params *p, int want_sha256, const struct svc_sse *sse, obj_writer_t **out) {
+  uint8_t root[32];
+  int rc = obj_writer_begin(s->store, p, want_sha256, svc_sse_root(s, sse, root), out);
+  memset(root, 0, sizeof root);
+  return rc;
 }
 
-int svc_obj_reader_open(svc_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out) {
-  return obj_reader_open(s->store, m, off, len, out);
+int svc_obj_reader_open(svc_t *s, struct manifest *m, uint64_t off, uint64_t len, const struct svc_sse *sse, obj_reader_t **out) {
+  uint8_t root[32];
+  int rc = obj_reader_open(s->store, m, off, len, svc_sse_root(s, sse, root), out);
+  memset(root, 0, sizeof root);
+  return rc;
 }
 
 int object_part(const char *headers, uint64_t size, int n, uint64_t *off, uint64_t *len, int *count) {

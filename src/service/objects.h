@@ -8,6 +8,7 @@
 #include "../chunk/fastcdc.h"
 #include "../chunk/manifest.h"
 #include "../meta/meta.h"   /* the record types (struct meta_object, ...) it hands out */
+#include "sse.h"
 
 /* ---- objects (object_ops) ---- */
 /* Reads an object row after checking a (GET_OBJECT, GET_OBJECT_TAGGING, or a copy source's
@@ -104,16 +105,18 @@ int svc_upload_list(svc_t *s, const struct principal *p, const char *bucket, met
 typedef struct obj_writer obj_writer_t;
 typedef struct obj_reader obj_reader_t;
 /* Takes one pool buffer for the whole stream (CAIRN_EBUSY when none is free). want_sha256: also
- * hash the whole body (only needed to check a hex x-amz-content-sha256). */
-int svc_obj_writer_begin(svc_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out);
+ * hash the whole body (only needed to check a hex x-amz-content-sha256). sse (may be NULL): seal
+ * the chunks under that encryption (sse.h; a second buffer, chunks of at most 1 MiB). */
+int svc_obj_writer_begin(svc_t *s, const struct cdc_params *p, int want_sha256, const struct svc_sse *sse, obj_writer_t **out);
 int obj_writer_write(obj_writer_t *w, const void *data, size_t n);
 /* Ends the last chunk; fills the manifest (caller frees it), the MD5 (hex) and the SHA-256 (hex,
  * "" unless asked for) of the whole body. Frees w. */
 int obj_writer_finish(obj_writer_t *w, struct manifest *m, char md5_hex[33], char sha256_hex[65]);
 void obj_writer_abort(obj_writer_t *w);   /* blocks already written become garbage for gc */
 /* Reads [off, off+len) of the object described by m; on success the reader takes m over (m is
- * left empty). Takes one pool buffer for verifying its blocks (CAIRN_EBUSY: park and retry). */
-int svc_obj_reader_open(svc_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out);
+ * left empty). Takes one pool buffer for verifying its blocks (CAIRN_EBUSY: park and retry), and
+ * a second one for an encrypted object, opened with sse (svc_sse_for_read; NULL: not encrypted). */
+int svc_obj_reader_open(svc_t *s, struct manifest *m, uint64_t off, uint64_t len, const struct svc_sse *sse, obj_reader_t **out);
 /* Next bytes into buf: count, 0 at the end, or a negative CAIRN_E* (a missing or corrupt block). */
 long obj_reader_read(obj_reader_t *r, char *buf, size_t max);
 void obj_reader_close(obj_reader_t *r);

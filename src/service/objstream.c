@@ -1,5 +1,8 @@
-/* objstream.c - chunked object streams over the block store (objstream.h). */
+/* objstream.c - chunked object streams over the block store (objstream.h); encrypted (sealed)
+ * streams gather each chunk in a second pool buffer, seal it whole (crypto/chunk_cipher.h) and
+ * store the sealed bytes; their readers open a chunk whole before giving out any of it. */
 #include "objstream.h"
+#include "../crypto/chunk_cipher.h"
 #include "../crypto/hash.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -16,13 +19,21 @@ struct obj_writer {
   hash_ctx_t *md5, *sha;
   struct manifest m;
   struct store_group g;   /* the chunks' fsyncs run behind the stream */
+  uint8_t root[32];       /* sealed streams: the root key ... */
+  uint8_t *plain;         /* ... and a second pool buffer gathering the chunk (NULL: not sealed) */
+  size_t have;
 };
 
-int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out) {
+int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, const uint8_t *root, obj_writer_t **out) {
+  static const struct cdc_params sealed = {OBJ_SEALED_MIN, OBJ_SEALED_AVG, OBJ_SEALED_MAX};
+  if (root && bufpool_bufsize(store_pool(s)) < OBJ_SEALED_MAX + CC_TAG) return CAIRN_EINVAL;
   obj_writer_t *w = xcalloc(1, sizeof *w);
-  int rc = cdc_init(&w->cdc, p);
+  int rc = cdc_init(&w->cdc, root ? &sealed : p);   /* a sealed chunk fits one buffer */
   if (!rc) rc = bufpool_get(store_pool(s), store_options(s)->buffer_wait_ms, &w->buf);
+  if (!rc && root && (rc = bufpool_get(store_pool(s), store_options(s)->buffer_wait_ms, (void **)&w->plain)))
+    bufpool_put(store_pool(s), w->buf);
   if (rc) { xfree(w); return rc; }
+  if (root) memcpy(w->root, root, 32);
   w->s = s;
   store_group_init(&w->g);
   w->md5 = hash_new(HASH_MD5);
@@ -40,10 +51,41 @@ static int end_chunk(obj_writer_t *w) {
   return rc ? rc : manifest_add(&w->m, id, size);
 }
 
+/* A sealed stream's gathered chunk: sealed in place, stored, its key wrapped into the manifest. */
+static int end_sealed(obj_writer_t *w) {
+  uint8_t key[32];
+  uint64_t size, n = w->have;
+  char id[65], wkey[65];
+  int rc = cc_seal(w->root, w->plain, n, key);
+  if (!rc) rc = store_put_begin_buf(w->s, NULL, (int64_t)(n + CC_TAG), w->buf, &w->cur);
+  if (rc) { w->cur = NULL; return rc; }
+  if ((rc = store_put_write(w->cur, w->plain, n + CC_TAG))) return rc;
+  rc = store_put_finish_async(w->cur, &w->g, &size, id);
+  w->cur = NULL;
+  w->have = 0;
+  if (rc) return rc;
+  cc_wrap(w->root, id, key, wkey);
+  return manifest_add_sealed(&w->m, id, n, wkey);
+}
+
+static int write_sealed(obj_writer_t *w, const uint8_t *d, size_t n) {
+  while (n) {
+    int cut, rc;
+    size_t k = cdc_scan(&w->cdc, d, n, &cut);
+    memcpy(w->plain + w->have, d, k);   /* the chunker cuts at OBJ_SEALED_MAX at the latest */
+    w->have += k;
+    if (cut && (rc = end_sealed(w))) return rc;
+    d += k;
+    n -= k;
+  }
+  return 0;
+}
+
 int obj_writer_write(obj_writer_t *w, const void *data, size_t n) {
   const uint8_t *d = data;
   hash_update(w->md5, d, n);
   if (w->sha) hash_update(w->sha, d, n);
+  if (w->plain) return write_sealed(w, d, n);
   while (n) {
     int cut, rc;
     if (!w->cur && (rc = store_put_begin_buf(w->s, NULL, -1, w->buf, &w->cur))) { w->cur = NULL; return rc; }
@@ -60,6 +102,7 @@ static void writer_free(obj_writer_t *w) {
   if (w->cur) store_put_abort(w->cur);
   store_group_destroy(&w->g);   /* blocks still committing become garbage for gc on an abort */
   if (w->buf) bufpool_put(store_pool(w->s), w->buf);
+  if (w->plain) { memset(w->plain, 0, w->have); bufpool_put(store_pool(w->s), w->plain); }
   hash_free(w->md5);
   hash_free(w->sha);
   manifest_free(&w->m);
@@ -67,7 +110,7 @@ static void writer_free(obj_writer_t *w) {
 }
 
 int obj_writer_finish(obj_writer_t *w, struct manifest *m, char md5_hex[33], char sha256_hex[65]) {
-  int rc = w->cur ? end_chunk(w) : 0;
+  int rc = w->plain ? (w->have ? end_sealed(w) : 0) : w->cur ? end_chunk(w) : 0;
   if (!rc) rc = store_group_wait(&w->g);   /* every block durable before the object commits */
   if (!rc) {
     uint8_t d[32];
@@ -131,11 +174,14 @@ struct obj_reader {
   void *buf;            /* pool buffer for verifying each block (NULL when reads are not verified) */
   struct prefetch *pf;  /* the next block, verifying in the background (or NULL) */
   size_t pf_idx;
+  uint8_t root[32];     /* sealed chunks: the root key ... */
+  uint8_t *plain;       /* ... and a pool buffer holding the open chunk's plaintext (NULL: none sealed) */
+  size_t plain_idx;     /* the chunk in plain (m.n: none yet) */
 };
 
 /* Starts verifying block idx in the background when a second pool buffer is free right now. */
 static void prefetch_start(obj_reader_t *r, size_t idx) {
-  if (!r->buf || r->pf || idx >= r->m.n || r->m.b[idx].offset >= r->end) return;
+  if (!r->buf || r->plain || r->pf || idx >= r->m.n || r->m.b[idx].offset >= r->end) return;
   void *buf;
   if (bufpool_get(store_pool(r->s), 0, &buf)) return;   /* no spare buffer: read it in line later */
   struct prefetch *f = xcalloc(1, sizeof *f);
@@ -172,15 +218,25 @@ static void prefetch_drop(obj_reader_t *r) {
   if (g) store_get_close(g);
 }
 
-int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out) {
-  void *buf = NULL;
+int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, const uint8_t *root, obj_reader_t **out) {
+  void *buf = NULL, *plain = NULL;
+  int sealed = 0;
+  for (size_t i = 0; i < m->n && !sealed; i++) sealed = m->b[i].wkey[0] != 0;
+  if (sealed && !root) return CAIRN_EIO;   /* encrypted, and no key to open it */
   if (store_options(s)->verify_reads != VERIFY_READS_NEVER && m->n) {
     int rc = bufpool_get(store_pool(s), store_options(s)->buffer_wait_ms, &buf);
     if (rc) return rc;
   }
+  if (sealed) {
+    int rc = bufpool_get(store_pool(s), store_options(s)->buffer_wait_ms, &plain);
+    if (rc) { if (buf) bufpool_put(store_pool(s), buf); return rc; }
+  }
   obj_reader_t *r = xcalloc(1, sizeof *r);
   r->s = s;
   r->buf = buf;
+  r->plain = plain;
+  if (root) memcpy(r->root, root, 32);
+  r->plain_idx = SIZE_MAX;
   r->m = *m;   /* taken over, not copied */
   manifest_init(m);
   r->pos = off;
@@ -190,10 +246,50 @@ int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, 
   return 0;
 }
 
+/* Reads the sealed chunk idx whole and opens it into r->plain: its tag checked before any byte
+ * of it is given out. */
+static int open_sealed(obj_reader_t *r, struct mblock *b) {
+  size_t n = (size_t)b->size + CC_TAG;
+  if (n > bufpool_bufsize(store_pool(r->s))) return CAIRN_EIO;
+  store_get_t *g;
+  uint64_t size = 0;
+  int rc = store_get_open_buf(r->s, b->id, r->buf, &g, &size);   /* the stored (sealed) bytes verified */
+  if (rc) return rc;
+  if (size != n) { store_get_close(g); return CAIRN_ECORRUPT; }
+  for (size_t got = 0; got < n;) {
+    ssize_t k = store_get_read(g, r->plain + got, n - got, got);
+    if (k <= 0) { store_get_close(g); return CAIRN_EIO; }
+    got += (size_t)k;
+  }
+  store_get_close(g);
+  uint8_t key[32];
+  if ((rc = cc_unwrap(r->root, b->id, b->wkey, key))) return CAIRN_ECORRUPT;
+  if ((rc = cc_open(key, r->plain, n))) return rc;
+  r->plain_idx = r->idx;
+  return 0;
+}
+
+static long read_sealed(obj_reader_t *r, char *buf, size_t max) {
+  struct mblock *b = &r->m.b[r->idx];
+  if (r->plain_idx != r->idx) {
+    r->plain_idx = SIZE_MAX;
+    int rc = open_sealed(r, b);
+    if (rc) return rc;
+  }
+  uint64_t in_block = r->pos - b->offset, left = b->size - in_block;
+  if (left > r->end - r->pos) left = r->end - r->pos;
+  size_t n = left < max ? (size_t)left : max;
+  memcpy(buf, r->plain + in_block, n);
+  r->pos += n;
+  if (r->pos >= b->offset + b->size) r->idx = manifest_find(&r->m, r->pos);
+  return (long)n;
+}
+
 long obj_reader_read(obj_reader_t *r, char *buf, size_t max) {
   if (r->pos >= r->end) return 0;
   if (r->idx >= r->m.n) return CAIRN_EIO;
   struct mblock *b = &r->m.b[r->idx];
+  if (b->wkey[0]) return read_sealed(r, buf, max);
   if (!r->g) {
     uint64_t size = 0;
     int rc = 0;
@@ -224,6 +320,7 @@ void obj_reader_close(obj_reader_t *r) {
   prefetch_drop(r);   /* waits for it, closes what it opened */
   if (r->g) store_get_close(r->g);
   if (r->buf) bufpool_put(store_pool(r->s), r->buf);
+  if (r->plain) { memset(r->plain, 0, bufpool_bufsize(store_pool(r->s))); bufpool_put(store_pool(r->s), r->plain); }
   manifest_free(&r->m);
   xfree(r);
 }

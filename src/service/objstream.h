@@ -7,7 +7,14 @@
 #include "objects.h"
 #include "../store/store.h"
 
-int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, obj_writer_t **out);
-int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, obj_reader_t **out);
+/* Sealed (encrypted) streams: root (may be NULL: plain) is the root key of crypto/chunk_cipher.h;
+ * their chunks are cut by these sizes, whatever p says, so a sealed chunk and its tag fit one pool
+ * buffer (buffer_size >= 1 MiB, else CAIRN_EINVAL), and each stream takes a second buffer. */
+#define OBJ_SEALED_MIN (128u << 10)
+#define OBJ_SEALED_AVG (512u << 10)
+#define OBJ_SEALED_MAX ((1u << 20) - 16)
+int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, const uint8_t *root, obj_writer_t **out);
+/* A manifest with sealed chunks needs root (CAIRN_EIO without). */
+int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, const uint8_t *root, obj_reader_t **out);
 
 #endif

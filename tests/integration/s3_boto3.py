@@ -68,7 +68,7 @@ check("right Content-MD5 accepted", s3.get_object(Bucket="alpha", Key="md5ok")["
 s3.delete_object(Bucket="alpha", Key="md5ok")
 check("DeleteObject", error_code(s3.head_object, Bucket="alpha", Key="md5ok") == "404")
 check("DeleteObject of a missing key: 204", s3.delete_object(Bucket="alpha", Key="md5ok")["ResponseMetadata"]["HTTPStatusCode"] == 204)
-check("not yet implemented: NotImplemented", error_code(s3.get_bucket_encryption, Bucket="alpha") == "NotImplemented")
+check("not yet implemented: NotImplemented", error_code(s3.get_bucket_website, Bucket="alpha") == "NotImplemented")
 
 # presigned URLs with plain urllib
 pre = s3.generate_presigned_url("get_object", Params={"Bucket": "alpha", "Key": "obj/1024"}, ExpiresIn=60)

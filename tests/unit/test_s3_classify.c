@@ -44,7 +44,7 @@ static void known_operations(void) {
 
 static void refusals(void) {
   enum s3_op op;
-  const char *subs[] = {"metrics", "website", "encryption", "replication", "logging", "notification"};
+  const char *subs[] = {"metrics", "website", "inventory", "replication", "logging", "notification"};
   for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) ASSERT_EQ(cls("DELETE", 1, 0, subs[i], &op), CAIRN_ENOTIMPL);
   ASSERT_EQ(cls("PUT", 1, 0, "versioning", &op), 0); ASSERT_EQ(op, S3_VERSIONING_PUT);
   ASSERT_EQ(cls("GET", 1, 0, "versions", &op), 0); ASSERT_EQ(op, S3_LIST_VERSIONS);
@@ -60,10 +60,18 @@ static void refusals(void) {
   ASSERT_EQ(cls("POST", 1, 1, "", &op), CAIRN_EMETHOD);
   ASSERT_EQ(cls("POST", 1, 0, "lifecycle", &op), CAIRN_EMETHOD);
   ASSERT_EQ(cls("PUT", 0, 0, "", &op), CAIRN_EMETHOD);
+  ASSERT_EQ(cls("DELETE", 1, 0, "encryption", &op), 0); ASSERT_EQ(op, S3_ENCRYPTION_DELETE);
+  ASSERT_EQ(cls("GET", 1, 1, "encryption", &op), CAIRN_ENOTIMPL);   /* a bucket's, not an object's */
+  /* SSE headers only where an operation honours them */
   hdr_present = "x-amz-server-side-encryption";
-  ASSERT_EQ(cls("PUT", 1, 1, "", &op), CAIRN_ENOTIMPL);
-  hdr_present = "x-amz-server-side-encryption-customer-key";
+  ASSERT_EQ(cls("PUT", 1, 1, "", &op), 0); ASSERT_EQ(op, S3_PUT_OBJECT);
+  ASSERT_EQ(cls("DELETE", 1, 1, "", &op), CAIRN_ENOTIMPL);
   ASSERT_EQ(cls("GET", 1, 1, "", &op), CAIRN_ENOTIMPL);
+  hdr_present = "x-amz-server-side-encryption-customer-key";
+  ASSERT_EQ(cls("GET", 1, 1, "", &op), 0);
+  ASSERT_EQ(cls("GET", 1, 0, "", &op), CAIRN_ENOTIMPL);   /* a listing */
+  hdr_present = "x-amz-server-side-encryption-aws-kms-key-id";
+  ASSERT_EQ(cls("PUT", 1, 1, "", &op), CAIRN_ENOTIMPL);
   hdr_present = NULL;
 }
 
