@@ -24,4 +24,11 @@ void api_principal(req_t *r, struct principal *p);
  * CAIRN_EBUSY to park and retry. Idempotent within a request. */
 int api_transfer_share(req_t *r);
 
+/* projects.c: the filer-gateway's error answer; a home from POST /v1/users {"userID", ...};
+ * GET /v1/tasks/<project|user>/<id> (tail without /v1/tasks/). */
+int api_fg_fail(req_t *r, int rc, const char *why);
+struct json_t;
+int api_home_post(req_t *r, struct json_t *body);
+int api_space_task(req_t *r, const char *tail);
+
 #endif

@@ -132,6 +132,7 @@ static int purge(req_t *r) {
 
 static int ping(req_t *r) {
   struct app *a = r->app;
+  if (!r->auth_rc) return http_respond_buf(r, 200, "application/json", "\"pong\"", 6);   /* the filer-gateway's, signed in */
   return json_respond(r, 200, json_pack("{s:b,s:I}", "alive", 1, "uptime", (json_int_t)(svc_uptime_ms(a->svc) / 1000)));
 }
 

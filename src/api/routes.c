@@ -7,7 +7,8 @@
 
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
-    h_users_delete, h_s3, h_gc, h_tasks, h_metrics, h_mirror_redirect, h_mirror_purge, h_ping, h_buckets, h_datasets, h_fs, h_dav;
+    h_users_delete, h_s3, h_gc, h_tasks, h_metrics, h_mirror_redirect, h_mirror_purge, h_ping, h_buckets, h_datasets, h_fs, h_dav,
+    h_projects, h_users_home;
 
 static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
@@ -27,11 +28,15 @@ const struct route api_routes[] = {
   {"GET", "/v1/users", AUTH_ADMIN, &h_users_list, NULL},
   {"POST", "/v1/users", AUTH_ADMIN, &h_users_create, NULL},
   {"DELETE", "/v1/users/", AUTH_ADMIN, &h_users_delete, NULL},
+  {"GET", "/v1/users/", AUTH_USER_OR_LOCATOR, &h_users_home, NULL},   /* the filer-gateway's: a user's spaces */
+  {"PATCH", "/v1/users/", AUTH_ADMIN, &h_users_home, NULL},
+  {"*", "/v1/projects", AUTH_USER_OR_LOCATOR, &h_projects, NULL},     /* reads may be anonymous (projects_anonymous_read) */
+  {"*", "/v1/projects/", AUTH_USER_OR_LOCATOR, &h_projects, NULL},
   {"POST", "/v1/gc", AUTH_ADMIN, &h_gc, NULL},
   {"GET", "/v1/tasks", AUTH_USER, &h_tasks, NULL},
   {"GET", "/v1/redirect/", AUTH_NONE, &h_mirror_redirect, NULL},   /* cloud-mirror's redirect is public */
   {"DELETE", "/v1/purge/", AUTH_ADMIN, &h_mirror_purge, NULL},
-  {"GET", "/v1/ping", AUTH_NONE, &h_ping, NULL},
+  {"GET", "/v1/ping", AUTH_USER_OR_LOCATOR, &h_ping, NULL},   /* anonymous: cloud-mirror's; signed in: "pong" */
   {"*", "/v1/tasks/", AUTH_USER, &h_tasks, NULL},
   {"*", "/v1/buckets/", AUTH_USER, &h_buckets, NULL},
   {"GET", "/v1/datasets", AUTH_USER, &h_datasets, NULL},

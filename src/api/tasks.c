@@ -60,6 +60,7 @@ static int tasks_end(req_t *r) {
     return rc ? http_fail(r, rc, rc == CAIRN_EINVAL ? "state is one of queued, running, succeeded, failed, canceled" : NULL)
               : json_respond(r, 200, j);
   }
+  if (!strncmp(tail, "project/", 8) || !strncmp(tail, "user/", 5)) return api_space_task(r, tail);   /* the filer-gateway's */
   const char *slash = strchr(tail, '/');
   size_t n = slash ? (size_t)(slash - tail) : strlen(tail);
   if (n >= sizeof id) return http_fail(r, CAIRN_ENOENT, "no such task");

@@ -1,15 +1,25 @@
-/* users.c - /v1/users (admin): list, create (answers the new keys once), delete. */
+/* users.c - /v1/users (admin): list (accounts with their spaces), create (answers the new keys
+ * once; a filer-gateway body with a userID provisions a home instead: projects.c), delete (the
+ * home first, refused while it holds data, then the account). */
 #include "app.h"
 #include "json_body.h"
 #include "../service/admin.h"
+#include "../service/spaces.h"
 #include "../util/err.h"
 #include <jansson.h>
 #include <string.h>
 
+struct ulist { svc_t *svc; const struct principal *who; json_t *arr; };
+
 static int add_json(void *ctx, const struct meta_user *u) {
-  json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:b,s:I}", "name", u->name, "access_key",
-                                       u->access_key, "role", u->role, "enabled", u->enabled,
-                                       "created_ms", (json_int_t)u->created_ms));
+  struct ulist *l = ctx;
+  json_t *j = NULL;
+  if (svc_space_user(l->svc, l->who, u->name, &j)) j = json_object();   /* userID, memberOf, storage */
+  json_t *acct = json_pack("{s:s,s:s,s:s,s:b,s:I}", "name", u->name, "access_key", u->access_key, "role", u->role,
+                           "enabled", u->enabled, "created_ms", (json_int_t)u->created_ms);
+  json_object_update(j, acct);
+  json_decref(acct);
+  json_array_append_new(l->arr, j);
   return 0;
 }
 
@@ -17,10 +27,10 @@ static int list(req_t *r) {
   struct app *a = r->app;
   struct principal who;
   api_principal(r, &who);
-  json_t *arr = json_array();
-  int rc = svc_user_list(a->svc, &who, add_json, arr);
-  if (rc) { json_decref(arr); return rc; }
-  return json_respond(r, 200, arr);
+  struct ulist l = {a->svc, &who, json_array()};
+  int rc = svc_user_list(a->svc, &who, add_json, &l);
+  if (rc) { json_decref(l.arr); return rc; }
+  return json_respond(r, 200, json_pack("{s:o}", "users", l.arr));
 }
 
 static int create_end(req_t *r) {
@@ -28,6 +38,11 @@ static int create_end(req_t *r) {
   const char *err = NULL, *name = NULL, *role = "user";
   json_t *in = json_body_parse(r, &err);
   if (!in) return http_fail(r, CAIRN_EINVAL, err);
+  if (json_object_get(in, "userID")) {   /* the filer-gateway: a home for the user */
+    int rc = api_home_post(r, in);
+    json_decref(in);
+    return rc;
+  }
   if (json_unpack(in, "{s:s,s?s}", "name", &name, "role", &role)) {
     json_decref(in);
     return http_fail(r, CAIRN_EINVAL, "body must be {\"name\": ..., \"role\": \"user\"|\"admin\"}");
@@ -50,7 +65,10 @@ static int remove_user(req_t *r) {
   struct app *a = r->app;
   struct principal who;
   api_principal(r, &who);
-  int rc = svc_user_delete(a->svc, &who, r->tail);
+  int rc = svc_space_home_delete(a->svc, &who, r->tail);
+  if (rc == CAIRN_ECONFLICT) return api_fg_fail(r, CAIRN_EAUTH, "the user's home is not empty");
+  if (rc && rc != CAIRN_ENOENT) return http_fail(r, rc, NULL);
+  rc = svc_user_delete(a->svc, &who, r->tail);
   if (rc) return http_fail(r, rc, rc == CAIRN_ENOENT ? "no such user" : NULL);
   return json_respond(r, 200, json_pack("{s:s,s:b}", "name", r->tail, "deleted", 1));
 }

@@ -61,10 +61,11 @@ static int api_cmd(const char *verb, const char *name, const char *role) {
   if (rc) return 1;
   json_error_t e;
   json_t *j = json_loadb(resp.body.s, resp.body.len, 0, &e);
-  if (!strcmp(verb, "list") && json_is_array(j)) {
+  json_t *users = json_object_get(j, "users");
+  if (!strcmp(verb, "list") && json_is_array(users)) {
     size_t i;
     json_t *u;
-    json_array_foreach(j, i, u) {
+    json_array_foreach(users, i, u) {
       struct meta_user mu = {0};
       snprintf(mu.name, sizeof mu.name, "%s", json_string_value(json_object_get(u, "name")));
       snprintf(mu.access_key, sizeof mu.access_key, "%s", json_string_value(json_object_get(u, "access_key")));

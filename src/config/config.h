@@ -31,6 +31,8 @@ struct config {
   int64_t task_lease_ms;
   int64_t task_retention_ms;
   char *metrics_token;
+  char *api_key;                      /* the filer-gateway's X-API-Key ("" : none asked) */
+  int64_t projects_anonymous_read;
   char *mirror_regions, *mirror_allow;
   int64_t mirror_require_https;
   int64_t mirror_max_wait_ms, mirror_ttl_ms;

@@ -6,6 +6,7 @@
 #include "../crypto/sigv4.h"
 #include "aws_chunked.h"
 #include "../util/alloc.h"
+#include "../util/base64.h"
 #include "../util/log.h"
 #include "../util/err.h"
 #include "../util/sbuf.h"
@@ -108,8 +109,40 @@ static int refuse_unsigned(req_t *r, const struct sigv4_auth *a, const char **wh
   return CAIRN_EAUTH;
 }
 
+/* HTTP Basic with a cairn access key and secret as user and password, as filer-gateway clients
+ * send it; only on /v1/ (S3 clients sign). */
+static int auth_basic(req_t *r, const struct server_opts *o, const char *h, const char **why) {
+  if (strncmp(r->path, "/v1/", 4)) { *why = "HTTP Basic authentication is only for /v1/"; return CAIRN_EAUTH; }
+  size_t n = 0;
+  unsigned char *d = base64_decode(h + 6, 512, &n);
+  char *colon = d ? memchr(d, ':', n) : NULL;
+  if (!colon || memchr(d, 0, n)) { xfree(d); *why = "malformed Basic credentials"; return CAIRN_EAUTH; }
+  *colon = 0;
+  const char *key = (const char *)d, *given = colon + 1;
+  size_t glen = n - (size_t)(colon + 1 - (char *)d);
+  char *secret = NULL, role[16] = "", name[65] = "";
+  int rc = CAIRN_EAUTH;
+  if (!o->lookup(r->app, key, &secret, role, name)) {
+    if (strlen(secret) == glen && crypto_memeq(secret, given, glen)) rc = 0;
+    memset(secret, 0, strlen(secret));
+    xfree(secret);
+  }
+  if (!rc) {
+    r->user_key = mempool_strdup(r->pool, key);
+    memcpy(r->role, role, sizeof r->role);
+    memcpy(r->user_name, name, sizeof r->user_name);
+  } else {
+    *why = "the access key and secret do not match";
+  }
+  memset(d, 0, n);
+  xfree(d);
+  return rc;
+}
+
 int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   struct sigv4_auth a;
+  const char *basic = http_header(r, "Authorization");
+  if (basic && !strncasecmp(basic, "Basic ", 6)) return auth_basic(r, o, basic, why);
   struct sigv2_auth v2;
   *why = NULL;
   int rc = sigv4_parse_presigned(r->raw_query, &a);

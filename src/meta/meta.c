@@ -186,6 +186,16 @@ int meta_bucket_config_get(meta_t *m, const char *b, const char *n, char **v) { 
 int meta_bucket_config_set(meta_t *m, const char *b, const char *n, const char *v) { CALL(m->ops->bucket_config_set(m->impl, b, n, v)); }
 
 int meta_ping(meta_t *m) { CALL(m->ops->ping(m->impl)); }
+int meta_space_put(meta_t *m, const struct meta_space *sp) { CALL(m->ops->space_put(m->impl, sp)); }
+int meta_space_get(meta_t *m, const char *k, const char *id, struct meta_space *o) { CALL(m->ops->space_get(m->impl, k, id, o)); }
+int meta_space_delete(meta_t *m, const char *k, const char *id) { CALL(m->ops->space_delete(m->impl, k, id)); }
+int meta_space_list(meta_t *m, const char *k, meta_space_cb cb, void *ctx) { CALL(m->ops->space_list(m->impl, k, cb, ctx)); }
+int meta_space_member_set(meta_t *m, const char *k, const char *id, const char *u, const char *r) {
+  CALL(m->ops->space_member_set(m->impl, k, id, u, r));
+}
+int meta_space_members(meta_t *m, const char *k, const char *id, int by_user, meta_member_cb cb, void *ctx) {
+  CALL(m->ops->space_members(m->impl, k, id, by_user, cb, ctx));
+}
 int meta_schema_version(meta_t *m) { CALL(m->ops->schema_version(m->impl)); }
 
 void meta_user_clear(struct meta_user *u) {

@@ -84,6 +84,18 @@ struct meta_mirror {
   int64_t updated_ms;
 };
 
+/* A project or home space (service/spaces.h): kind "project" or "home"; bucket: the cairn
+ * system's bucket ("" for the others); used_bytes: distinct block bytes of the bucket (dedup
+ * counted once), logical_bytes: what clients stored; both kept by every object write. */
+struct meta_space {
+  char kind[8]; char id[65]; char system[16]; char bucket[64];
+  uint64_t quota_bytes, used_bytes, logical_bytes;
+  int64_t created_ms;
+};
+typedef int (*meta_space_cb)(void *ctx, const struct meta_space *sp);
+struct meta_member { char kind[8]; char id[65]; char user[65]; char role[16]; };
+typedef int (*meta_member_cb)(void *ctx, const struct meta_member *mb);
+
 /* Catalog sizes (metrics). logical bytes: what clients stored, before deduplication. */
 struct meta_counts { uint64_t buckets, objects, object_bytes, uploads, datasets, versions, version_bytes, users; };
 
@@ -171,6 +183,12 @@ struct meta_ops {
   int (*task_counts)(void *impl, meta_task_count_cb cb, void *ctx);
   int (*bucket_config_get)(void *impl, const char *bucket, const char *name, char **value);
   int (*bucket_config_set)(void *impl, const char *bucket, const char *name, const char *value);
+  int (*space_put)(void *impl, const struct meta_space *sp);
+  int (*space_get)(void *impl, const char *kind, const char *id, struct meta_space *out);
+  int (*space_delete)(void *impl, const char *kind, const char *id);
+  int (*space_list)(void *impl, const char *kind, meta_space_cb cb, void *ctx);
+  int (*space_member_set)(void *impl, const char *kind, const char *id, const char *user, const char *role);
+  int (*space_members)(void *impl, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
   int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
@@ -188,7 +206,8 @@ int meta_bucket_create(meta_t *m, const struct meta_bucket *b);           /* CAI
 int meta_bucket_get(meta_t *m, const char *name, struct meta_bucket *out); /* CAIRN_ENOSUCHBUCKET */
 int meta_bucket_delete(meta_t *m, const char *name);   /* CAIRN_ENOSUCHBUCKET, CAIRN_EBUCKETNOTEMPTY */
 int meta_bucket_list(meta_t *m, meta_bucket_cb cb, void *ctx);
-/* Creates or replaces (bucket, key) in one transaction; CAIRN_ENOSUCHBUCKET. */
+/* Creates or replaces (bucket, key) in one transaction; CAIRN_ENOSUCHBUCKET; CAIRN_EQUOTA when a
+ * space's bucket would grow past its quota (nothing written). */
 int meta_object_put(meta_t *m, const struct meta_object *o);
 int meta_object_get(meta_t *m, const char *bucket, const char *key, struct meta_object *out);
 int meta_object_delete(meta_t *m, const char *bucket, const char *key);   /* CAIRN_ENOSUCHKEY */
@@ -290,6 +309,15 @@ int meta_task_counts(meta_t *m, meta_task_count_cb cb, void *ctx);   /* cb per (
  * CAIRN_ENOSUCHBUCKET without the bucket; *value heap. set: NULL value removes it. */
 int meta_bucket_config_get(meta_t *m, const char *bucket, const char *name, char **value);
 int meta_bucket_config_set(meta_t *m, const char *bucket, const char *name, const char *value);
+/* Spaces. put: creates (a bucket's existing objects are counted) or, when it exists, sets its
+ * quota; delete: the space and its members (not the bucket); members: of (kind, id), or with
+ * by_user the spaces the user named by id belongs to; member_set: role NULL removes. */
+int meta_space_put(meta_t *m, const struct meta_space *sp);
+int meta_space_get(meta_t *m, const char *kind, const char *id, struct meta_space *out);   /* ENOENT */
+int meta_space_delete(meta_t *m, const char *kind, const char *id);
+int meta_space_list(meta_t *m, const char *kind, meta_space_cb cb, void *ctx);
+int meta_space_member_set(meta_t *m, const char *kind, const char *id, const char *user, const char *role);
+int meta_space_members(meta_t *m, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

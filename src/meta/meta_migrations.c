@@ -156,5 +156,31 @@ const struct meta_migration meta_migrations[] = {
        " noncurrent_ms BIGINT NOT NULL,"
        " PRIMARY KEY (bucket, key, version_id));"
        "CREATE INDEX object_versions_by_seq ON object_versions (bucket, key, seq)"},
+  /* project and home spaces (service/spaces.h), their members, and the deduplicated usage of a
+   * space's bucket: each block it references counted once (meta_sqlite_spaces.c) */
+  {14, "CREATE TABLE spaces ("
+       " kind TEXT NOT NULL,"
+       " id TEXT NOT NULL,"
+       " system TEXT NOT NULL,"
+       " quota_bytes BIGINT NOT NULL,"
+       " bucket TEXT,"
+       " used_bytes BIGINT NOT NULL DEFAULT 0,"
+       " logical_bytes BIGINT NOT NULL DEFAULT 0,"
+       " created_ms BIGINT NOT NULL,"
+       " PRIMARY KEY (kind, id));"
+       "CREATE UNIQUE INDEX spaces_by_bucket ON spaces (bucket);"
+       "CREATE TABLE space_members ("
+       " kind TEXT NOT NULL,"
+       " id TEXT NOT NULL,"
+       " user_name TEXT NOT NULL,"
+       " role TEXT NOT NULL,"
+       " PRIMARY KEY (kind, id, user_name));"
+       "CREATE INDEX space_members_by_user ON space_members (user_name);"
+       "CREATE TABLE space_blocks ("
+       " bucket TEXT NOT NULL,"
+       " block TEXT NOT NULL,"
+       " size BIGINT NOT NULL,"
+       " refs BIGINT NOT NULL,"
+       " PRIMARY KEY (bucket, block))"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -263,8 +263,28 @@ static int s_bucket_list(void *impl, meta_bucket_cb cb, void *ctx) {
 
 /* ---- objects ---- */
 
+static int object_insert(struct msql *m, const struct meta_object *o);
+
+#define CURRENT_ROWS "SELECT manifest, data IS NOT NULL, size FROM objects WHERE bucket = ?1 AND key = ?2"
+
+/* In a space's bucket the row replaced leaves the usage and o joins it, all undone when the
+ * usage would end above the quota (and grew). */
 int msql_object_put(void *impl, const struct meta_object *o) {
   struct msql *m = impl;
+  if (!msql_space_accounted(m, o->bucket)) return object_insert(m, o);
+  int rc = msql_exec(m, "SAVEPOINT put_acct");
+  if (rc) return rc;
+  rc = msql_space_account_rows(m, CURRENT_ROWS, o->bucket, o->key, NULL, -1);
+  int over_before = rc ? 0 : msql_space_quota_check(m, o->bucket) != 0;
+  if (!rc) rc = object_insert(m, o);
+  if (!rc) rc = msql_space_account(m, o, 1);
+  if (!rc && msql_space_quota_check(m, o->bucket) && (!over_before || o->size)) rc = CAIRN_EQUOTA;
+  if (rc) msql_exec(m, "ROLLBACK TO put_acct");
+  msql_exec(m, "RELEASE put_acct");
+  return rc;
+}
+
+static int object_insert(struct msql *m, const struct meta_object *o) {
   sqlite3_stmt *st;
   if (msql_prepare_cached(m, "INSERT OR REPLACE INTO objects (bucket, key, size, etag, content_type,"
                          " manifest, created_ms, headers, tags, data, version_id, seq) SELECT ?,?,?,?,?,?,?,?,?,?10,?11,?12"
@@ -335,14 +355,21 @@ static int s_object_get(void *impl, const char *bucket, const char *key, struct 
 static int s_object_delete(void *impl, const char *bucket, const char *key) {
   struct msql *m = impl;
   sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, "DELETE FROM objects WHERE bucket = ? AND key = ?", -1, &st, NULL))
-    return msql_err(m, "prepare");
-  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-  int r = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (r != SQLITE_DONE) return msql_err(m, "delete object");
-  return sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHKEY;
+  int acct = msql_space_accounted(m, bucket), rc = acct ? msql_exec(m, "SAVEPOINT del_acct") : 0;
+  if (!rc && acct) rc = msql_space_account_rows(m, CURRENT_ROWS, bucket, key, NULL, -1);
+  if (!rc && sqlite3_prepare_v2(m->db, "DELETE FROM objects WHERE bucket = ? AND key = ?", -1, &st, NULL)) rc = msql_err(m, "prepare");
+  if (!rc) {
+    sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    rc = r != SQLITE_DONE ? msql_err(m, "delete object") : sqlite3_changes(m->db) ? 0 : CAIRN_ENOSUCHKEY;
+  }
+  if (acct) {
+    if (rc) msql_exec(m, "ROLLBACK TO del_acct");
+    msql_exec(m, "RELEASE del_acct");
+  }
+  return rc;
 }
 
 static int s_object_list(void *impl, const char *bucket, const char *prefix, const char *after,
@@ -584,7 +611,8 @@ static const struct meta_ops sqlite_ops = {
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
   msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
   msql_ds_prune, msql_block_claim, msql_block_claimed, msql_task_add, msql_task_claim,
-  msql_task_renew, msql_task_finish, msql_task_get, msql_task_list, msql_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_task_counts, msql_bucket_config_get, msql_bucket_config_set, s_tx, s_ping,
+  msql_task_renew, msql_task_finish, msql_task_get, msql_task_list, msql_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_task_counts, msql_bucket_config_get, msql_bucket_config_set,
+  msql_space_put, msql_space_get, msql_space_delete, msql_space_list, msql_space_member_set, msql_space_members, s_tx, s_ping,
   s_schema_version, s_close,
 };
 

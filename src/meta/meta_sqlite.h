@@ -33,6 +33,20 @@ int msql_object_version_delete(void *impl, const char *bucket, const char *key, 
 int msql_object_versions_list(void *impl, const char *bucket, const char *prefix, const char *after_key,
                               int64_t after_seq, int limit, meta_object_cb cb, void *ctx);
 
+/* meta_sqlite_spaces.c: spaces, and the accounting of their buckets' object rows (called inside
+ * the transaction that writes or drops the rows). account_rows: every row sql selects (columns
+ * manifest, inline 0/1, size; ?1 bucket, ?2 key, ?3 text) leaves (-1) or joins (1) the usage. */
+int msql_space_accounted(struct msql *m, const char *bucket);
+int msql_space_account(struct msql *m, const struct meta_object *o, int delta);
+int msql_space_account_rows(struct msql *m, const char *sql, const char *bucket, const char *key, const char *text, int delta);
+int msql_space_quota_check(struct msql *m, const char *bucket);   /* CAIRN_EQUOTA when over */
+int msql_space_put(void *impl, const struct meta_space *sp);
+int msql_space_get(void *impl, const char *kind, const char *id, struct meta_space *out);
+int msql_space_delete(void *impl, const char *kind, const char *id);
+int msql_space_list(void *impl, const char *kind, meta_space_cb cb, void *ctx);
+int msql_space_member_set(void *impl, const char *kind, const char *id, const char *user, const char *role);
+int msql_space_members(void *impl, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
+
 /* meta_sqlite_ds.c: datasets, versions, tags */
 int msql_ds_version_put(void *impl, const char *dataset, const char *owner, const struct meta_dsversion *v);
 int msql_ds_version_get(void *impl, const char *dataset, const char *id, struct meta_dsversion *out);

@@ -58,6 +58,9 @@ static int displace(struct msql *m, const char *bucket, const char *key, const c
                     " SELECT seq FROM object_versions WHERE bucket = ?1 AND key = ?2)", bucket, key, NULL, -1, seq);
   if (rc) return rc;
   (*seq)++;
+  if (msql_space_accounted(m, bucket))   /* the version replaced leaves a space's usage */
+    rc = msql_space_account_rows(m, "SELECT manifest, data IS NOT NULL, size FROM object_versions WHERE bucket = ?1 AND key = ?2"
+                                    " AND version_id = ?3 AND delete_marker = 0", bucket, key, vid, -1);
   if (!rc) rc = run(m, "DELETE FROM object_versions WHERE bucket = ?1 AND key = ?2 AND version_id = ?3", bucket, key, vid, 0, NULL);
   if (!rc) rc = run(m, "INSERT INTO object_versions (bucket, key, version_id, seq, delete_marker, size, etag, content_type,"
                        " manifest, created_ms, headers, tags, data, noncurrent_ms) SELECT bucket, key, version_id, seq, 0,"
@@ -169,6 +172,12 @@ int msql_object_version_delete(void *impl, const char *bucket, const char *key, 
   int rc = msql_exec(m, "BEGIN IMMEDIATE");
   if (rc) return rc;
   int n = 0;
+  if (msql_space_accounted(m, bucket)) {   /* the version dropped leaves a space's usage */
+    rc = msql_space_account_rows(m, "SELECT manifest, data IS NOT NULL, size FROM objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3"
+                                    " UNION ALL SELECT manifest, data IS NOT NULL, size FROM object_versions WHERE bucket = ?1"
+                                    " AND key = ?2 AND version_id = ?3 AND delete_marker = 0", bucket, key, vid, -1);
+    if (rc) return in_tx(m, rc);
+  }
   rc = run(m, "DELETE FROM objects WHERE bucket = ?1 AND key = ?2 AND version_id = ?3", bucket, key, vid, 0, &n);
   if (!rc && !n) {   /* not the current one: an older version or a delete marker */
     int64_t marker = -1;

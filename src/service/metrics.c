@@ -60,6 +60,34 @@ static void label_value(sbuf_t *o, const char *v) {
   }
 }
 
+/* Per-space gauges: three lines each, then the count by kind. */
+struct space_lines { sbuf_t *o; int which; uint64_t projects, homes; };
+static int space_line(void *ctx, const struct meta_space *sp) {
+  struct space_lines *l = ctx;
+  static const char *names[] = {"cairn_space_quota_bytes", "cairn_space_used_bytes", "cairn_space_logical_bytes"};
+  uint64_t v = l->which == 0 ? sp->quota_bytes : l->which == 1 ? sp->used_bytes : sp->logical_bytes;
+  sbuf_printf(l->o, "%s{kind=\"%s\",id=\"", names[l->which], sp->kind);
+  label_value(l->o, sp->id);
+  sbuf_printf(l->o, "\",system=\"%s\"} %llu\n", sp->system, (unsigned long long)v);
+  if (!l->which) { if (!strcmp(sp->kind, "project")) l->projects++; else l->homes++; }
+  return 0;
+}
+
+static void space_metrics(svc_t *s, sbuf_t *o) {
+  static const char *help[] = {"A project's or home's quota.", "Bytes a space's blocks take, each shared block once.",
+                               "Bytes clients stored in a space, before deduplication."};
+  static const char *names[] = {"cairn_space_quota_bytes", "cairn_space_used_bytes", "cairn_space_logical_bytes"};
+  struct space_lines l = {o, 0, 0, 0};
+  for (l.which = 0; l.which < 3; l.which++) {
+    metric(o, names[l.which], "gauge", help[l.which]);
+    meta_space_list(s->meta, "project", space_line, &l);
+    meta_space_list(s->meta, "home", space_line, &l);
+  }
+  metric(o, "cairn_spaces", "gauge", "Project and home spaces.");
+  sbuf_printf(o, "cairn_spaces{kind=\"project\"} %llu\ncairn_spaces{kind=\"home\"} %llu\n",
+              (unsigned long long)l.projects, (unsigned long long)l.homes);
+}
+
 static int token_ok(const char *want, const char *got) {
   if (!*want || !got) return 0;
   uint8_t a[32], b[32];
@@ -146,6 +174,7 @@ int svc_metrics_text(svc_t *s, const struct principal *p, const char *token, cha
   one(o, "cairn_mirror_errors_total", "counter", "Mirror copies that failed.", LOAD(m->mirror_errors));
   one(o, "cairn_mirror_fallbacks_total", "counter", "Mirror requests redirected to the upstream after mirror_max_wait.", LOAD(m->mirror_fallbacks));
   one(o, "cairn_mirror_copied_bytes_total", "counter", "Bytes copied from upstreams into mirror buckets.", LOAD(m->mirror_bytes));
+  space_metrics(s, o);
   metric(o, "cairn_uptime_seconds", "gauge", "Seconds since this process opened the store.");
   sbuf_printf(o, "cairn_uptime_seconds %.3f\n", (double)(time_now_ms() - s->started_ms) / 1e3);
   *len = b.len;

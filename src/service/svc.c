@@ -3,6 +3,7 @@
 #include "svc_internal.h"
 #include "jobs.h"
 #include "mirror.h"
+#include "spaces.h"
 #include "users.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -71,6 +72,7 @@ static int setup(struct svc *s, const struct config *c, int *created, struct use
   s->spools = spools_create(c->data_dir);
   jobs_register(s);
   mirror_register(s);
+  spaces_register(s);
   return 0;
 }
 

@@ -61,6 +61,7 @@
   X(VERSIONID,  "InvalidArgument",         400, "invalid version id specified")               \
   X(SSECNEEDED, "InvalidRequest",          400, "the object was stored using a form of server-side encryption: the correct parameters must be provided to retrieve it") \
   X(SSECWRONG,  "AccessDenied",            403, "the SSE-C key does not match the one the object was stored with") \
+  X(QUOTA,      "QuotaExceeded",           403, "the write would exceed the space's quota")      \
   X(NOENCRYPTION, "ServerSideEncryptionConfigurationNotFoundError", 404, "the server-side encryption configuration was not found") \
   X(DEFER,      "Deferred",                500, "answer deferred to a worker (not an error)") \
   X(AGAIN,      "ServiceUnavailable",      503, "the server is shutting down")
