@@ -1,7 +1,7 @@
 # cairn - plain Makefile with pkg-config. `make` builds bin/cairn; `make run`, `make test`,
 # `make fuzz`, `make bench` as in the README.
 CC      ?= gcc
-PKGS    := libmicrohttpd libcurl jansson inih sqlite3 libcrypto expat zlib libarchive fuse3 libcmark
+PKGS    := libmicrohttpd libcurl jansson inih sqlite3 libcrypto expat zlib libarchive fuse3 libcmark libacl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
@@ -31,9 +31,10 @@ build/obj/%.o: src/%.c
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(OBJ:.o=.d)
+build/obj/api/openapi.o: src/api/openapi.json   # embedded with .incbin
 
 # Unit tests: every pure module, under AddressSanitizer and UndefinedBehaviorSanitizer.
-build/unit-tests: $(CORE_SRC) $(UNIT_SRC) $(wildcard src/*/*.h) tests/unit/test.h
+build/unit-tests: $(CORE_SRC) $(UNIT_SRC) $(wildcard src/*/*.h) tests/unit/test.h src/api/openapi.json
 	@mkdir -p build
 	$(CC) $(CFLAGS) -O1 $(SAN) -Isrc -o $@ $(CORE_SRC) $(UNIT_SRC) $(LDLIBS)
 

@@ -8,7 +8,7 @@
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
     h_users_delete, h_s3, h_gc, h_tasks, h_metrics, h_mirror_redirect, h_mirror_purge, h_ping, h_buckets, h_datasets, h_fs, h_dav,
-    h_projects, h_users_home;
+    h_projects, h_users_home, h_openapi;
 
 static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
@@ -16,6 +16,7 @@ static const struct handler h_not_found = {not_found, NULL, NULL};
 const struct route api_routes[] = {
   {"GET", "/healthz", AUTH_NONE, &h_healthz, NULL},
   {"GET", "/readyz", AUTH_NONE, &h_readyz, NULL},
+  {"GET", "/openapi.json", AUTH_NONE, &h_openapi, NULL},
   {"GET", "/v1/status", AUTH_ADMIN, &h_status, NULL},
   {"GET", "/metrics", AUTH_USER_OR_LOCATOR, &h_metrics, NULL},   /* admins, or the metrics token */
   {"GET", "/v1/blocks", AUTH_USER, &h_block_index, NULL},

@@ -65,10 +65,12 @@ static int remove_user(req_t *r) {
   struct app *a = r->app;
   struct principal who;
   api_principal(r, &who);
-  int rc = svc_space_home_delete(a->svc, &who, r->tail);
+  int rc = svc_space_delete(a->svc, &who, SPACE_HOME, r->tail);
   if (rc == CAIRN_ECONFLICT) return api_fg_fail(r, CAIRN_EAUTH, "the user's home is not empty");
   if (rc && rc != CAIRN_ENOENT) return http_fail(r, rc, NULL);
+  int home_gone = !rc;
   rc = svc_user_delete(a->svc, &who, r->tail);
+  if (rc == CAIRN_ENOENT && home_gone) rc = 0;   /* a home of a user with no cairn account: done */
   if (rc) return http_fail(r, rc, rc == CAIRN_ENOENT ? "no such user" : NULL);
   return json_respond(r, 200, json_pack("{s:s,s:b}", "name", r->tail, "deleted", 1));
 }

@@ -34,6 +34,8 @@ static const struct { const char *name; int (*fn)(int, char **); const char *hel
   {"gc", cmd_gc, "gc: collect unreferenced blocks now and print the report (admin; also runs every gc_interval)"},
   {"task", cmd_task, "task ls [--state S] [--kind K] | show ID | cancel ID | wait ID: background tasks"},
   {"user", cmd_user, "user add NAME [--admin] | list | rm NAME  [--data DIR]: manage users"},
+  {"project", cmd_project, "project add|set ID [--quota GB] [--member USER:ROLE]... | ls | show ID | rm ID: project spaces"},
+  {"home", cmd_home, "home add|set USER [--quota GB] | show USER | rm USER: home spaces"},
 };
 
 static int usage(FILE *f) {

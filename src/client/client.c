@@ -96,7 +96,9 @@ void client_error_text(const struct client_resp *resp, char *out, size_t cap) {
   json_t *j = json_loadb(resp->body.s, resp->body.len, 0, &e);
   const char *code = NULL, *msg = NULL;
   if (j) json_unpack(j, "{s:{s?s,s?s}}", "error", "code", &code, "message", &msg);
+  const char *fg = json_string_value(json_object_get(j, "errorMessage"));   /* the filer-gateway routes' */
   if (msg) snprintf(out, cap, "%s (%s, HTTP %ld)", msg, code ? code : "?", resp->status);
+  else if (fg) snprintf(out, cap, "%s (HTTP %ld)", fg, resp->status);
   else snprintf(out, cap, "HTTP %ld", resp->status);
   json_decref(j);
 }

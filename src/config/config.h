@@ -33,6 +33,8 @@ struct config {
   char *metrics_token;
   char *api_key;                      /* the filer-gateway's X-API-Key ("" : none asked) */
   int64_t projects_anonymous_read;
+  char *posix_root;                   /* the posix storage system's directory ("": not offered) */
+  int64_t projects_refresh_ms;
   char *mirror_regions, *mirror_allow;
   int64_t mirror_require_https;
   int64_t mirror_max_wait_ms, mirror_ttl_ms;

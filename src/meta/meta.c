@@ -193,6 +193,7 @@ int meta_space_list(meta_t *m, const char *k, meta_space_cb cb, void *ctx) { CAL
 int meta_space_member_set(meta_t *m, const char *k, const char *id, const char *u, const char *r) {
   CALL(m->ops->space_member_set(m->impl, k, id, u, r));
 }
+int meta_space_usage_set(meta_t *m, const char *k, const char *id, uint64_t u, uint64_t l) { CALL(m->ops->space_usage_set(m->impl, k, id, u, l)); }
 int meta_space_members(meta_t *m, const char *k, const char *id, int by_user, meta_member_cb cb, void *ctx) {
   CALL(m->ops->space_members(m->impl, k, id, by_user, cb, ctx));
 }

@@ -189,6 +189,7 @@ struct meta_ops {
   int (*space_list)(void *impl, const char *kind, meta_space_cb cb, void *ctx);
   int (*space_member_set)(void *impl, const char *kind, const char *id, const char *user, const char *role);
   int (*space_members)(void *impl, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
+  int (*space_usage_set)(void *impl, const char *kind, const char *id, uint64_t used, uint64_t logical);
   int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
@@ -318,6 +319,8 @@ int meta_space_delete(meta_t *m, const char *kind, const char *id);
 int meta_space_list(meta_t *m, const char *kind, meta_space_cb cb, void *ctx);
 int meta_space_member_set(meta_t *m, const char *kind, const char *id, const char *user, const char *role);
 int meta_space_members(meta_t *m, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
+/* A measured usage (systems whose usage is walked, not kept by writes). */
+int meta_space_usage_set(meta_t *m, const char *kind, const char *id, uint64_t used, uint64_t logical);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

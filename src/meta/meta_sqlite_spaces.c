@@ -242,3 +242,17 @@ int msql_space_members(void *impl, const char *kind, const char *id, int by_user
   sqlite3_finalize(st);
   return rc;
 }
+
+int msql_space_usage_set(void *impl, const char *kind, const char *id, uint64_t used, uint64_t logical) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "UPDATE spaces SET used_bytes = ?3, logical_bytes = ?4 WHERE kind = ?1 AND id = ?2", -1, &st, NULL))
+    return msql_err(m, "prepare");
+  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, (int64_t)used);
+  sqlite3_bind_int64(st, 4, (int64_t)logical);
+  int r = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return r == SQLITE_DONE ? (sqlite3_changes(m->db) ? 0 : CAIRN_ENOENT) : msql_err(m, "space usage");
+}

@@ -1,10 +1,10 @@
 /* spaces.c - project and home spaces (spaces.h): the filer-gateway's requests checked, turned
- * into "space" tasks, and carried out on the cairn storage system: the space's bucket (the project
- * id, or home-<user>) owned by no user (admins only), each member a grant (manager: read, write and
- * the bucket's ACL; contributor: read and write; viewer: read), the quota kept with the space row
- * and enforced by the metadata layer on every write (meta_sqlite_spaces.c). */
+ * into "space" tasks and carried out by the space's storage system driver (space_driver.h); the
+ * space rows and members in the metadata; the usage of walked systems measured again every
+ * projects_refresh (a "space-usage" task). */
 #include "spaces.h"
 #include "buckets.h"
+#include "space_driver.h"
 #include "svc_internal.h"
 #include "task_ops.h"
 #include "../util/alloc.h"
@@ -17,18 +17,11 @@
 #define GIB (1024ull * 1024 * 1024)
 #define MIB (1024ull * 1024)
 
-static const struct principal server_p = {PRINCIPAL_ADMIN, "", NULL};
-
-static const char *perms_of(const char *role) {
-  if (!strcmp(role, "manager")) return "READ,WRITE,READ_ACP,WRITE_ACP";
-  if (!strcmp(role, "contributor")) return "READ,WRITE";
-  if (!strcmp(role, "viewer") || !strcmp(role, "traverse")) return "READ";
-  return "";
-}
-
-static void bucket_of(const char *kind, const char *id, char out[64]) {
-  if (!strcmp(kind, SPACE_HOME)) snprintf(out, 64, "home-%s", id);
-  else snprintf(out, 64, "%s", id);
+const struct space_driver *space_driver(svc_t *s, const char *system) {
+  if (!system) return NULL;
+  if (!strcmp(system, "cairn")) return &space_cairn;
+  if (!strcmp(system, "posix") && s->cfg->posix_root && *s->cfg->posix_root) return &space_posix;
+  return NULL;
 }
 
 static const char *check_members(const json_t *members) {
@@ -82,16 +75,23 @@ int svc_space_submit(svc_t *s, const struct principal *p, const char *kind, cons
     return CAIRN_EINVAL;
   }
   if (create && (!system || !q)) { *why = "storage needs a system and a quotaGb"; return CAIRN_EINVAL; }
-  if (system && strcmp(system, "cairn")) { *why = "unknown storage system (this server has: cairn)"; return CAIRN_EINVAL; }
+  if (system && !space_driver(s, system)) {
+    *why = s->cfg->posix_root && *s->cfg->posix_root ? "unknown storage system (this server has: cairn, posix)"
+                                                     : "unknown storage system (this server has: cairn)";
+    return CAIRN_EINVAL;
+  }
   if (!create && system && strcmp(system, cur.system)) { *why = "a space cannot move to another storage system"; return CAIRN_EINVAL; }
   if ((*why = check_members(members))) return CAIRN_EINVAL;
   char bucket[64];
-  bucket_of(kind, id, bucket);
-  if (create && !svc_bucket_name_ok(bucket)) { *why = "the id is not a valid bucket name (3-63 of a-z, 0-9, '.', '-')"; return CAIRN_EINVAL; }
+  space_bucket_name(kind, id, bucket);
+  const char *sys = create ? system : cur.system;
+  if (!strcmp(sys, "cairn") && create && !svc_bucket_name_ok(bucket)) { *why = "the id is not a valid bucket name (3-63 of a-z, 0-9, '.', '-')"; return CAIRN_EINVAL; }
+  if (strcmp(sys, "cairn") && (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))) { *why = "invalid id"; return CAIRN_EINVAL; }
   if (!create && !q && !json_array_size(members)) return CAIRN_ENOENT;   /* nothing to change: 204 */
   json_t *pl = json_pack("{s:s,s:s,s:b,s:s}", "kind", kind, "id", id, "create", create, "system", create ? system : cur.system);
   if (q) json_object_set_new(pl, "quota_bytes", qb ? json_integer(json_integer_value(qb)) : json_integer(json_integer_value(q) * (json_int_t)GIB));
   if (members) json_object_set(pl, "members", (json_t *)members);
+  if (json_is_true(json_object_get(body, "recursion"))) json_object_set_new(pl, "recursion", json_true());
   char key[160];
   snprintf(key, sizeof key, "space:%s:%s", kind, id);
   int coalesced = 0;
@@ -101,69 +101,102 @@ int svc_space_submit(svc_t *s, const struct principal *p, const char *kind, cons
   return rc;
 }
 
-/* ---- the task: carried out on the cairn system ---- */
+/* ---- the task: carried out by the space's driver ---- */
 
-static int apply_members(svc_t *s, const char *kind, const char *id, const char *bucket, const json_t *members) {
+static int apply_members(svc_t *s, const struct space_driver *d, const struct meta_space *sp, const json_t *members,
+                         int recursion, char *err, size_t cap) {
   size_t i;
   json_t *m;
   int rc = 0;
   json_array_foreach(members, i, m) {
     const char *u = json_string_value(json_object_get(m, "userID")), *r = json_string_value(json_object_get(m, "role"));
     if (!u || !r) continue;
-    int none = !strcmp(r, "none");
-    if ((rc = svc_bucket_grant(s, &server_p, bucket, u, none ? "" : perms_of(r)))) break;
-    if ((rc = meta_space_member_set(s->meta, kind, id, u, none ? NULL : r))) break;
+    const char *role = strcmp(r, "none") ? r : NULL;
+    if ((rc = d->set_member(s, sp, u, role, recursion, err, cap))) break;
+    if ((rc = meta_space_member_set(s->meta, sp->kind, sp->id, u, role))) break;
   }
   return rc;
+}
+
+/* A walked system's usage, measured now into the space row. */
+static void measure(svc_t *s, const struct space_driver *d, const struct meta_space *sp) {
+  uint64_t used = 0, logical = 0;
+  if (d->usage && !d->usage(s, sp, &used, &logical)) meta_space_usage_set(s->meta, sp->kind, sp->id, used, logical);
 }
 
 static int space_task(void *ctx, struct task_run *run, const json_t *pl, json_t **result) {
   svc_t *s = ctx;
   const char *kind = json_string_value(json_object_get(pl, "kind")), *id = json_string_value(json_object_get(pl, "id"));
   const char *system = json_string_value(json_object_get(pl, "system"));
-  int create = json_is_true(json_object_get(pl, "create"));
+  int create = json_is_true(json_object_get(pl, "create")), recursion = json_is_true(json_object_get(pl, "recursion"));
   json_t *q = json_object_get(pl, "quota_bytes");
-  if (!kind || !id || !system) return CAIRN_EINVAL;
-  char bucket[64];
-  bucket_of(kind, id, bucket);
-  task_progress(run, 0, 3, "bucket");
-  int rc = 0;
-  if (create) {
-    struct meta_bucket b = {0};
-    snprintf(b.name, sizeof b.name, "%s", bucket);
-    b.created_ms = time_now_ms();   /* owner "": the space's, reached through its members' grants */
-    rc = meta_bucket_create(s->meta, &b);
-    if (rc == CAIRN_EBUCKETEXISTS) rc = 0;   /* a space over a bucket that exists: its bytes count */
-  }
-  struct meta_space sp = {0};
+  const struct space_driver *d = space_driver(s, system);
+  if (!kind || !id || !d) return task_fail(run, 1, "unknown storage system", NULL);
+  struct meta_space sp = {0}, cur;
+  int exists = !meta_space_get(s->meta, kind, id, &cur);
+  if (exists) sp = cur;
   snprintf(sp.kind, sizeof sp.kind, "%s", kind);
   snprintf(sp.id, sizeof sp.id, "%s", id);
   snprintf(sp.system, sizeof sp.system, "%s", system);
-  snprintf(sp.bucket, sizeof sp.bucket, "%s", bucket);
-  sp.created_ms = time_now_ms();
+  if (!strcmp(system, "cairn")) space_bucket_name(kind, id, sp.bucket);
+  if (!exists) sp.created_ms = time_now_ms();
+  if (q) sp.quota_bytes = (uint64_t)json_integer_value(q);
+  char err[512] = "";
+  int rc = 0, enforced = 1;
+  task_progress(run, 0, 4, "space");
+  if (create) rc = d->create(s, &sp, err, sizeof err);
+  if (!rc && (create || q)) rc = meta_space_put(s->meta, &sp);
+  task_progress(run, 1, 4, "quota");
   if (!rc && (create || q)) {
-    struct meta_space cur;
-    sp.quota_bytes = q ? (uint64_t)json_integer_value(q) : (!meta_space_get(s->meta, kind, id, &cur) ? cur.quota_bytes : 0);
-    task_progress(run, 1, 3, "quota");
-    rc = meta_space_put(s->meta, &sp);
+    rc = d->set_quota(s, &sp, err, sizeof err);
+    if (rc == CAIRN_ENOTIMPL) { rc = 0; enforced = 0; }   /* recorded; this filesystem has no quota the driver knows */
   }
+  task_progress(run, 2, 4, "members");
   if (!rc && create && !strcmp(kind, SPACE_HOME)) {   /* the home's user manages it */
     json_t *me = json_pack("[{s:s,s:s}]", "userID", id, "role", "manager");
-    rc = apply_members(s, kind, id, bucket, me);
+    rc = apply_members(s, d, &sp, me, 0, err, sizeof err);
     json_decref(me);
   }
-  task_progress(run, 2, 3, "members");
-  if (!rc) rc = apply_members(s, kind, id, bucket, json_object_get(pl, "members"));
-  if (rc) { task_fail(run, 1, rc == CAIRN_EINVAL ? "invalid request" : cairn_strerror(rc), NULL); return rc; }
-  *result = json_pack("{s:s,s:s}", "space", id, "bucket", bucket);
+  if (!rc) rc = apply_members(s, d, &sp, json_object_get(pl, "members"), recursion, err, sizeof err);
+  task_progress(run, 3, 4, "usage");
+  if (!rc) measure(s, d, &sp);
+  if (rc) return task_fail(run, 1, *err ? err : cairn_strerror(rc), NULL);
+  *result = json_pack("{s:s,s:s,s:b}", "space", id, "system", system, "quotaEnforced", enforced);
   return 0;
 }
+
+/* Every walked space measured again (projects_refresh). */
+struct refresh { svc_t *s; int n; };
+static int refresh_one(void *ctx, const struct meta_space *sp) {
+  struct refresh *r = ctx;
+  const struct space_driver *d = space_driver(r->s, sp->system);
+  if (d && d->usage) { measure(r->s, d, sp); r->n++; }
+  return 0;
+}
+
+static int usage_task(void *ctx, struct task_run *run, const json_t *pl, json_t **result) {
+  (void)run; (void)pl;
+  struct refresh r = {ctx, 0};
+  meta_space_list(r.s->meta, SPACE_PROJECT, refresh_one, &r);
+  meta_space_list(r.s->meta, SPACE_HOME, refresh_one, &r);
+  *result = json_pack("{s:i}", "measured", r.n);
+  return 0;
+}
+
+void spaces_refresh(svc_t *s) {
+  char id[33];
+  int coalesced;
+  if (tasks_submit(s->tasks, "space-usage", "", NULL, "space-usage", 0, id, &coalesced)) LOGW("cannot queue a space-usage task");
+}
+
+static struct task_kind k_usage = {"space-usage", usage_task, NULL, 2, 5000};
 
 static struct task_kind k_space = {"space", space_task, NULL, 3, 1000};
 
 void spaces_register(svc_t *s) {
-  k_space.ctx = s;
+  k_space.ctx = k_usage.ctx = s;
   tasks_register(s->tasks, &k_space);
+  tasks_register(s->tasks, &k_usage);
 }
 
 /* ---- reads ---- */
@@ -234,16 +267,19 @@ int svc_space_user(svc_t *s, const struct principal *p, const char *user, json_t
   return 0;
 }
 
-int svc_space_home_delete(svc_t *s, const struct principal *p, const char *user) {
+int svc_space_delete(svc_t *s, const struct principal *p, const char *kind, const char *id) {
   if (p->kind != PRINCIPAL_ADMIN) return CAIRN_EAUTH;
   struct meta_space sp;
-  int rc = meta_space_get(s->meta, SPACE_HOME, user, &sp);
+  int rc = meta_space_get(s->meta, kind, id, &sp);
   if (rc) return rc;
-  if (sp.logical_bytes || sp.used_bytes) return CAIRN_ECONFLICT;
-  rc = meta_bucket_delete(s->meta, sp.bucket);
-  if (rc == CAIRN_EBUCKETNOTEMPTY) return CAIRN_ECONFLICT;
-  if (rc && rc != CAIRN_ENOSUCHBUCKET) return rc;
-  return meta_space_delete(s->meta, SPACE_HOME, user);
+  const struct space_driver *d = space_driver(s, sp.system);
+  char err[512];
+  if (!d) return CAIRN_EINVAL;
+  if ((rc = d->remove(s, &sp, err, sizeof err))) {
+    if (rc != CAIRN_ECONFLICT) LOGW("space %s/%s: %s", kind, id, err);
+    return rc;
+  }
+  return meta_space_delete(s->meta, kind, id);
 }
 
 int svc_space_task(svc_t *s, const struct principal *p, const char *kind, const char *task_id, json_t **out) {

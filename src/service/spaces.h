@@ -22,10 +22,11 @@ int svc_space_get(svc_t *s, const struct principal *p, const char *kind, const c
 int svc_space_list(svc_t *s, const struct principal *p, const char *kind, json_t **out);   /* {"projects": [...]} */
 /* A user as the filer-gateway shows one: {"userID", "memberOf": [{projectID, role}], "storage"}. */
 int svc_space_user(svc_t *s, const struct principal *p, const char *user, json_t **out);
-/* Removes a home (admins): CAIRN_ECONFLICT while it holds objects. */
-int svc_space_home_delete(svc_t *s, const struct principal *p, const char *user);
+/* Removes a space and its bucket (admins): CAIRN_ECONFLICT while it holds objects. */
+int svc_space_delete(svc_t *s, const struct principal *p, const char *kind, const char *id);
 /* A space task as the filer-gateway shows it: {"taskID", "taskStatus": {status, error, result}}. */
 int svc_space_task(svc_t *s, const struct principal *p, const char *kind, const char *task_id, json_t **out);
-void spaces_register(svc_t *s);   /* the "space" task kind */
+void spaces_register(svc_t *s);   /* the "space" and "space-usage" task kinds */
+void spaces_refresh(svc_t *s);    /* queues a "space-usage" task (the scheduler, every projects_refresh) */
 
 #endif

@@ -96,3 +96,17 @@ scurl "$URL/metrics" > "$T/metrics.txt"
 check "/metrics: per-project quota and usage gauges" grep -q '^cairn_space_used_bytes{kind="project",id="p1000.01",system="cairn"} [0-9]' "$T/metrics.txt"
 check "  ... and the spaces count" grep -q '^cairn_spaces{kind="project"} 1' "$T/metrics.txt"
 check "  ... promtool check metrics passes" sh -c "promtool check metrics < '$T/metrics.txt'"
+# the CLI (SigV4: no X-API-Key needed), each change waiting for its task
+check "cairn project add" "$CAIRN" project add p2000.01 --quota 2 --member bob:contributor
+check "cairn project ls lists both" sh -c "'$CAIRN' project ls | grep -q p1000.01 && '$CAIRN' project ls | grep -q 'p2000.01 .*quota 2 GiB.*bob:contributor'"
+check "cairn project set --quota" "$CAIRN" project set p2000.01 --quota 3
+check "  ... cairn project show sees it" sh -c "'$CAIRN' project show p2000.01 | grep -q 'quota 3 GiB'"
+out=$("$CAIRN" project set p2000.01 --member carol:traverse 2>&1); rc=$?
+check "cairn project set with role traverse: one line, exit 1" sh -c "test $rc = 1 && echo '$out' | grep -q traverse"
+check "cairn home add" "$CAIRN" home add carol --quota 1
+check "cairn home show" sh -c "'$CAIRN' home show carol | grep -q 'carol .*quota 1 GiB'"
+check "cairn home rm (empty)" "$CAIRN" home rm carol
+check "cairn project rm (empty)" "$CAIRN" project rm p2000.01
+check "  ... gone" sh -c "! '$CAIRN' project show p2000.01 2>/dev/null"
+out=$("$CAIRN" project rm p1000.01 2>&1); rc=$?
+check "cairn project rm of a project with data: refused" sh -c "test $rc = 1 && echo '$out' | grep -q 'not empty'"
