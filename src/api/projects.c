@@ -8,6 +8,7 @@
 #include "../crypto/hash.h"
 #include "../service/spaces.h"
 #include "../util/err.h"
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -64,6 +65,16 @@ static int projects_end(req_t *r) {
   if (!strcmp(r->method, "GET") && !*id) {
     rc = svc_space_list(a->svc, &who, SPACE_PROJECT, &out);
     return rc ? api_fg_fail(r, rc, NULL) : json_respond(r, 200, out);
+  }
+  size_t il = strlen(id);
+  if (!strcmp(r->method, "GET") && il > 6 && !strcmp(id + il - 6, "/usage")) {   /* its usage over time */
+    char pid[65];
+    if (il - 6 >= sizeof pid) return api_fg_fail(r, CAIRN_EINVAL, "invalid project id");
+    memcpy(pid, id, il - 6);
+    pid[il - 6] = 0;
+    const char *since = http_query(r, "since");
+    rc = id_ok(pid) ? svc_space_usage_history(a->svc, &who, SPACE_PROJECT, pid, since ? atoll(since) : 0, &out) : CAIRN_EINVAL;
+    return rc ? api_fg_fail(r, rc, rc == CAIRN_ENOENT ? "project not found" : NULL) : json_respond(r, 200, out);
   }
   if (!strcmp(r->method, "GET")) {
     if (!id_ok(id)) return api_fg_fail(r, CAIRN_EINVAL, "invalid project id");

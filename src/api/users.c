@@ -1,6 +1,6 @@
 /* users.c - /v1/users (admin): list (accounts with their spaces), create (answers the new keys
  * once; a filer-gateway body with a userID provisions a home instead: projects.c), delete (the
- * home first, refused while it holds data, then the account). */
+ * home first, refused while it holds data, then the account; with ?home only the home). */
 #include "app.h"
 #include "json_body.h"
 #include "../service/admin.h"
@@ -69,6 +69,10 @@ static int remove_user(req_t *r) {
   if (rc == CAIRN_ECONFLICT) return api_fg_fail(r, CAIRN_EAUTH, "the user's home is not empty");
   if (rc && rc != CAIRN_ENOENT) return http_fail(r, rc, NULL);
   int home_gone = !rc;
+  if (http_query(r, "home")) {   /* ?home: the home only, the account stays (cairn home rm) */
+    if (!home_gone) return http_fail(r, CAIRN_ENOENT, "no home");
+    return json_respond(r, 200, json_pack("{s:s,s:b}", "name", r->tail, "home_deleted", 1));
+  }
   rc = svc_user_delete(a->svc, &who, r->tail);
   if (rc == CAIRN_ENOENT && home_gone) rc = 0;   /* a home of a user with no cairn account: done */
   if (rc) return http_fail(r, rc, rc == CAIRN_ENOENT ? "no such user" : NULL);

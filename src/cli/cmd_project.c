@@ -153,7 +153,8 @@ int cmd_home(int argc, char **argv) {
     json_decref(j);
     return 0;
   }
-  if (!strcmp(verb, "rm")) {
+  if (!strcmp(verb, "rm")) {   /* the home only: the account stays */
+    snprintf(path, sizeof path, "/v1/users/%s?home=1", user);
     json_t *j = call("home rm", "DELETE", path, NULL, NULL);
     json_decref(j);
     return j ? 0 : 1;

@@ -34,7 +34,9 @@ struct config {
   char *api_key;                      /* the filer-gateway's X-API-Key ("" : none asked) */
   int64_t projects_anonymous_read;
   char *posix_root;                   /* the posix storage system's directory ("": not offered) */
+  char *cephfs_root;                  /* the cephfs system's: a directory on a mounted CephFS */
   int64_t projects_refresh_ms;
+  int64_t usage_interval_ms, usage_retention_ms;
   char *mirror_regions, *mirror_allow;
   int64_t mirror_require_https;
   int64_t mirror_max_wait_ms, mirror_ttl_ms;

@@ -194,6 +194,10 @@ int meta_space_member_set(meta_t *m, const char *k, const char *id, const char *
   CALL(m->ops->space_member_set(m->impl, k, id, u, r));
 }
 int meta_space_usage_set(meta_t *m, const char *k, const char *id, uint64_t u, uint64_t l) { CALL(m->ops->space_usage_set(m->impl, k, id, u, l)); }
+int meta_space_sample(meta_t *m, int64_t at, int64_t before) { CALL(m->ops->space_sample(m->impl, at, before)); }
+int meta_space_samples(meta_t *m, const char *k, const char *id, int64_t since, meta_space_cb cb, void *ctx) {
+  CALL(m->ops->space_samples(m->impl, k, id, since, cb, ctx));
+}
 int meta_space_members(meta_t *m, const char *k, const char *id, int by_user, meta_member_cb cb, void *ctx) {
   CALL(m->ops->space_members(m->impl, k, id, by_user, cb, ctx));
 }

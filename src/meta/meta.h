@@ -62,6 +62,7 @@ struct meta_dsversion {
   char *blocks;          /* heap chunk/manifest.h text of every block (put only) */
   uint64_t size;
   int64_t files, created_ms;
+  const char *space_bucket;   /* put: the bucket of the space the dataset counts in (its creation), or NULL */
 };
 struct meta_dstag { char tag[129]; char version[65]; int floating; int64_t updated_ms; uint64_t size; int64_t files; };   /* size, files: listings */
 typedef int (*meta_dstag_cb)(void *ctx, const struct meta_dstag *t);   /* history: updated_ms = when */
@@ -190,6 +191,8 @@ struct meta_ops {
   int (*space_member_set)(void *impl, const char *kind, const char *id, const char *user, const char *role);
   int (*space_members)(void *impl, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
   int (*space_usage_set)(void *impl, const char *kind, const char *id, uint64_t used, uint64_t logical);
+  int (*space_sample)(void *impl, int64_t at_ms, int64_t before_ms);
+  int (*space_samples)(void *impl, const char *kind, const char *id, int64_t since_ms, meta_space_cb cb, void *ctx);
   int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
@@ -259,7 +262,8 @@ int meta_bucket_set_acl(meta_t *m, const char *bucket, const char *acl, const ch
 int meta_bucket_set_policy(meta_t *m, const char *bucket, const char *policy);
 void meta_bucket_clear(struct meta_bucket *b);
 int meta_lifecycle_get(meta_t *m, const char *bucket, char **rules);
-/* Datasets. version_put creates the dataset on first use and is idempotent (same id, same tree). */
+/* Datasets. version_put creates the dataset on first use and is idempotent (same id, same tree); a
+ * dataset made with a space_bucket counts its versions' blocks in that space (CAIRN_EQUOTA past it). */
 int meta_ds_version_put(meta_t *m, const char *dataset, const char *owner, const struct meta_dsversion *v);   /* owner: on creation */
 int meta_ds_version_get(meta_t *m, const char *dataset, const char *id, struct meta_dsversion *out);   /* ENOENT */
 void meta_dsversion_clear(struct meta_dsversion *v);
@@ -321,6 +325,10 @@ int meta_space_member_set(meta_t *m, const char *kind, const char *id, const cha
 int meta_space_members(meta_t *m, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
 /* A measured usage (systems whose usage is walked, not kept by writes). */
 int meta_space_usage_set(meta_t *m, const char *kind, const char *id, uint64_t used, uint64_t logical);
+/* Records every space's usage at at_ms (and drops samples older than before_ms); samples: a
+ * space's since since_ms, oldest first (cb gets used_bytes, logical_bytes and created_ms = when). */
+int meta_space_sample(meta_t *m, int64_t at_ms, int64_t before_ms);
+int meta_space_samples(meta_t *m, const char *kind, const char *id, int64_t since_ms, meta_space_cb cb, void *ctx);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

@@ -182,5 +182,15 @@ const struct meta_migration meta_migrations[] = {
        " size BIGINT NOT NULL,"
        " refs BIGINT NOT NULL,"
        " PRIMARY KEY (bucket, block))"},
+  /* a space's usage over time (GET /v1/projects/<id>/usage), one row each usage_interval */
+  {15, "CREATE TABLE space_usage ("
+       " kind TEXT NOT NULL,"
+       " id TEXT NOT NULL,"
+       " at_ms BIGINT NOT NULL,"
+       " used_bytes BIGINT NOT NULL,"
+       " logical_bytes BIGINT NOT NULL,"
+       " PRIMARY KEY (kind, id, at_ms))"},
+  /* a dataset of a project (<projectID>.<name>): its versions count in that space's bucket usage */
+  {16, "ALTER TABLE datasets ADD COLUMN space_bucket TEXT"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

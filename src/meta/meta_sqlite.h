@@ -46,6 +46,8 @@ int msql_space_delete(void *impl, const char *kind, const char *id);
 int msql_space_list(void *impl, const char *kind, meta_space_cb cb, void *ctx);
 int msql_space_member_set(void *impl, const char *kind, const char *id, const char *user, const char *role);
 int msql_space_usage_set(void *impl, const char *kind, const char *id, uint64_t used, uint64_t logical);
+int msql_space_sample(void *impl, int64_t at_ms, int64_t before_ms);
+int msql_space_samples(void *impl, const char *kind, const char *id, int64_t since_ms, meta_space_cb cb, void *ctx);
 int msql_space_members(void *impl, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
 
 /* meta_sqlite_ds.c: datasets, versions, tags */

@@ -23,13 +23,21 @@ int msql_ds_version_put(void *impl, const char *dataset, const char *owner, cons
   struct msql *m = impl;
   int rc = msql_exec(m, "BEGIN IMMEDIATE");
   if (rc) return rc;
-  sqlite3_stmt *st = prep(m, "INSERT OR IGNORE INTO datasets (name, created_ms, owner) VALUES (?, ?, ?)");
+  sqlite3_stmt *st = prep(m, "INSERT OR IGNORE INTO datasets (name, created_ms, owner, space_bucket) VALUES (?, ?, ?, ?)");
   rc = CAIRN_EDB;
   if (st) {
     sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, v->created_ms);
     sqlite3_bind_text(st, 3, owner ? owner : "", -1, SQLITE_STATIC);
+    if (v->space_bucket) sqlite3_bind_text(st, 4, v->space_bucket, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 4);
     rc = step_done(m, st, "insert dataset");
+  }
+  char bucket[64] = "";   /* the space the dataset counts in, as recorded at its creation */
+  if (!rc && (st = prep(m, "SELECT space_bucket FROM datasets WHERE name = ?"))) {
+    sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+      snprintf(bucket, sizeof bucket, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
   }
   if (!rc && (st = prep(m, "INSERT OR IGNORE INTO ds_versions (dataset, id, manifest, blocks, size, files,"
                            " created_ms) VALUES (?,?,?,?,?,?,?)"))) {
@@ -41,6 +49,14 @@ int msql_ds_version_put(void *impl, const char *dataset, const char *owner, cons
     sqlite3_bind_int64(st, 6, v->files);
     sqlite3_bind_int64(st, 7, v->created_ms);
     rc = step_done(m, st, "insert version");
+    if (!rc && *bucket && sqlite3_changes(m->db)) {   /* a new version of a space's dataset */
+      struct meta_object o = {0};
+      snprintf(o.bucket, sizeof o.bucket, "%s", bucket);
+      o.manifest = v->blocks;
+      o.size = v->size;
+      rc = msql_space_account(m, &o, 1);
+      if (!rc) rc = msql_space_quota_check(m, bucket);
+    }
   } else if (!rc) rc = CAIRN_EDB;
   int e = msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
   return rc ? rc : e;
@@ -227,10 +243,32 @@ int msql_ds_tag_history(void *impl, const char *dataset, const char *tag, meta_d
 
 int msql_ds_prune(void *impl, int64_t before_ms) {
   struct msql *m = impl;
-  sqlite3_stmt *st = prep(m, "DELETE FROM ds_versions WHERE created_ms < ? AND NOT EXISTS"
-                             " (SELECT 1 FROM ds_tags t WHERE t.dataset = ds_versions.dataset AND t.version = ds_versions.id)");
-  if (!st) return -CAIRN_EDB;
-  sqlite3_bind_int64(st, 1, before_ms);
-  int rc = step_done(m, st, "prune versions");
-  return rc ? -rc : sqlite3_changes(m->db);
+  int rc = msql_exec(m, "BEGIN IMMEDIATE");
+  if (rc) return rc;
+  /* versions of a space's datasets leave its usage first */
+  sqlite3_stmt *st = prep(m, "SELECT d.space_bucket, v.blocks, v.size FROM ds_versions v JOIN datasets d ON d.name = v.dataset"
+                             " WHERE d.space_bucket IS NOT NULL AND v.created_ms < ?1 AND NOT EXISTS"
+                             " (SELECT 1 FROM ds_tags t WHERE t.dataset = v.dataset AND t.version = v.id)");
+  if (!st) rc = CAIRN_EDB;
+  else sqlite3_bind_int64(st, 1, before_ms);
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    struct meta_object o = {0};
+    snprintf(o.bucket, sizeof o.bucket, "%s", (const char *)sqlite3_column_text(st, 0));
+    char *blocks = xstrdup((const char *)sqlite3_column_text(st, 1));
+    o.manifest = blocks;
+    o.size = (uint64_t)sqlite3_column_int64(st, 2);
+    rc = msql_space_account(m, &o, -1);
+    xfree(blocks);
+  }
+  if (st) sqlite3_finalize(st);
+  int n = 0;
+  if (!rc && (st = prep(m, "DELETE FROM ds_versions WHERE created_ms < ? AND NOT EXISTS"
+                           " (SELECT 1 FROM ds_tags t WHERE t.dataset = ds_versions.dataset AND t.version = ds_versions.id)"))) {
+    sqlite3_bind_int64(st, 1, before_ms);
+    rc = step_done(m, st, "prune versions");
+    n = sqlite3_changes(m->db);
+  } else if (!rc) rc = CAIRN_EDB;
+  int e = msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
+  rc = rc ? rc : e;
+  return rc ? (rc < 0 ? rc : -rc) : n;
 }

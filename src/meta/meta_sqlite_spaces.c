@@ -256,3 +256,47 @@ int msql_space_usage_set(void *impl, const char *kind, const char *id, uint64_t 
   sqlite3_finalize(st);
   return r == SQLITE_DONE ? (sqlite3_changes(m->db) ? 0 : CAIRN_ENOENT) : msql_err(m, "space usage");
 }
+
+int msql_space_sample(void *impl, int64_t at_ms, int64_t before_ms) {
+  struct msql *m = impl;
+  int rc = msql_exec(m, "BEGIN IMMEDIATE");
+  if (rc) return rc;
+  sqlite3_stmt *st;
+  rc = CAIRN_EDB;
+  if (!sqlite3_prepare_v2(m->db, "INSERT OR REPLACE INTO space_usage (kind, id, at_ms, used_bytes, logical_bytes)"
+                                 " SELECT kind, id, ?1, used_bytes, logical_bytes FROM spaces", -1, &st, NULL)) {
+    sqlite3_bind_int64(st, 1, at_ms);
+    if (sqlite3_step(st) == SQLITE_DONE) rc = 0;
+    sqlite3_finalize(st);
+  }
+  if (!rc && !sqlite3_prepare_v2(m->db, "DELETE FROM space_usage WHERE at_ms < ?1", -1, &st, NULL)) {
+    sqlite3_bind_int64(st, 1, before_ms);
+    if (sqlite3_step(st) != SQLITE_DONE) rc = CAIRN_EDB;
+    sqlite3_finalize(st);
+  }
+  int e = msql_exec(m, rc ? "ROLLBACK" : "COMMIT");
+  return rc ? msql_err(m, "space sample") : e;
+}
+
+int msql_space_samples(void *impl, const char *kind, const char *id, int64_t since_ms, meta_space_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(m->db, "SELECT at_ms, used_bytes, logical_bytes FROM space_usage WHERE kind = ?1 AND id = ?2"
+                                " AND at_ms >= ?3 ORDER BY at_ms", -1, &st, NULL))
+    return msql_err(m, "prepare");
+  sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, since_ms);
+  int rc = 0;
+  while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    struct meta_space sp = {0};
+    snprintf(sp.kind, sizeof sp.kind, "%s", kind);
+    snprintf(sp.id, sizeof sp.id, "%s", id);
+    sp.created_ms = sqlite3_column_int64(st, 0);
+    sp.used_bytes = (uint64_t)sqlite3_column_int64(st, 1);
+    sp.logical_bytes = (uint64_t)sqlite3_column_int64(st, 2);
+    rc = cb(ctx, &sp);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}

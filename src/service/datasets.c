@@ -31,13 +31,55 @@ int datasets_tag_floats(const char *tag) {
   return 1;
 }
 
-/* Write access to a dataset that may not exist yet: anyone with a key may create one. */
-static int may_write(svc_t *s, const struct principal *p, const char *name) {
+/* A dataset named <projectID>.<name> belongs to that project (the longest such id of a cairn
+ * project): its members reach it by their roles, and its versions count in the project's quota. */
+struct proj_find { const char *name; char id[65], bucket[64]; size_t best; };
+static int find_project(void *ctx, const struct meta_space *sp) {
+  struct proj_find *f = ctx;
+  size_t n = strlen(sp->id);
+  if (*sp->bucket && n > f->best && !strncmp(f->name, sp->id, n) && f->name[n] == '.' && f->name[n + 1]) {
+    f->best = n;
+    snprintf(f->id, sizeof f->id, "%s", sp->id);
+    snprintf(f->bucket, sizeof f->bucket, "%s", sp->bucket);
+  }
+  return 0;
+}
+
+struct role_of { const char *user; char role[16]; };
+static int find_member(void *ctx, const struct meta_member *mb) {
+  struct role_of *r = ctx;
+  if (!strcmp(mb->user, r->user)) snprintf(r->role, sizeof r->role, "%s", mb->role);
+  return 0;
+}
+
+/* 0 when p may read (write 0) or write a dataset as a member of the project it belongs to. */
+static int project_allows(svc_t *s, const struct principal *p, const char *name, int write, char bucket[64]) {
+  struct proj_find f = {name, "", "", 0};
+  if (bucket) *bucket = 0;
+  if (!strchr(name, '.') || meta_space_list(s->meta, "project", find_project, &f) || !f.best) return CAIRN_EAUTH;
+  if (bucket) snprintf(bucket, 64, "%s", f.bucket);
+  if (p->kind == PRINCIPAL_ADMIN) return 0;
+  if (p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;
+  struct role_of r = {p->name, ""};
+  meta_space_members(s->meta, "project", f.id, 0, find_member, &r);
+  if (!*r.role) return CAIRN_EAUTH;
+  return !write || !strcmp(r.role, "manager") || !strcmp(r.role, "contributor") ? 0 : CAIRN_EAUTH;
+}
+
+static int ds_authz(svc_t *s, const struct principal *p, int write, const struct meta_dataset *d) {
+  int rc = authz_dataset(p, write, d->owner, d->public_read);
+  return rc && !project_allows(s, p, d->name, write, NULL) ? 0 : rc;
+}
+
+/* Write access to a dataset that may not exist yet: anyone with a key may create one, except a
+ * project's (<projectID>.<name>), which its contributors and managers make. */
+static int may_write(svc_t *s, const struct principal *p, const char *name, char space_bucket[64]) {
   if (p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;
   struct meta_dataset d;
+  int in_project = !project_allows(s, &(struct principal){PRINCIPAL_ADMIN, "", NULL}, name, 1, space_bucket);
   int rc = meta_ds_get(s->meta, name, &d);
-  if (rc == CAIRN_ENOENT) return 0;
-  return rc ? rc : authz_dataset(p, 1, d.owner, d.public_read);
+  if (rc == CAIRN_ENOENT) return in_project ? project_allows(s, p, name, 1, NULL) : 0;
+  return rc ? rc : ds_authz(s, p, 1, &d);
 }
 
 /* Keep's rule: a manifest may only name blocks the caller has shown it holds (uploaded: a claim),
@@ -52,7 +94,8 @@ int svc_ds_commit(svc_t *s, const struct principal *p, const char *name, const c
   *missing_out = NULL;
   *why = NULL;
   if (!datasets_name_ok(name)) { *why = "dataset names are [a-z0-9][a-z0-9._-]*, at most 128"; return CAIRN_EINVAL; }
-  int rc = may_write(s, p, name);
+  char space_bucket[64] = "";
+  int rc = may_write(s, p, name, space_bucket);
   if (rc) return rc;
   if ((rc = dsm_parse(json, len, &dm, why))) return rc;
   sbuf_t blocks = {0}, missing = {0}, unclaimed = {0};
@@ -99,6 +142,7 @@ int svc_ds_commit(svc_t *s, const struct principal *p, const char *name, const c
   v.size = dsm_bytes(&dm);
   v.files = files;
   v.created_ms = time_now_ms();
+  v.space_bucket = *space_bucket ? space_bucket : NULL;
   rc = meta_ds_version_put(s->meta, name, p->kind == PRINCIPAL_ANONYMOUS ? "" : p->name, &v);
   xfree(canon);
   sbuf_free(&blocks);
@@ -110,17 +154,17 @@ int svc_ds_commit(svc_t *s, const struct principal *p, const char *name, const c
 int svc_ds_get(svc_t *s, const struct principal *p, const char *name, int write, struct meta_dataset *out) {
   int rc = meta_ds_get(s->meta, name, out);
   if (rc == CAIRN_ENOENT && p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;   /* no existence oracle */
-  return rc ? rc : authz_dataset(p, write, out->owner, out->public_read);
+  return rc ? rc : ds_authz(s, p, write, out);
 }
 
-struct list_ctx { const struct principal *p; meta_dataset_cb cb; void *ctx; };
+struct list_ctx { svc_t *s; const struct principal *p; meta_dataset_cb cb; void *ctx; };
 static int list_one(void *ctx, const struct meta_dataset *d) {
   struct list_ctx *l = ctx;
-  return authz_dataset(l->p, 0, d->owner, d->public_read) ? 0 : l->cb(l->ctx, d);
+  return ds_authz(l->s, l->p, 0, d) ? 0 : l->cb(l->ctx, d);
 }
 
 int svc_ds_list(svc_t *s, const struct principal *p, const char *after, int limit, meta_dataset_cb cb, void *ctx) {
-  struct list_ctx l = {p, cb, ctx};
+  struct list_ctx l = {s, p, cb, ctx};
   return meta_ds_list(s->meta, after, limit, list_one, &l);
 }
 

@@ -72,7 +72,8 @@ static void *scheduler_main(void *p) {
   if (c->gc_interval_ms && c->gc_interval_ms < wake) wake = c->gc_interval_ms;
   if (c->projects_refresh_ms && c->projects_refresh_ms < wake) wake = c->projects_refresh_ms;
   int64_t next_gc = time_mono_ms() + c->gc_interval_ms, next_lc = time_mono_ms() + c->lifecycle_interval_ms;
-  int64_t next_usage = time_mono_ms() + c->projects_refresh_ms;
+  int64_t next_usage = time_mono_ms() + c->projects_refresh_ms, next_sample = time_mono_ms() + c->usage_interval_ms;
+  if (c->usage_interval_ms && c->usage_interval_ms < wake) wake = c->usage_interval_ms;
   pthread_mutex_lock(&s->janitor.mu);
   while (!s->janitor.stop) {
     struct timespec dl;
@@ -93,9 +94,14 @@ static void *scheduler_main(void *p) {
       queue(s, "gc");
       next_gc = time_mono_ms() + c->gc_interval_ms;
     }
-    if (c->projects_refresh_ms && c->posix_root && *c->posix_root && time_mono_ms() >= next_usage) {
+    if (c->projects_refresh_ms && ((c->posix_root && *c->posix_root) || (c->cephfs_root && *c->cephfs_root)) &&
+        time_mono_ms() >= next_usage) {
       queue(s, "space-usage");   /* walked spaces' usage, measured again */
       next_usage = time_mono_ms() + c->projects_refresh_ms;
+    }
+    if (c->usage_interval_ms && time_mono_ms() >= next_sample) {
+      queue(s, "space-sample");   /* every space's usage, for its history */
+      next_sample = time_mono_ms() + c->usage_interval_ms;
     }
     pthread_mutex_lock(&s->janitor.mu);
   }

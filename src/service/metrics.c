@@ -61,7 +61,7 @@ static void label_value(sbuf_t *o, const char *v) {
 }
 
 /* Per-space gauges: three lines each, then the count by kind. */
-struct space_lines { sbuf_t *o; int which; uint64_t projects, homes; };
+struct space_lines { sbuf_t *o; int which; uint64_t projects, homes; uint64_t total[3][2]; };   /* [system][quota, used] */
 static int space_line(void *ctx, const struct meta_space *sp) {
   struct space_lines *l = ctx;
   static const char *names[] = {"cairn_space_quota_bytes", "cairn_space_used_bytes", "cairn_space_logical_bytes"};
@@ -69,7 +69,12 @@ static int space_line(void *ctx, const struct meta_space *sp) {
   sbuf_printf(l->o, "%s{kind=\"%s\",id=\"", names[l->which], sp->kind);
   label_value(l->o, sp->id);
   sbuf_printf(l->o, "\",system=\"%s\"} %llu\n", sp->system, (unsigned long long)v);
-  if (!l->which) { if (!strcmp(sp->kind, "project")) l->projects++; else l->homes++; }
+  if (!l->which) {
+    if (!strcmp(sp->kind, "project")) l->projects++; else l->homes++;
+    int sys = !strcmp(sp->system, "cairn") ? 0 : !strcmp(sp->system, "posix") ? 1 : 2;
+    l->total[sys][0] += sp->quota_bytes;
+    l->total[sys][1] += sp->used_bytes;
+  }
   return 0;
 }
 
@@ -77,12 +82,17 @@ static void space_metrics(svc_t *s, sbuf_t *o) {
   static const char *help[] = {"A project's or home's quota.", "Bytes a space's blocks take, each shared block once.",
                                "Bytes clients stored in a space, before deduplication."};
   static const char *names[] = {"cairn_space_quota_bytes", "cairn_space_used_bytes", "cairn_space_logical_bytes"};
-  struct space_lines l = {o, 0, 0, 0};
+  struct space_lines l = {o, 0, 0, 0, {{0}}};
   for (l.which = 0; l.which < 3; l.which++) {
     metric(o, names[l.which], "gauge", help[l.which]);
     meta_space_list(s->meta, "project", space_line, &l);
     meta_space_list(s->meta, "home", space_line, &l);
   }
+  static const char *systems[] = {"cairn", "posix", "cephfs"};
+  metric(o, "cairn_storage_quota_bytes", "gauge", "The spaces' quotas added up, by storage system.");
+  for (int i = 0; i < 3; i++) sbuf_printf(o, "cairn_storage_quota_bytes{system=\"%s\"} %llu\n", systems[i], (unsigned long long)l.total[i][0]);
+  metric(o, "cairn_storage_used_bytes", "gauge", "The spaces' usage added up, by storage system.");
+  for (int i = 0; i < 3; i++) sbuf_printf(o, "cairn_storage_used_bytes{system=\"%s\"} %llu\n", systems[i], (unsigned long long)l.total[i][1]);
   metric(o, "cairn_spaces", "gauge", "Project and home spaces.");
   sbuf_printf(o, "cairn_spaces{kind=\"project\"} %llu\ncairn_spaces{kind=\"home\"} %llu\n",
               (unsigned long long)l.projects, (unsigned long long)l.homes);

@@ -5,8 +5,9 @@
  * posix_root and the space get a traverse entry (--x) so members can reach it. Usage is measured
  * by a walk. The quota is set with the filesystem's own mechanism where the driver knows it (XFS
  * project quotas through xfs_quota); elsewhere it is recorded, not enforced, and the task's result
- * says so. A home belongs to its user (mode 0700). */
-#include "space_driver.h"
+ * says so. A home belongs to its user (mode 0700). space_cephfs.c is this driver with CephFS's
+ * quota and usage attributes. */
+#include "space_posix.h"
 #include "spaces.h"
 #include "svc_internal.h"
 #include "../util/alloc.h"
@@ -29,8 +30,12 @@
 
 extern char **environ;
 
-static int space_path(svc_t *s, const struct meta_space *sp, char *out, size_t cap) {
-  const char *root = s->cfg->posix_root;
+const char *space_posix_root(svc_t *s, const struct meta_space *sp) {
+  return !strcmp(sp->system, "cephfs") ? s->cfg->cephfs_root : s->cfg->posix_root;
+}
+
+int space_posix_path(svc_t *s, const struct meta_space *sp, char *out, size_t cap) {
+  const char *root = space_posix_root(s, sp);
   if (!root || !*root) return CAIRN_EINVAL;
   int n = snprintf(out, cap, "%s/%s/%s", root, !strcmp(sp->kind, SPACE_HOME) ? "home" : "projects", sp->id);
   return n > 0 && (size_t)n < cap ? 0 : CAIRN_EINVAL;
@@ -93,11 +98,11 @@ static int run(char *const argv[]) {
   return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : CAIRN_EIO;
 }
 
-static int create(svc_t *s, const struct meta_space *sp, char *err, size_t cap) {
+int space_posix_create(svc_t *s, const struct meta_space *sp, char *err, size_t cap) {
   char path[4096], parent[4096];
-  int rc = space_path(s, sp, path, sizeof path);
+  int rc = space_posix_path(s, sp, path, sizeof path);
   if (rc) { snprintf(err, cap, "posix_root is not set"); return rc; }
-  snprintf(parent, sizeof parent, "%s/%s", s->cfg->posix_root, !strcmp(sp->kind, SPACE_HOME) ? "home" : "projects");
+  snprintf(parent, sizeof parent, "%s/%s", space_posix_root(s, sp), !strcmp(sp->kind, SPACE_HOME) ? "home" : "projects");
   if (mkdir(parent, 0755) && errno != EEXIST) { snprintf(err, cap, "cannot create %s: %s", parent, strerror(errno)); return CAIRN_EIO; }
   int home = !strcmp(sp->kind, SPACE_HOME);
   if (mkdir(path, home ? 0700 : 02770) && errno != EEXIST) { snprintf(err, cap, "cannot create %s: %s", path, strerror(errno)); return CAIRN_EIO; }
@@ -140,7 +145,7 @@ static unsigned project_id(const struct meta_space *sp) {
 static int set_quota(svc_t *s, const struct meta_space *sp, char *err, size_t cap) {
   char path[4096], mnt[4096], cmd[4200];
   struct statfs fs;
-  if (space_path(s, sp, path, sizeof path) || statfs(path, &fs)) { snprintf(err, cap, "the space's directory is missing"); return CAIRN_EIO; }
+  if (space_posix_path(s, sp, path, sizeof path) || statfs(path, &fs)) { snprintf(err, cap, "the space's directory is missing"); return CAIRN_EIO; }
   if (fs.f_type != XFS_MAGIC || mount_of(path, mnt, sizeof mnt)) return CAIRN_ENOTIMPL;   /* recorded only */
   unsigned id = project_id(sp);
   snprintf(cmd, sizeof cmd, "project -s -p %s %u", path, id);
@@ -165,10 +170,10 @@ static int walk_one(const char *p, const struct stat *st, int type, struct FTW *
   return 0;
 }
 
-static int set_member(svc_t *s, const struct meta_space *sp, const char *user, const char *role, int recursion,
+int space_posix_set_member(svc_t *s, const struct meta_space *sp, const char *user, const char *role, int recursion,
                       char *err, size_t cap) {
   char path[4096];
-  if (space_path(s, sp, path, sizeof path)) { snprintf(err, cap, "posix_root is not set"); return CAIRN_EINVAL; }
+  if (space_posix_path(s, sp, path, sizeof path)) { snprintf(err, cap, "posix_root is not set"); return CAIRN_EINVAL; }
   struct passwd *pw = getpwnam(user);
   if (!pw) { snprintf(err, cap, "no system user %s", user); return CAIRN_EINVAL; }
   uid_t uid = pw->pw_uid;
@@ -182,7 +187,7 @@ static int set_member(svc_t *s, const struct meta_space *sp, const char *user, c
   }
   if (!rc && role) {   /* traverse on the way down from posix_root */
     char parent[4096];
-    snprintf(parent, sizeof parent, "%s/%s", s->cfg->posix_root, !strcmp(sp->kind, SPACE_HOME) ? "home" : "projects");
+    snprintf(parent, sizeof parent, "%s/%s", space_posix_root(s, sp), !strcmp(sp->kind, SPACE_HOME) ? "home" : "projects");
     rc = acl_user(parent, uid, ACL_EXECUTE, 0);
   }
   if (rc) snprintf(err, cap, "cannot set the ACL of %s for %s", path, user);
@@ -202,7 +207,7 @@ static int usage_one(const char *p, const struct stat *st, int type, struct FTW 
 
 static int usage(svc_t *s, const struct meta_space *sp, uint64_t *used, uint64_t *logical) {
   char path[4096];
-  if (space_path(s, sp, path, sizeof path)) return CAIRN_EINVAL;
+  if (space_posix_path(s, sp, path, sizeof path)) return CAIRN_EINVAL;
   struct walk_usage u = {0, 0};
   usage_ctx = &u;
   if (nftw(path, usage_one, 32, FTW_PHYS)) return CAIRN_EIO;
@@ -211,13 +216,13 @@ static int usage(svc_t *s, const struct meta_space *sp, uint64_t *used, uint64_t
   return 0;
 }
 
-static int remove_space(svc_t *s, const struct meta_space *sp, char *err, size_t cap) {
+int space_posix_remove(svc_t *s, const struct meta_space *sp, char *err, size_t cap) {
   char path[4096];
-  if (space_path(s, sp, path, sizeof path)) { snprintf(err, cap, "posix_root is not set"); return CAIRN_EINVAL; }
+  if (space_posix_path(s, sp, path, sizeof path)) { snprintf(err, cap, "posix_root is not set"); return CAIRN_EINVAL; }
   if (rmdir(path) == 0 || errno == ENOENT) return 0;
   if (errno == ENOTEMPTY || errno == EEXIST) return CAIRN_ECONFLICT;
   snprintf(err, cap, "cannot remove %s: %s", path, strerror(errno));
   return CAIRN_EIO;
 }
 
-const struct space_driver space_posix = {"posix", create, set_quota, set_member, usage, remove_space};
+const struct space_driver space_posix = {"posix", space_posix_create, set_quota, space_posix_set_member, usage, space_posix_remove};

@@ -21,6 +21,7 @@ const struct space_driver *space_driver(svc_t *s, const char *system) {
   if (!system) return NULL;
   if (!strcmp(system, "cairn")) return &space_cairn;
   if (!strcmp(system, "posix") && s->cfg->posix_root && *s->cfg->posix_root) return &space_posix;
+  if (!strcmp(system, "cephfs") && s->cfg->cephfs_root && *s->cfg->cephfs_root) return &space_cephfs;
   return NULL;
 }
 
@@ -76,8 +77,7 @@ int svc_space_submit(svc_t *s, const struct principal *p, const char *kind, cons
   }
   if (create && (!system || !q)) { *why = "storage needs a system and a quotaGb"; return CAIRN_EINVAL; }
   if (system && !space_driver(s, system)) {
-    *why = s->cfg->posix_root && *s->cfg->posix_root ? "unknown storage system (this server has: cairn, posix)"
-                                                     : "unknown storage system (this server has: cairn)";
+    *why = "unknown storage system (the server offers cairn, and posix or cephfs when posix_root or cephfs_root is set)";
     return CAIRN_EINVAL;
   }
   if (!create && system && strcmp(system, cur.system)) { *why = "a space cannot move to another storage system"; return CAIRN_EINVAL; }
@@ -99,6 +99,10 @@ int svc_space_submit(svc_t *s, const struct principal *p, const char *kind, cons
   json_decref(pl);
   (void)key;
   return rc;
+}
+
+static int readable(svc_t *s, const struct principal *p) {
+  return p->kind != PRINCIPAL_ANONYMOUS || s->cfg->projects_anonymous_read ? 0 : CAIRN_EAUTH;
 }
 
 /* ---- the task: carried out by the space's driver ---- */
@@ -191,19 +195,48 @@ void spaces_refresh(svc_t *s) {
 
 static struct task_kind k_usage = {"space-usage", usage_task, NULL, 2, 5000};
 
+static int sample_task(void *ctx, struct task_run *run, const json_t *pl, json_t **result) {
+  (void)run; (void)pl;
+  svc_t *s = ctx;
+  int64_t now = time_now_ms();
+  int rc = meta_space_sample(s->meta, now, now - s->cfg->usage_retention_ms);
+  if (!rc) *result = json_pack("{s:I}", "at", (json_int_t)now);
+  return rc;
+}
+
+static struct task_kind k_sample = {"space-sample", sample_task, NULL, 2, 5000};
+
+static int add_sample(void *ctx, const struct meta_space *sp) {
+  char at[40];
+  time_format_iso8601_ms(sp->created_ms, at, sizeof at);
+  json_array_append_new(ctx, json_pack("{s:s,s:I,s:I,s:I}", "at", at, "usageMb", (json_int_t)(sp->used_bytes / MIB),
+                                       "usageBytes", (json_int_t)sp->used_bytes, "usageLogicalBytes", (json_int_t)sp->logical_bytes));
+  return 0;
+}
+
+int svc_space_usage_history(svc_t *s, const struct principal *p, const char *kind, const char *id, int64_t since_ms, json_t **out) {
+  int rc = readable(s, p);
+  struct meta_space sp;
+  if (!rc) rc = meta_space_get(s->meta, kind, id, &sp);
+  if (rc) return rc;
+  json_t *arr = json_array();
+  rc = meta_space_samples(s->meta, kind, id, since_ms, add_sample, arr);
+  if (rc) { json_decref(arr); return rc; }
+  *out = json_pack("{s:s,s:o}", !strcmp(kind, SPACE_PROJECT) ? "projectID" : "userID", id, "samples", arr);
+  return 0;
+}
+
 static struct task_kind k_space = {"space", space_task, NULL, 3, 1000};
 
 void spaces_register(svc_t *s) {
-  k_space.ctx = k_usage.ctx = s;
+  k_space.ctx = k_usage.ctx = k_sample.ctx = s;
   tasks_register(s->tasks, &k_space);
   tasks_register(s->tasks, &k_usage);
+  tasks_register(s->tasks, &k_sample);
 }
 
 /* ---- reads ---- */
 
-static int readable(svc_t *s, const struct principal *p) {
-  return p->kind != PRINCIPAL_ANONYMOUS || s->cfg->projects_anonymous_read ? 0 : CAIRN_EAUTH;
-}
 
 static int add_member(void *ctx, const struct meta_member *mb) {
   json_array_append_new(ctx, json_pack("{s:s,s:s}", "userID", mb->user, "role", mb->role));

@@ -26,6 +26,9 @@ int svc_space_user(svc_t *s, const struct principal *p, const char *user, json_t
 int svc_space_delete(svc_t *s, const struct principal *p, const char *kind, const char *id);
 /* A space task as the filer-gateway shows it: {"taskID", "taskStatus": {status, error, result}}. */
 int svc_space_task(svc_t *s, const struct principal *p, const char *kind, const char *task_id, json_t **out);
+/* The usage samples of a space since since_ms: {"projectID"|"userID", "samples": [{at, usageMb,
+ * usageBytes, usageLogicalBytes}]}, oldest first (taken every usage_interval). */
+int svc_space_usage_history(svc_t *s, const struct principal *p, const char *kind, const char *id, int64_t since_ms, json_t **out);
 void spaces_register(svc_t *s);   /* the "space" and "space-usage" task kinds */
 void spaces_refresh(svc_t *s);    /* queues a "space-usage" task (the scheduler, every projects_refresh) */
 

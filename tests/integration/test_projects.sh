@@ -4,7 +4,7 @@
 # S3; quota on the cairn system: a PUT, a copy and a multipart complete past it are refused and
 # nothing is committed; a deduplicated second copy does not count twice.
 . "$(dirname "$0")/lib.sh"
-start_server --api-key fg-secret || exit 1
+start_server --api-key fg-secret --usage-interval 1s || exit 1
 for u in alice bob carol; do "$CAIRN" user add $u > "$T/$u.keys" || echo "not ok - user add $u"; done
 key() { awk "/$2 key/{print \$3}" "$T/$1.keys"; }
 ALICE="$(key alice access):$(key alice secret)"; BOB="$(key bob access):$(key bob secret)"; CAROL="$(key carol access):$(key carol secret)"
@@ -92,9 +92,13 @@ expect "GET /v1/tasks/project/<unknown>: 404" "$(fgs "$AK:$SK" "$URL/v1/tasks/pr
 expect "GET /v1/ping signed in: \"pong\"" "$(fg "$BOB" "$URL/v1/ping")" '"pong"'
 check "GET /v1/ping anonymous: cloud-mirror's answer" sh -c "curl -s '$URL/v1/ping' | grep -q alive"
 check "cairn user list (through /v1/users) still lists accounts" sh -c "'$CAIRN' user list | grep -q bob"
+sampled() { fg "$AK:$SK" "$URL/v1/projects/p1000.01/usage" | grep -q '"usageBytes":[1-9]'; }
+check "GET /v1/projects/ID/usage: samples taken every usage_interval" wait_for 30 sampled
+expect "  ... of an unknown project: 404" "$(fgs "$AK:$SK" "$URL/v1/projects/nope.02/usage")" 404
 scurl "$URL/metrics" > "$T/metrics.txt"
 check "/metrics: per-project quota and usage gauges" grep -q '^cairn_space_used_bytes{kind="project",id="p1000.01",system="cairn"} [0-9]' "$T/metrics.txt"
 check "  ... and the spaces count" grep -q '^cairn_spaces{kind="project"} 1' "$T/metrics.txt"
+check "  ... and the storage total per system" grep -q '^cairn_storage_used_bytes{system="cairn"} [1-9]' "$T/metrics.txt"
 check "  ... promtool check metrics passes" sh -c "promtool check metrics < '$T/metrics.txt'"
 # the CLI (SigV4: no X-API-Key needed), each change waiting for its task
 check "cairn project add" "$CAIRN" project add p2000.01 --quota 2 --member bob:contributor
@@ -110,3 +114,18 @@ check "cairn project rm (empty)" "$CAIRN" project rm p2000.01
 check "  ... gone" sh -c "! '$CAIRN' project show p2000.01 2>/dev/null"
 out=$("$CAIRN" project rm p1000.01 2>&1); rc=$?
 check "cairn project rm of a project with data: refused" sh -c "test $rc = 1 && echo '$out' | grep -q 'not empty'"
+# a project's datasets (<projectID>.<name>): members by role, versions counted in its quota
+code=$(fgs "$AK:$SK" -X POST -d '{"projectID":"p3000.01","storage":{"system":"cairn","quotaGb":0,"quotaBytes":3000000},"members":[{"userID":"bob","role":"contributor"},{"userID":"carol","role":"viewer"}]}' "$URL/v1/projects")
+wait_task project "$(taskid "$T/fg.out")"
+as() { local who=$1; shift; CAIRN_ACCESS_KEY=${who%%:*} CAIRN_SECRET_KEY=${who#*:} "$CAIRN" "$@"; }
+mkdir -p "$T/ds1" "$T/ds2"; head -c 1000000 /dev/urandom > "$T/ds1/a"; cp "$T/ds1/a" "$T/ds2/a"; head -c 2500000 /dev/urandom > "$T/ds2/b"
+check "a contributor pushes the project's dataset" as "$BOB" push -q p3000.01.data:v1 "$T/ds1"
+pusage() { fg "$AK:$SK" "$URL/v1/projects/p3000.01" | sed -n 's/.*"usageBytes":\([0-9]*\).*/\1/p'; }
+expect "  ... its blocks count in the project's usage" "$(pusage)" 1000000
+check "a viewer pulls it" as "$CAROL" pull -q p3000.01.data:v1 "$T/pulled"
+check "  ... but cannot push" sh -c "! CAIRN_ACCESS_KEY=$(key carol access) CAIRN_SECRET_KEY=$(key carol secret) '$CAIRN' push -q p3000.01.data:v9 '$T/ds1' 2>/dev/null"
+check "a user outside the project cannot make one of its datasets" sh -c "! CAIRN_ACCESS_KEY=$(key alice access) CAIRN_SECRET_KEY=$(key alice secret) '$CAIRN' push -q p3000.01.other:v1 '$T/ds1' 2>/dev/null"
+out=$(as "$BOB" push -q p3000.01.data:v2 "$T/ds2" 2>&1); rc=$?
+check "a push past the quota is refused (one line, exit 1)" sh -c "test $rc = 1 && echo '$out' | grep -qi quota"
+expect "  ... nothing committed: usage unchanged" "$(pusage)" 1000000
+check "  ... and no v2 tag" sh -c "! '$CAIRN' ls p3000.01.data | grep -q v2"

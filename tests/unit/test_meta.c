@@ -55,8 +55,8 @@ static void dataset_tags(void) {
   char path[512];
   snprintf(path, sizeof path, "%s/meta.db", test_tmpdir());
   ASSERT_EQ(meta_open_sqlite(path, &m), 0);
-  struct meta_dsversion v1 = {"1111111111111111111111111111111111111111111111111111111111111111", "{}", "", 0, 0, 1};
-  struct meta_dsversion v2 = {"2222222222222222222222222222222222222222222222222222222222222222", "{}", "", 0, 0, 2};
+  struct meta_dsversion v1 = {"1111111111111111111111111111111111111111111111111111111111111111", "{}", "", 0, 0, 1, NULL};
+  struct meta_dsversion v2 = {"2222222222222222222222222222222222222222222222222222222222222222", "{}", "", 0, 0, 2, NULL};
   ASSERT_EQ(meta_ds_version_put(m, "d", "alice", &v1), 0);
   ASSERT_EQ(meta_ds_version_put(m, "d", "alice", &v2), 0);
   struct meta_dstag t = {"v1", "", 0, 10, 0, 0};
