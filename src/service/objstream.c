@@ -1,9 +1,11 @@
-/* objstream.c - chunked object streams over the block store (objstream.h); encrypted (sealed)
+/* objstream.c - chunked object streams over the block store (objstream.h): the body's MD5 (and
+ * SHA-256) on a helper thread when the pool has room (crypto/hash_thread.h); encrypted (sealed)
  * streams gather each chunk in a second pool buffer, seal it whole (crypto/chunk_cipher.h) and
  * store the sealed bytes; their readers open a chunk whole before giving out any of it. */
 #include "objstream.h"
 #include "../crypto/chunk_cipher.h"
 #include "../crypto/hash.h"
+#include "../crypto/hash_thread.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include "../util/hex.h"
@@ -22,6 +24,8 @@ struct obj_writer {
   uint8_t root[32];       /* sealed streams: the root key ... */
   uint8_t *plain;         /* ... and a second pool buffer gathering the chunk (NULL: not sealed) */
   size_t have;
+  hash_thread_t *ht;      /* MD5 (and SHA-256) on a helper thread, when a spare pool buffer was free */
+  void *ht_buf;
 };
 
 int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, const uint8_t *root, obj_writer_t **out) {
@@ -34,6 +38,16 @@ int obj_writer_begin(store_t *s, const struct cdc_params *p, int want_sha256, co
     bufpool_put(store_pool(s), w->buf);
   if (rc) { xfree(w); return rc; }
   if (root) memcpy(w->root, root, 32);
+  /* the whole body's digests off this thread when the pool is mostly free (never waited for: under
+   * load the buffers go to transfers, and the digests are computed in line) */
+  struct bufpool_stats bp;
+  bufpool_stats(store_pool(s), &bp);
+  if (bp.in_use * 2 < bp.count && !bufpool_get(store_pool(s), 0, &w->ht_buf) &&
+      hash_thread_start(w->ht_buf, bufpool_bufsize(store_pool(s)), want_sha256, &w->ht)) {
+    bufpool_put(store_pool(s), w->ht_buf);
+    w->ht_buf = NULL;
+    w->ht = NULL;
+  }
   w->s = s;
   store_group_init(&w->g);
   w->md5 = hash_new(HASH_MD5);
@@ -83,8 +97,11 @@ static int write_sealed(obj_writer_t *w, const uint8_t *d, size_t n) {
 
 int obj_writer_write(obj_writer_t *w, const void *data, size_t n) {
   const uint8_t *d = data;
-  hash_update(w->md5, d, n);
-  if (w->sha) hash_update(w->sha, d, n);
+  if (w->ht) hash_thread_feed(w->ht, d, n);
+  else {
+    hash_update(w->md5, d, n);
+    if (w->sha) hash_update(w->sha, d, n);
+  }
   if (w->plain) return write_sealed(w, d, n);
   while (n) {
     int cut, rc;
@@ -99,6 +116,8 @@ int obj_writer_write(obj_writer_t *w, const void *data, size_t n) {
 }
 
 static void writer_free(obj_writer_t *w) {
+  hash_thread_abort(w->ht);
+  if (w->ht_buf) bufpool_put(store_pool(w->s), w->ht_buf);
   if (w->cur) store_put_abort(w->cur);
   store_group_destroy(&w->g);   /* blocks still committing become garbage for gc on an abort */
   if (w->buf) bufpool_put(store_pool(w->s), w->buf);
@@ -113,15 +132,17 @@ int obj_writer_finish(obj_writer_t *w, struct manifest *m, char md5_hex[33], cha
   int rc = w->plain ? (w->have ? end_sealed(w) : 0) : w->cur ? end_chunk(w) : 0;
   if (!rc) rc = store_group_wait(&w->g);   /* every block durable before the object commits */
   if (!rc) {
-    uint8_t d[32];
-    hash_final(w->md5, d);
-    hex_encode(d, 16, md5_hex);
-    if (w->sha) {
-      hash_final(w->sha, d);
-      hex_encode(d, 32, sha256_hex);
+    uint8_t d[32], sd[32];
+    if (w->ht) {
+      hash_thread_finish(w->ht, d, sd);
+      w->ht = NULL;
     } else {
-      sha256_hex[0] = 0;
+      hash_final(w->md5, d);
+      if (w->sha) hash_final(w->sha, sd);
     }
+    hex_encode(d, 16, md5_hex);
+    if (w->sha) hex_encode(sd, 32, sha256_hex);
+    else sha256_hex[0] = 0;
     *m = w->m;
     manifest_init(&w->m);
   }

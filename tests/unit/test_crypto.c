@@ -2,6 +2,7 @@
  * presigned parsing, canonical query rules; sealing of secrets; block locators. */
 #include "test.h"
 #include "crypto/hash.h"
+#include "crypto/hash_thread.h"
 #include "crypto/seal.h"
 #include "crypto/sigv4.h"
 #include "store/locator.h"
@@ -169,5 +170,28 @@ void suite_sigv4(void) {
   RUN(aws_get_object_example); RUN(aws_put_object_example); RUN(aws_list_objects_example);
   RUN(aws_presigned_example); RUN(authorization_parsing); RUN(canonical_rules);
 }
-void suite_seal(void) { RUN(seal_roundtrip); }
+/* The helper-thread digests equal the in-line ones, whatever the feed sizes and half size. */
+static void hash_thread_digests(void) {
+  enum { N = 1000003 };
+  uint8_t *d = xmalloc(N), buf[1000];
+  for (size_t i = 0; i < N; i++) d[i] = (uint8_t)(i * 31 + (i >> 9));
+  uint8_t want_md5[16], want_sha[32], md5[16], sha[32];
+  hash_ctx_t *h = hash_new(HASH_MD5);
+  hash_update(h, d, N);
+  hash_final(h, want_md5);
+  hash_free(h);
+  sha256(d, N, want_sha);
+  hash_thread_t *t;
+  ASSERT_EQ(hash_thread_start(buf, sizeof buf, 1, &t), 0);
+  for (size_t off = 0, k = 1; off < N; off += k, k = k * 7 % 4099 + 1) hash_thread_feed(t, d + off, off + k > N ? N - off : k);
+  hash_thread_finish(t, md5, sha);
+  ASSERT(!memcmp(md5, want_md5, 16));
+  ASSERT(!memcmp(sha, want_sha, 32));
+  ASSERT_EQ(hash_thread_start(buf, sizeof buf, 0, &t), 0);   /* an empty stream, and an abort */
+  hash_thread_abort(t);
+  ASSERT_EQ(hash_thread_start(buf, 1, 0, &t), CAIRN_EINVAL);
+  xfree(d);
+}
+
+void suite_seal(void) { RUN(seal_roundtrip); RUN(hash_thread_digests); }
 void suite_locator(void) { RUN(locators); }
