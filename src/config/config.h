@@ -34,7 +34,9 @@ struct config {
   char *api_key;                      /* the filer-gateway's X-API-Key ("" : none asked) */
   int64_t projects_anonymous_read;
   char *posix_root;                   /* the posix storage system's directory ("": not offered) */
-  char *cephfs_root;                  /* the cephfs system's: a directory on a mounted CephFS */
+  char *cephfs_root;
+  char *s3_endpoint, *s3_region, *s3_access_key, *s3_secret_key;   /* s3:// volumes (volume_s3.h) */
+  int64_t s3_path_style, s3_tls_verify;                  /* the cephfs system's: a directory on a mounted CephFS */
   int64_t projects_refresh_ms;
   int64_t usage_interval_ms, usage_retention_ms;
   char *mirror_regions, *mirror_allow;

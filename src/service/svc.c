@@ -4,6 +4,7 @@
 #include "jobs.h"
 #include "mirror.h"
 #include "spaces.h"
+#include "../volume/volume_s3.h"
 #include "users.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -31,7 +32,17 @@ static int open_volumes(const struct config *c, vol_t **vols, int *n, char *err,
       *colon = 0;
     }
     if (*n == STORE_MAX_VOLUMES) { snprintf(err, errlen, "too many volumes"); rc = CAIRN_EINVAL; break; }
-    if ((rc = vol_open_local(item, &o, &vols[*n]))) snprintf(err, errlen, "cannot open volume %s: %s", item, cairn_strerror(rc));
+    if (!strncmp(item, "s3://", 5)) {   /* a bucket of an S3 store */
+      const char *ak = *c->s3_access_key ? c->s3_access_key : getenv("AWS_ACCESS_KEY_ID");
+      const char *sk = *c->s3_secret_key ? c->s3_secret_key : getenv("AWS_SECRET_ACCESS_KEY");
+      char *spool = xasprintf("%s/s3-spool", c->data_dir);
+      struct vol_s3_opts s3 = {c->s3_endpoint, c->s3_region, ak, sk, (int)c->s3_path_style, (int)c->s3_tls_verify, spool, 4};
+      rc = vol_open_s3(item, &o, &s3, &vols[*n]);
+      xfree(spool);
+    } else {
+      rc = vol_open_local(item, &o, &vols[*n]);
+    }
+    if (rc) snprintf(err, errlen, "cannot open volume %s: %s", item, cairn_strerror(rc));
     else (*n)++;
   }
   xfree(list);

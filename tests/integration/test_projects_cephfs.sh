@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The cephfs storage system against a CephFS started here (cephfs.sh: mon, memstore OSD, MDS,
+# The cephfs storage system against a CephFS started here (ceph.sh: mon, memstore OSD, MDS,
 # ceph-fuse on loopback): the project's quota set as ceph.quota.max_bytes and enforced by CephFS
 # (writes eventually fail with EDQUOT), usage read from ceph.dir.rbytes, members as POSIX ACLs.
 . "$(dirname "$0")/lib.sh"
@@ -7,7 +7,7 @@ for c in ceph-mon ceph-osd ceph-mds ceph-fuse getfattr; do
   command -v $c > /dev/null || { echo "ok - SKIP cephfs spaces: $c is not installed"; exit 0; }
 done
 [ "$(id -u)" = 0 ] || { echo "ok - SKIP cephfs spaces: needs root (a FUSE mount with allow_other)"; exit 0; }
-HARNESS="$(dirname "$0")/cephfs.sh"
+HARNESS="$(dirname "$0")/ceph.sh"
 C=$T/ceph
 trap 'stop_server; bash "$HARNESS" down "$C" > /dev/null 2>&1; rm -rf "$T"' EXIT
 bash "$HARNESS" up "$C" > "$T/ceph.out" 2>&1 || { fail "a CephFS could not be started (see $T/ceph.out)"; cat "$T/ceph.out"; exit 1; }

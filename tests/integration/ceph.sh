@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# cephfs.sh up DIR | down DIR - a throw-away single-node CephFS on 127.0.0.1 for tests: one
-# monitor, one memstore OSD, one MDS, mounted with ceph-fuse at DIR/mnt; no auth, no systemd, each
+# ceph.sh up DIR | down DIR - a throw-away single-node Ceph on 127.0.0.1 for tests: one monitor,
+# one memstore OSD, and (FS=1, the default) an MDS with a CephFS mounted by ceph-fuse at DIR/mnt,
+# and/or (RGW=1) a radosgw S3 endpoint, its URL and keys in DIR/s3.env; no auth, no systemd, each
 # daemon's PID kept in DIR/pids and stopped by it. Written from the recipe in the workplace's
 # shared notes (its settings explained there): POSIX ACLs need "client acl type = posix_acl";
 # "mds dirstat min interval = 0" and "client caps release delay = 0" keep ceph.dir.rbytes within
@@ -27,11 +28,12 @@ stop() {
 }
 if [ "$cmd" = down ]; then
   if grep -q " $D/mnt fuse" /proc/mounts; then fusermount -u "$D/mnt" 2> /dev/null || fusermount -uz "$D/mnt"; fi
-  stop TERM fuse; stop KILL mds; stop TERM osd; stop TERM mon
+  stop TERM fuse; stop KILL mds; stop TERM rgw; stop TERM osd; stop TERM mon
   rm -rf --one-file-system "$D"
   exit 0
 fi
-mkdir -p "$D"/{mon,run,log,pids,osd,mnt}
+mkdir -p "$D"/{mon,run,log,pids,osd,mnt,rgw}
+FS=${FS:-1}; RGW=${RGW:-}
 FSID=$(cat /proc/sys/kernel/random/uuid)
 cat > "$CEPH_CONF" <<CONF
 [global]
@@ -67,6 +69,8 @@ mon data = $D/mon
 paxos propose interval = 0.05
 [client]
 ms mon client mode = crc
+rgw data = $D/rgw
+rgw thread pool size = 64
 [mds]
 mds cache memory limit = 268435456
 mds dirstat min interval = 0
@@ -83,8 +87,18 @@ ceph osd crush add osd.$ID 1 root=default host=localhost > /dev/null 2>&1
 ceph-osd -i "$ID" --mkfs --osd-uuid "$U" > "$D/log/osd-mkfs.out" 2>&1
 start osd ceph-osd -f -i "$ID"
 wait_for 60 sh -c "ceph osd stat | grep -q '1 up'"
-{ ceph osd pool create cephfs_metadata; ceph osd pool create cephfs_data; ceph fs new cephfs cephfs_metadata cephfs_data; } > "$D/log/fs-new.out" 2>&1
-start mds ceph-mds -f -i a
-wait_for 30 sh -c "ceph mds stat | grep -q up:active"
-start fuse ceph-fuse -f --id fuse "$D/mnt"
-wait_for 30 grep -q " $D/mnt fuse" /proc/mounts
+if [ "$FS" = 1 ]; then
+  { ceph osd pool create cephfs_metadata; ceph osd pool create cephfs_data; ceph fs new cephfs cephfs_metadata cephfs_data; } > "$D/log/fs-new.out" 2>&1
+  start mds ceph-mds -f -i a
+  wait_for 30 sh -c "ceph mds stat | grep -q up:active"
+  start fuse ceph-fuse -f --id fuse "$D/mnt"
+  wait_for 30 grep -q " $D/mnt fuse" /proc/mounts
+fi
+if [ -n "$RGW" ]; then
+  RGW_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  start rgw radosgw -f -n client.rgw --rgw-frontends "beast endpoint=127.0.0.1:$RGW_PORT"
+  wait_for 90 curl -s -m 2 -o /dev/null "http://127.0.0.1:$RGW_PORT/"
+  radosgw-admin user create --uid=tester --display-name=Tester > "$D/user.json"
+  python3 -c "import json; k=json.load(open('$D/user.json'))['keys'][0]
+print('S3_URL=http://127.0.0.1:$RGW_PORT\nS3_ACCESS_KEY=' + k['access_key'] + '\nS3_SECRET_KEY=' + k['secret_key'])" > "$D/s3.env"
+fi

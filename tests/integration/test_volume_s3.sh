@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# A volume on an S3 store: cairn's blocks in a bucket of a Ceph RGW started here (ceph.sh, RGW=1),
+# driven through cairn's S3 API by the aws cli: writes and reads, the block index, gc to trash and
+# the trash emptied, a corrupt block never served whole and quarantined, a wrong key refused at
+# start with one line.
+. "$(dirname "$0")/lib.sh"
+for c in ceph-mon ceph-osd radosgw; do
+  command -v $c > /dev/null || { echo "ok - SKIP s3 volume: $c is not installed"; exit 0; }
+done
+HARNESS="$(dirname "$0")/ceph.sh"
+C=$T/ceph
+trap 'stop_server; bash "$HARNESS" down "$C" > /dev/null 2>&1; rm -rf "$T"' EXIT
+FS=0 RGW=1 bash "$HARNESS" up "$C" > "$T/ceph.out" 2>&1 || { fail "Ceph RGW could not be started (see below)"; cat "$T/ceph.out"; exit 1; }
+. "$C/s3.env"
+rgw() { AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY AWS_DEFAULT_REGION=us-east-1 /usr/bin/aws --endpoint-url "$S3_URL" "$@"; }
+rgw s3 mb s3://cairnblocks > /dev/null
+out=$("$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$T/bad" --volumes s3://cairnblocks/pfx --s3-endpoint "$S3_URL" \
+      --s3-access-key "$S3_ACCESS_KEY" --s3-secret-key wrong 2>&1); rc=$?
+check "a wrong S3 secret: serve exits non-zero, saying which volume" sh -c "test $rc != 0 && echo '$out' | grep -q 'cannot open volume s3://cairnblocks/pfx'"
+start_server --volumes s3://cairnblocks/pfx --s3-endpoint "$S3_URL" --s3-access-key "$S3_ACCESS_KEY" --s3-secret-key "$S3_SECRET_KEY" \
+  --gc-grace 0s --gc-interval 0 --trash-lifetime 8s --trash-interval 1s || exit 1
+export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+aws() { /usr/bin/aws --endpoint-url "$URL" "$@"; }
+aws s3 mb s3://data > /dev/null
+head -c 5000000 /dev/urandom > "$T/a"; head -c 3000000 /dev/urandom > "$T/b"
+check "PUT through cairn" aws s3 cp "$T/a" s3://data/a
+aws s3 cp "$T/b" s3://data/b > /dev/null
+aws s3 cp s3://data/a "$T/a.back" > /dev/null
+expect "  ... and GET back whole" "$(sha "$T/a.back")" "$(sha "$T/a")"
+rgw s3 ls --recursive s3://cairnblocks > "$T/ls"
+check "the blocks are objects pfx/blocks/<sha256> in the bucket" grep -Eq ' pfx/blocks/[0-9a-f]{64}$' "$T/ls"
+n=$(grep -c ' pfx/blocks/' "$T/ls")
+expect "the block index (/v1/blocks) lists them" "$(scurl "$URL/v1/blocks" | grep -c '+')" "$n"
+aws s3 rm s3://data/b > /dev/null
+out=$("$CAIRN" gc)
+check "gc moves the unreferenced blocks to the trash" sh -c "echo '$out' | grep -q '\"trashed\":[1-9]' && /bin/true"
+check "  ... as pfx/trash/<id>.<deadline>" sh -c "AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY /usr/bin/aws --endpoint-url $S3_URL s3 ls --recursive s3://cairnblocks | grep -Eq ' pfx/trash/[0-9a-f]{64}\.[0-9]+$'"
+# a block written straight to the store and trashed: untrash brings it back
+head -c 4000 /dev/urandom > "$T/blk"; h=$(sha "$T/blk")
+put_file "$T/blk" > /dev/null
+expect "DELETE /v1/blocks/<id> (to the trash)" "$(sstatus -X DELETE "$URL/v1/blocks/$h")" 200
+expect "  ... and POST .../untrash brings it back" "$(sstatus -X POST "$URL/v1/blocks/$h/untrash")" 200
+check "  ... as pfx/blocks/<id> again" sh -c "AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY /usr/bin/aws --endpoint-url $S3_URL s3 ls s3://cairnblocks/pfx/blocks/$h | grep -q $h"
+trash_gone() { ! rgw s3 ls --recursive s3://cairnblocks | grep -q ' pfx/trash/'; }
+check "the trash is emptied after trash_lifetime" wait_for 60 trash_gone
+aws s3 cp s3://data/a "$T/a.back2" > /dev/null
+expect "  ... while the live object still reads back" "$(sha "$T/a.back2")" "$(sha "$T/a")"
+# a block changed in the store: never served whole, quarantined
+blk=$(rgw s3 ls --recursive s3://cairnblocks | awk '/ pfx\/blocks\//{print $4}' | head -1)
+head -c 1000 /dev/urandom > "$T/junk"
+rgw s3 cp "$T/junk" "s3://cairnblocks/$blk" > /dev/null
+rm -f "$T/got"
+code=$(scurl -o "$T/got" -w '%{http_code}' "$URL/data/a")
+got=$(stat -c %s "$T/got" 2>/dev/null || echo 0)
+check "a corrupt block in the store: no complete 200 (got $code, $got bytes)" sh -c "test '$code' != 200 || test '$got' != 5000000"
+check "  ... and it went to pfx/quarantine/" sh -c "AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY /usr/bin/aws --endpoint-url $S3_URL s3 ls --recursive s3://cairnblocks | grep -q ' pfx/quarantine/'"
