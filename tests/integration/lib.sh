@@ -24,6 +24,21 @@ wait_for() {
     sleep 0.1
   done
 }
+# The filer-gateway's client flow (projects and homes): fg_call USER:SECRET CURL-ARGS... sends
+# Basic auth (and X-API-Key when FG_KEY is set); fg_task_id reads the taskID of an answer on stdin;
+# fg_wait_task KIND ID polls the task once a second, as the gateway's clients do, until it ends
+# (60 s at most): success only when it succeeded.
+fg_call() { local who=$1; shift; curl -s -u "$who" ${FG_KEY:+-H "X-API-Key: $FG_KEY"} -H 'Content-Type: application/json' "$@"; }
+fg_task_id() { sed -n 's/.*"taskID":"\([0-9a-f]*\)".*/\1/p'; }
+fg_wait_task() {
+  local i st
+  for ((i = 0; i < 60; i++)); do
+    st=$(fg_call "$AK:$SK" "$URL/v1/tasks/$1/$2" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+    case "$st" in succeeded) return 0 ;; failed|canceled) return 1 ;; esac
+    sleep 1
+  done
+  return 1
+}
 # status_is CODE CURL-ARGS...: the unsigned request answers CODE
 status_is() { local want=$1; shift; [ "$(curl -s -o /dev/null -w '%{http_code}' "$@")" = "$want" ]; }
 # expect NAME ACTUAL EXPECTED

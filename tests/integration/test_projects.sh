@@ -8,22 +8,16 @@ start_server --api-key fg-secret --usage-interval 1s || exit 1
 for u in alice bob carol; do "$CAIRN" user add $u > "$T/$u.keys" || echo "not ok - user add $u"; done
 key() { awk "/$2 key/{print \$3}" "$T/$1.keys"; }
 ALICE="$(key alice access):$(key alice secret)"; BOB="$(key bob access):$(key bob secret)"; CAROL="$(key carol access):$(key carol secret)"
-fg() { local who=$1; shift; curl -s -u "$who" -H 'X-API-Key: fg-secret' -H 'Content-Type: application/json' "$@"; }
+FG_KEY=fg-secret
+fg() { fg_call "$@"; }
 fgs() { local who=$1; shift; curl -s -o "$T/fg.out" -w '%{http_code}' -u "$who" -H 'X-API-Key: fg-secret' "$@"; }
-# poll a task as the gateway's clients do, with a deadline
-wait_task() {
-  local kind=$1 id=$2 i st
-  for ((i = 0; i < 60; i++)); do
-    st=$(fg "$AK:$SK" "$URL/v1/tasks/$kind/$id" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
-    case "$st" in succeeded) return 0 ;; failed|canceled) return 1 ;; esac
-    sleep 1
-  done
-  return 1
-}
-taskid() { sed -n 's/.*"taskID":"\([0-9a-f]*\)".*/\1/p' "$1"; }
+wait_task() { fg_wait_task "$@"; }
+taskid() { fg_task_id < "$1"; }
 
 expect "POST /v1/projects without X-API-Key: 403" "$(curl -s -o /dev/null -w '%{http_code}' -u "$AK:$SK" -X POST -d '{}' "$URL/v1/projects")" 403
 expect "POST /v1/projects as a user: 403" "$(fgs "$ALICE" -X POST -d '{"projectID":"p1000.01","storage":{"system":"cairn","quotaGb":1}}' "$URL/v1/projects")" 403
+expect "a malformed Basic header: 403" "$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Basic !!!not-base64' -H 'X-API-Key: fg-secret' "$URL/v1/projects")" 403
+expect "Basic credentials on the S3 API: refused" "$(curl -s -o /dev/null -w '%{http_code}' -u "$AK:$SK" "$URL/p1000.01")" 403
 expect "POST /v1/projects with the wrong secret: 403" "$(fgs "$(key alice access):nope" -X POST -d '{}' "$URL/v1/projects")" 403
 code=$(fgs "$AK:$SK" -X POST -d '{"projectID":"p1000.01","storage":{"system":"cairn","quotaGb":0,"quotaBytes":3000000},"members":[{"userID":"alice","role":"manager"},{"userID":"bob","role":"contributor"},{"userID":"carol","role":"viewer"}]}' "$URL/v1/projects")
 expect "POST /v1/projects (admin, Basic auth): 200 with a task" "$code" 200
@@ -51,7 +45,7 @@ usage() { fg "$AK:$SK" "$URL/v1/projects/p1000.01" | sed -n 's/.*"usageBytes":\(
 expect "usage after one 1 MB object" "$(usage)" 1000000
 check "the same bytes again under another key" s3as "$BOB" s3 cp "$T/m1" s3://p1000.01/b
 expect "  ... do not count twice" "$(usage)" 1000000
-check "  ... logical usage counts both" sh -c "fg() { :; }; curl -s -u '$AK:$SK' -H 'X-API-Key: fg-secret' '$URL/v1/projects/p1000.01' | grep -q '\"usageLogicalBytes\":2000000'"
+check "  ... logical usage counts both" sh -c "curl -s -u '$AK:$SK' -H 'X-API-Key: fg-secret' '$URL/v1/projects/p1000.01' | grep -q '\"usageLogicalBytes\":2000000'"
 head -c 2500000 /dev/urandom > "$T/m2"
 expect "a PUT past the quota: 403" "$(AK=$(key bob access) SK=$(key bob secret) sstatus -T "$T/m2" "$URL/p1000.01/big")" 403
 check "  ... QuotaExceeded" sh -c "AK=$(key bob access) SK=$(key bob secret); curl -s --aws-sigv4 aws:amz:us-east-1:s3 --user \"\$AK:\$SK\" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -T '$T/m2' '$URL/p1000.01/big' | grep -q QuotaExceeded"

@@ -13,17 +13,9 @@ trap 'stop_server; bash "$HARNESS" down "$C" > /dev/null 2>&1; rm -rf "$T"' EXIT
 bash "$HARNESS" up "$C" > "$T/ceph.out" 2>&1 || { fail "a CephFS could not be started (see $T/ceph.out)"; cat "$T/ceph.out"; exit 1; }
 M=$C/mnt
 start_server --cephfs-root "$M" --projects-refresh 1s || exit 1
-fg() { curl -s -u "$AK:$SK" -H 'Content-Type: application/json' "$@"; }
-wait_task() {
-  local i st
-  for ((i = 0; i < 60; i++)); do
-    st=$(fg "$URL/v1/tasks/$1/$2" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
-    case "$st" in succeeded) return 0 ;; failed|canceled) return 1 ;; esac
-    sleep 1
-  done
-  return 1
-}
-taskid() { sed -n 's/.*"taskID":"\([0-9a-f]*\)".*/\1/p'; }
+fg() { fg_call "$AK:$SK" "$@"; }
+wait_task() { fg_wait_task "$@"; }
+taskid() { fg_task_id; }
 tid=$(fg -X POST -d '{"projectID":"3020000.01","storage":{"system":"cephfs","quotaGb":0,"quotaBytes":4000000},"members":[{"userID":"daemon","role":"contributor"},{"userID":"bin","role":"viewer"}]}' "$URL/v1/projects" | taskid)
 check "POST a cephfs project: the task succeeds" wait_task project "$tid"
 P=$M/projects/3020000.01

@@ -19,17 +19,12 @@ mount -o loop,prjquota "$T/xfs.img" "$MNT" 2>/dev/null || { quota=0; mount -o lo
 cleanup_xfs() { stop_server; umount "$MNT" 2>/dev/null; }
 trap 'cleanup_xfs; rm -rf "$T"' EXIT
 start_server --posix-root "$MNT" --projects-refresh 1s || exit 1
-fg() { curl -s -u "$AK:$SK" -H 'Content-Type: application/json' "$@"; }
-wait_task() {
-  local i st
-  for ((i = 0; i < 60; i++)); do
-    st=$(fg "$URL/v1/tasks/$1/$2" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
-    case "$st" in succeeded) return 0 ;; failed|canceled) return 1 ;; esac
-    sleep 1
-  done
-  return 1
-}
-taskid() { sed -n 's/.*"taskID":"\([0-9a-f]*\)".*/\1/p'; }
+fg() { fg_call "$AK:$SK" "$@"; }
+wait_task() { fg_wait_task "$@"; }
+taskid() { fg_task_id; }
+expect "a projectID that climbs out of posix_root: 400" "$(fg -o /dev/null -w '%{http_code}' -X POST -d '{"projectID":"..","storage":{"system":"posix","quotaGb":1}}' "$URL/v1/projects")" 400
+expect "  ... or names a path: 400" "$(fg -o /dev/null -w '%{http_code}' -X POST -d '{"projectID":"a/../../etc","storage":{"system":"posix","quotaGb":1}}' "$URL/v1/projects")" 400
+check "  ... nothing made" test ! -e "$MNT/etc"
 tid=$(fg -X POST -d '{"projectID":"3010000.01","storage":{"system":"posix","quotaGb":1},"members":[{"userID":"daemon","role":"contributor"},{"userID":"bin","role":"viewer"}]}' "$URL/v1/projects" | taskid)
 check "POST a posix project: the task succeeds" wait_task project "$tid"
 P=$MNT/projects/3010000.01
@@ -54,8 +49,6 @@ head -c 3000000 /dev/urandom > "$P/data.bin"
 usage() { fg "$URL/v1/projects/3010000.01" | sed -n 's/.*"usageLogicalBytes":\([0-9]*\).*/\1/p'; }
 grown() { [ "$(usage)" -ge 3000000 ]; }
 check "usage is measured by a walk, refreshed every projects_refresh" wait_for 30 grown
-res=$(fg "$URL/v1/tasks/project/$(fg -X PATCH -d '{"storage":{"quotaGb":2}}' "$URL/v1/projects/3010000.01" | taskid)")
-sleep 0   # (the task result is read after it ends below)
 tid=$(fg -X PATCH -d '{"storage":{"quotaGb":1}}' "$URL/v1/projects/3010000.01" | taskid)
 wait_task project "$tid"
 res=$(fg "$URL/v1/tasks/project/$tid")

@@ -2,6 +2,7 @@
  * blocks, each called as the owner, another user, an admin and anonymous, checking that every
  * refusal changes nothing. */
 #include "test.h"
+#include "fixture.h"
 #include "service/admin.h"
 #include "service/blocks.h"
 #include "service/buckets.h"
@@ -25,18 +26,7 @@ static const struct principal carol_p = {PRINCIPAL_USER, "carol", NULL};
 
 static struct config cfg;
 
-static svc_t *open_svc(void) {
-  config_defaults(&cfg);
-  char err[256];
-  config_set(&cfg, "data_dir", test_tmpdir(), err, sizeof err);
-  config_set(&cfg, "buffers", "4", err, sizeof err);
-  config_set(&cfg, "buffer_size", "1MiB", err, sizeof err);
-  svc_t *s = NULL;
-  int created;
-  struct user_keys k;
-  if (svc_open(&cfg, &s, &created, &k, err, sizeof err)) { fprintf(stderr, "svc_open: %s\n", err); return NULL; }
-  return s;
-}
+static svc_t *open_svc(void) { return fixture_svc_open(&cfg, "4"); }
 
 static void close_svc(svc_t *s) {
   svc_close(s);

@@ -2,6 +2,7 @@
  * wrapped keys in manifests, sealed object streams (ranges, a wrong key, a changed block) and the
  * SSE-C key rules of sse.c. */
 #include "test.h"
+#include "fixture.h"
 #include "chunk/manifest.h"
 #include "crypto/chunk_cipher.h"
 #include "crypto/hash.h"
@@ -65,18 +66,7 @@ static void sealing(void) {
 
 static struct config cfg;
 
-static svc_t *open_svc(void) {
-  config_defaults(&cfg);
-  char err[256];
-  config_set(&cfg, "data_dir", test_tmpdir(), err, sizeof err);
-  config_set(&cfg, "buffers", "8", err, sizeof err);
-  config_set(&cfg, "buffer_size", "1MiB", err, sizeof err);
-  svc_t *s = NULL;
-  int created;
-  struct user_keys k;
-  if (svc_open(&cfg, &s, &created, &k, err, sizeof err)) { fprintf(stderr, "svc_open: %s\n", err); return NULL; }
-  return s;
-}
+static svc_t *open_svc(void) { return fixture_svc_open(&cfg, "8"); }
 
 /* Reads [off, off+len) of m under sse into out; the byte count or the error. */
 static long read_range(svc_t *s, const char *text, uint64_t off, uint64_t len, const struct svc_sse *sse, uint8_t *out) {

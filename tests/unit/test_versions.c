@@ -2,6 +2,7 @@
  * current version after puts and deletes, delete markers, Suspended null versions, the version
  * listing and its markers, who may read and delete versions, and the lifecycle of old versions. */
 #include "test.h"
+#include "fixture.h"
 #include "service/admin.h"
 #include "service/buckets.h"
 #include "service/lifecycle.h"
@@ -17,18 +18,7 @@ static const struct principal alice = {PRINCIPAL_USER, "alice", NULL};
 static const struct principal bob = {PRINCIPAL_USER, "bob", NULL};
 static struct config cfg;
 
-static svc_t *open_svc(void) {
-  config_defaults(&cfg);
-  char err[256];
-  config_set(&cfg, "data_dir", test_tmpdir(), err, sizeof err);
-  config_set(&cfg, "buffers", "4", err, sizeof err);
-  config_set(&cfg, "buffer_size", "1MiB", err, sizeof err);
-  svc_t *s = NULL;
-  int created;
-  struct user_keys k;
-  if (svc_open(&cfg, &s, &created, &k, err, sizeof err)) { fprintf(stderr, "svc_open: %s\n", err); return NULL; }
-  return s;
-}
+static svc_t *open_svc(void) { return fixture_svc_open(&cfg, "4"); }
 
 /* Puts data at bucket/key as alice; *vid gets the version id. */
 static int put(svc_t *s, const char *bucket, const char *key, const char *data, char vid[40]) {
