@@ -112,3 +112,6 @@ row "64 concurrent 8 MiB PUTs: MB/s, errors" "$(field MBps < "$B/p64.txt"), $(fi
 row "peak RSS MiB during them (target <= 32 + pool 64)" "$hwm"
 echo "# raw loadgen lines in $B/*.txt; this table in bench/out/results.txt"
 bash bench/s3.sh
+# every figure of this run and s3.sh's, dated, appended to the history (datasets.sh and mirror.sh add theirs)
+REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+grep -v '^#' "$RES" | sed "s/^/$(date -u +%Y-%m-%dT%H:%M:%SZ) $REV /" >> "$OUT/history.txt"
