@@ -21,6 +21,7 @@ declare -A SRC=(
   [fuzz_uri]="src/http/uri.c"
   [fuzz_mirror_url]="src/service/mirror_fetch.c"
   [fuzz_post_policy]="src/service/post_policy.c"
+  [fuzz_s3_list]="src/volume/s3_list.c src/util/xmlpath.c"
   [fuzz_s3_xml]="src/service/lifecycle.c src/service/cors.c src/service/sse_config.c src/util/xmlpath.c src/crypto/sigv4.c"
 )
 mkdir -p build/fuzz

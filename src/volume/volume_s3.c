@@ -1,5 +1,6 @@
 /* volume_s3.c - the S3 volume driver (volume_s3.h). */
 #include "volume_s3.h"
+#include "s3_list.h"
 #include "../crypto/hash.h"
 #include "../crypto/sigv4.h"
 #include "../util/alloc.h"
@@ -8,7 +9,6 @@
 #include "../util/log.h"
 #include "../util/sbuf.h"
 #include "../util/timeutil.h"
-#include "../util/xmlpath.h"
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -386,40 +386,6 @@ static int v_touch(void *impl, const char *id) {   /* a copy onto itself renews 
   return rc ? rc : st == 200 ? 0 : st == 404 ? CAIRN_ENOENT : CAIRN_EIO;
 }
 
-/* ListObjectsV2 pages: each key under area/ with its size and time. */
-struct lst { struct s3v *v; const char *area; vol_list_cb cb; void *ctx; char key[1100]; uint64_t size; int64_t mtime;
-             char token[1100]; int truncated, stopped; };
-
-static int64_t iso_ms(const char *s) {
-  struct tm tm = {0};
-  const char *e = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-  return e ? (int64_t)timegm(&tm) * 1000 : 0;
-}
-
-static void l_open(void *ctx, const char *path) {
-  struct lst *l = ctx;
-  if (!strcmp(path, "/ListBucketResult/Contents")) { l->key[0] = 0; l->size = 0; l->mtime = 0; }
-}
-
-static void l_leaf(void *ctx, const char *path, const char *text) {
-  struct lst *l = ctx;
-  if (!strcmp(path, "/ListBucketResult/Contents/Key")) snprintf(l->key, sizeof l->key, "%s", text);
-  else if (!strcmp(path, "/ListBucketResult/Contents/Size")) l->size = strtoull(text, NULL, 10);
-  else if (!strcmp(path, "/ListBucketResult/Contents/LastModified")) {
-    l->mtime = iso_ms(text);
-    size_t pl = strlen(l->v->prefix) + strlen(l->area) + 1;   /* LastModified comes after Key in S3's answers */
-    if (!l->stopped && strlen(l->key) > pl) {
-      struct vol_entry e;
-      const char *name = l->key + pl, *dot = strrchr(name, '.');
-      snprintf(e.id, sizeof e.id, "%.*s", (int)(dot && !strcmp(l->area, "trash") ? (size_t)(dot - name) : strlen(name)), name);
-      e.size = l->size;
-      e.mtime = dot && !strcmp(l->area, "trash") ? strtoll(dot + 1, NULL, 10) : l->mtime;   /* trash: the deadline (s) */
-      if (l->cb(l->ctx, &e)) l->stopped = 1;
-    }
-  } else if (!strcmp(path, "/ListBucketResult/IsTruncated")) l->truncated = !strcmp(text, "true");
-  else if (!strcmp(path, "/ListBucketResult/NextContinuationToken")) snprintf(l->token, sizeof l->token, "%s", text);
-}
-
 static void query_escape(sbuf_t *b, const char *s) {
   static const char hx[] = "0123456789ABCDEF";
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -429,24 +395,23 @@ static void query_escape(sbuf_t *b, const char *s) {
 }
 
 static int list_area(struct s3v *v, const char *area, const char *sub, vol_list_cb cb, void *ctx) {
-  struct lst l = {v, area, cb, ctx, "", 0, 0, "", 0, 0};
-  char *pfx = xasprintf("%s%s/%s", v->prefix, area, sub ? sub : "");
+  char *pfx = xasprintf("%s%s/%s", v->prefix, area, sub ? sub : ""), *strip = xasprintf("%s%s/", v->prefix, area);
+  struct s3_list l = {strip, !strcmp(area, "trash"), cb, ctx, 0, 0, "", "", 0, 0};
   int rc = 0;
   do {
     sbuf_t qs = {0};
     if (*l.token) { sbuf_adds(&qs, "continuation-token="); query_escape(&qs, l.token); sbuf_adds(&qs, "&"); }
     sbuf_adds(&qs, "list-type=2&prefix=");
     query_escape(&qs, pfx);
-    l.truncated = 0;
-    l.token[0] = 0;
     struct rq q = {"GET", "", qs.s, {NULL}, {NULL}, -1, 0, NULL, -1, {0}, 0, 0, 0};
     rc = request(v, &q);
     if (!rc && q.status != 200) rc = CAIRN_EIO;
-    if (!rc && xmlpath_parse(q.out.s ? q.out.s : "", q.out.len, l_open, l_leaf, &l)) rc = CAIRN_EIO;
+    if (!rc && s3_list_parse(q.out.s ? q.out.s : "", q.out.len, &l)) rc = CAIRN_EIO;
     sbuf_free(&q.out);
     sbuf_free(&qs);
   } while (!rc && l.truncated && *l.token && !l.stopped);
   xfree(pfx);
+  xfree(strip);
   return rc;
 }
 
