@@ -189,10 +189,7 @@ static int inline_finish(struct put_job *j) {
   struct s3_req *q = j->q;
   if (q->got != q->inl_cap) return CAIRN_EINVAL;   /* shorter than declared */
   uint8_t d[32];
-  hash_ctx_t *h = hash_new(HASH_MD5);
-  hash_update(h, q->inl, q->got);
-  hash_final(h, d);
-  hash_free(h);
+  md5(q->inl, q->got, d);
   hex_encode(d, 16, q->md5);
   if (j->sha256) sha256_hex(q->inl, q->got, q->sha);
   else q->sha[0] = 0;

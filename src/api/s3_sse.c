@@ -17,27 +17,24 @@ int s3_sse_parse(req_t *r, int copy_source, struct svc_sse *out, const char **wh
   const char *pre = copy_source ? "x-amz-copy-source-server-side-encryption-customer-" : "x-amz-server-side-encryption-customer-";
   const char *alg = http_header(r, mempool_printf(r->pool, "%salgorithm", pre));
   const char *key = http_header(r, mempool_printf(r->pool, "%skey", pre));
-  const char *md5 = http_header(r, mempool_printf(r->pool, "%skey-MD5", pre));
+  const char *key_md5 = http_header(r, mempool_printf(r->pool, "%skey-MD5", pre));
   const char *sse = copy_source ? NULL : http_header(r, "x-amz-server-side-encryption");
   if (sse) {
     if (!strncmp(sse, "aws:kms", 7)) { *why = "SSE-KMS needs a key service cairn does not have: use AES256"; return CAIRN_ENOTIMPL; }
     if (strcmp(sse, "AES256")) { *why = "x-amz-server-side-encryption must be AES256"; return CAIRN_EINVAL; }
     out->mode = SSE_S3;
   }
-  if (!alg && !key && !md5) return 0;
+  if (!alg && !key && !key_md5) return 0;
   if (sse) { *why = "SSE-S3 and SSE-C headers together"; return CAIRN_EINVAL; }
-  if (!alg || !key || !md5) { *why = "SSE-C needs the algorithm, the key and the key's MD5"; return CAIRN_EINVAL; }
+  if (!alg || !key || !key_md5) { *why = "SSE-C needs the algorithm, the key and the key's MD5"; return CAIRN_EINVAL; }
   if (strcmp(alg, "AES256")) { *why = "the SSE-C algorithm must be AES256"; return CAIRN_EINVAL; }
   size_t n = 0, mn = 0;
-  unsigned char *k = base64_decode(key, 64, &n), *m = base64_decode(md5, 32, &mn);
+  unsigned char *k = base64_decode(key, 64, &n), *m = base64_decode(key_md5, 32, &mn);
   int rc = 0;
   if (!k || n != 32) { *why = "the SSE-C key must be 256 bits, base64"; rc = CAIRN_EINVAL; }
   else {
     uint8_t d[16];
-    hash_ctx_t *h = hash_new(HASH_MD5);
-    hash_update(h, k, 32);
-    hash_final(h, d);
-    hash_free(h);
+    md5(k, 32, d);
     if (!m || mn != 16 || memcmp(d, m, 16)) { *why = "the SSE-C key's MD5 does not match the key"; rc = CAIRN_EINVAL; }
   }
   if (!rc) { out->mode = SSE_C; memcpy(out->key, k, 32); }

@@ -42,6 +42,11 @@ void sha256(const void *data, size_t n, uint8_t out[32]) {
   EVP_Digest(data, n, out, &len, EVP_sha256(), NULL);
 }
 
+void md5(const void *data, size_t n, uint8_t out[16]) {
+  unsigned int len = 16;
+  EVP_Digest(data, n, out, &len, EVP_md5(), NULL);
+}
+
 void sha256_hex(const void *data, size_t n, char out[65]) {
   uint8_t d[32];
   sha256(data, n, d);

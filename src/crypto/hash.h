@@ -15,6 +15,7 @@ void hash_free(hash_ctx_t *h);
 
 void sha256(const void *data, size_t n, uint8_t out[32]);
 void sha256_hex(const void *data, size_t n, char out[65]);
+void md5(const void *data, size_t n, uint8_t out[16]);
 void hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen, uint8_t out[32]);
 int crypto_random(void *buf, size_t n);              /* 0 or CAIRN_EIO */
 int crypto_memeq(const void *a, const void *b, size_t n);   /* constant time; 1 if equal */

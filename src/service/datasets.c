@@ -1,5 +1,6 @@
 /* datasets.c - dataset operations with their authorization (see datasets.h). */
 #include "datasets.h"
+#include "spaces.h"
 #include "blocks.h"
 #include "svc_internal.h"
 #include "../dataset/dsmanifest.h"
@@ -45,13 +46,6 @@ static int find_project(void *ctx, const struct meta_space *sp) {
   return 0;
 }
 
-struct role_of { const char *user; char role[16]; };
-static int find_member(void *ctx, const struct meta_member *mb) {
-  struct role_of *r = ctx;
-  if (!strcmp(mb->user, r->user)) snprintf(r->role, sizeof r->role, "%s", mb->role);
-  return 0;
-}
-
 /* 0 when p may read (write 0) or write a dataset as a member of the project it belongs to. */
 static int project_allows(svc_t *s, const struct principal *p, const char *name, int write, char bucket[64]) {
   struct proj_find f = {name, "", "", 0};
@@ -60,10 +54,10 @@ static int project_allows(svc_t *s, const struct principal *p, const char *name,
   if (bucket) snprintf(bucket, 64, "%s", f.bucket);
   if (p->kind == PRINCIPAL_ADMIN) return 0;
   if (p->kind == PRINCIPAL_ANONYMOUS) return CAIRN_EAUTH;
-  struct role_of r = {p->name, ""};
-  meta_space_members(s->meta, "project", f.id, 0, find_member, &r);
-  if (!*r.role) return CAIRN_EAUTH;
-  return !write || !strcmp(r.role, "manager") || !strcmp(r.role, "contributor") ? 0 : CAIRN_EAUTH;
+  char role[16];
+  svc_space_role(s, SPACE_PROJECT, f.id, p->name, role);
+  if (!*role) return CAIRN_EAUTH;
+  return !write || !strcmp(role, "manager") || !strcmp(role, "contributor") ? 0 : CAIRN_EAUTH;
 }
 
 static int ds_authz(svc_t *s, const struct principal *p, int write, const struct meta_dataset *d) {

@@ -58,12 +58,9 @@ int svc_object_expiration(svc_t *s, const struct meta_object *o, char *out, size
 }
 
 int svc_object_put(svc_t *s, const struct principal *p, struct meta_object *o) {
-  struct meta_bucket b;
-  int rc = svc_bucket_load(s, p, o->bucket, AZ_PUT_OBJECT, o->key, NULL, &b);
-  if (rc) return rc;
-  enum svc_versioning v = svc_versioning_of(b.versioning);
-  meta_bucket_clear(&b);
-  return svc_object_store(s, v, o);
+  enum svc_versioning v;
+  int rc = svc_bucket_versioning(s, p, o->bucket, AZ_PUT_OBJECT, o->key, &v);
+  return rc ? rc : svc_object_store(s, v, o);
 }
 
 static int granted(const struct svc_write *w, const char *bucket, const char *key) {
@@ -187,11 +184,9 @@ int svc_part_list(svc_t *s, const struct principal *p, const char *id, const cha
 
 int svc_upload_complete(svc_t *s, const struct principal *p, const char *id, struct meta_object *o,
                         const struct svc_write_cond *cond) {
-  struct meta_bucket b;
-  int rc = svc_bucket_load(s, p, o->bucket, AZ_PUT_OBJECT, o->key, NULL, &b);
+  enum svc_versioning v;
+  int rc = svc_bucket_versioning(s, p, o->bucket, AZ_PUT_OBJECT, o->key, &v);
   if (rc) return rc;
-  enum svc_versioning v = svc_versioning_of(b.versioning);
-  meta_bucket_clear(&b);
   struct meta_upload u;
   rc = meta_upload_get(s->meta, id, &u);
   if (!rc) {

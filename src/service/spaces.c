@@ -40,20 +40,26 @@ static const char *check_members(const json_t *members) {
   return NULL;
 }
 
-struct role_find { const char *user; char role[16]; };
+struct role_find { const char *user; char *role; };
 static int find_role(void *ctx, const struct meta_member *mb) {
   struct role_find *f = ctx;
-  if (!strcmp(mb->user, f->user)) snprintf(f->role, sizeof f->role, "%s", mb->role);
+  if (!strcmp(mb->user, f->user)) snprintf(f->role, 16, "%s", mb->role);
   return 0;
+}
+
+void svc_space_role(svc_t *s, const char *kind, const char *id, const char *user, char role[16]) {
+  struct role_find f = {user, role};
+  *role = 0;
+  meta_space_members(s->meta, kind, id, 0, find_role, &f);
 }
 
 /* Admins, or (changes to a project) its managers. */
 static int may_change(svc_t *s, const struct principal *p, const char *kind, const char *id) {
   if (p->kind == PRINCIPAL_ADMIN) return 0;
   if (p->kind == PRINCIPAL_ANONYMOUS || strcmp(kind, SPACE_PROJECT)) return CAIRN_EAUTH;
-  struct role_find f = {p->name, ""};
-  meta_space_members(s->meta, kind, id, 0, find_role, &f);
-  return !strcmp(f.role, "manager") ? 0 : CAIRN_EAUTH;
+  char role[16];
+  svc_space_role(s, kind, id, p->name, role);
+  return !strcmp(role, "manager") ? 0 : CAIRN_EAUTH;
 }
 
 int svc_space_submit(svc_t *s, const struct principal *p, const char *kind, const char *id, int create,
@@ -92,12 +98,9 @@ int svc_space_submit(svc_t *s, const struct principal *p, const char *kind, cons
   if (q) json_object_set_new(pl, "quota_bytes", qb ? json_integer(json_integer_value(qb)) : json_integer(json_integer_value(q) * (json_int_t)GIB));
   if (members) json_object_set(pl, "members", (json_t *)members);
   if (json_is_true(json_object_get(body, "recursion"))) json_object_set_new(pl, "recursion", json_true());
-  char key[160];
-  snprintf(key, sizeof key, "space:%s:%s", kind, id);
   int coalesced = 0;
   rc = tasks_submit(s->tasks, "space", p->name ? p->name : "", pl, NULL, 0, task_id, &coalesced);
   json_decref(pl);
-  (void)key;
   return rc;
 }
 

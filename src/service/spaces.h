@@ -24,6 +24,8 @@ int svc_space_list(svc_t *s, const struct principal *p, const char *kind, json_t
 int svc_space_user(svc_t *s, const struct principal *p, const char *user, json_t **out);
 /* Removes a space and its bucket (admins): CAIRN_ECONFLICT while it holds objects. */
 int svc_space_delete(svc_t *s, const struct principal *p, const char *kind, const char *id);
+/* user's role in the space ("" when not a member). */
+void svc_space_role(svc_t *s, const char *kind, const char *id, const char *user, char role[16]);
 /* A space task as the filer-gateway shows it: {"taskID", "taskStatus": {status, error, result}}. */
 int svc_space_task(svc_t *s, const struct principal *p, const char *kind, const char *task_id, json_t **out);
 /* The usage samples of a space since since_ms: {"projectID"|"userID", "samples": [{at, usageMb,

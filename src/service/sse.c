@@ -72,12 +72,9 @@ char *svc_sse_headers(svc_t *s, const struct svc_sse *sse, const char *headers_j
   xfree(base);
   if (sse && sse->mode == SSE_S3) json_object_set_new(o, H_SSE, json_string("AES256"));
   if (sse && sse->mode == SSE_C) {
-    uint8_t md5[16];
-    hash_ctx_t *h = hash_new(HASH_MD5);
-    hash_update(h, sse->key, 32);
-    hash_final(h, md5);
-    hash_free(h);
-    char *b64 = base64_encode(md5, 16), check[65];
+    uint8_t digest[16];
+    md5(sse->key, 32, digest);
+    char *b64 = base64_encode(digest, 16), check[65];
     customer_check(s, sse->key, check);
     json_object_set_new(o, H_ALG, json_string("AES256"));
     json_object_set_new(o, H_MD5, json_string(b64));

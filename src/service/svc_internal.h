@@ -2,6 +2,7 @@
 #ifndef CAIRN_SVC_INTERNAL_H
 #define CAIRN_SVC_INTERNAL_H
 #include "svc.h"
+#include "buckets.h"   /* enum svc_versioning */
 #include "keyring.h"
 #include "shares.h"
 #include "space.h"
@@ -34,6 +35,9 @@ struct svc {
 /* The authorization view of a bucket row (policy parsed when there is one; authz_bucket_free). */
 int svc_authz_bucket(const struct meta_bucket *b, struct authz_bucket *out);
 void svc_authz_bucket_free(struct authz_bucket *ab);
+/* svc_bucket_check that hands back the bucket's versioning state (versions.c). */
+int svc_bucket_versioning(svc_t *s, const struct principal *p, const char *bucket, enum authz_action a,
+                          const char *key, enum svc_versioning *v);
 /* svc_bucket_check that also hands back the row (out may be NULL; meta_bucket_clear). */
 int svc_bucket_load(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
                     const char *key, const char *prefix, struct meta_bucket *out);

@@ -43,14 +43,12 @@ int svc_object_store(svc_t *s, enum svc_versioning v, struct meta_object *o) {
   return rc ? rc : meta_object_put_version(s->meta, o);
 }
 
-/* The bucket's versioning state, after checking a. */
-static int load_state(svc_t *s, const struct principal *p, const char *bucket, enum authz_action a, const char *key,
-                      enum svc_versioning *v, char **rules) {
+int svc_bucket_versioning(svc_t *s, const struct principal *p, const char *bucket, enum authz_action a,
+                          const char *key, enum svc_versioning *v) {
   struct meta_bucket b;
   int rc = svc_bucket_load(s, p, bucket, a, key, NULL, &b);
   if (rc) return rc;
   *v = svc_versioning_of(b.versioning);
-  if (rules) { *rules = b.lifecycle; b.lifecycle = NULL; }
   meta_bucket_clear(&b);
   return 0;
 }
@@ -60,7 +58,7 @@ int svc_object_delete(svc_t *s, const struct principal *p, const char *bucket, c
   memset(out, 0, sizeof *out);
   if (vid && !svc_version_id_ok(vid)) return CAIRN_EVERSIONID;
   enum svc_versioning v;
-  int rc = load_state(s, p, bucket, vid ? AZ_DELETE_OBJECT_VERSION : AZ_DELETE_OBJECT, key, &v, NULL);
+  int rc = svc_bucket_versioning(s, p, bucket, vid ? AZ_DELETE_OBJECT_VERSION : AZ_DELETE_OBJECT, key, &v);
   if (rc) return rc;
   if (vid) {   /* that version, for good */
     rc = meta_object_version_delete(s->meta, bucket, key, vid, &out->delete_marker);
