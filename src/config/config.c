@@ -25,6 +25,8 @@ struct setting {
 static const struct setting table[] = {
   {"listen", C_STR, F(listen), "127.0.0.1:9000", NULL, "address and port to listen on"},
   {"data_dir", C_STR, F(data_dir), "./cairn-data", NULL, "metadata, keys and the default volume"},
+  {"meta", C_STR, F(meta), "", NULL,
+   "the metadata database: empty for data_dir/meta.db (SQLite), or postgres://user:password@host:port/db (many nodes)"},
   {"volumes", C_STR, F(volumes), "", NULL,
    "comma list of volume dirs, each optionally :read_only and/or :serialize_io (empty: data_dir)"},
   {"replicas", C_INT, F(replicas), "1", NULL, "copies of each block, on distinct volumes"},
@@ -258,4 +260,14 @@ void config_print_help(FILE *f) {
             *table[i].def ? table[i].def : "\"\"");
   }
   fprintf(f, "\nSizes take KiB/MiB/GiB suffixes; durations take ms/s/m/h/d.\n");
+}
+
+/* url with the password of user:password@ replaced by ***, for messages (a static buffer). */
+const char *config_redact_url(const char *url) {
+  static __thread char out[512];
+  const char *at = strchr(url, '@'), *scheme = strstr(url, "://");
+  const char *colon = scheme && at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+  if (!colon) snprintf(out, sizeof out, "%s", url);
+  else snprintf(out, sizeof out, "%.*s:***%s", (int)(colon - url), url, at);
+  return out;
 }

@@ -35,6 +35,7 @@ struct config {
   int64_t projects_anonymous_read;
   char *posix_root;                   /* the posix storage system's directory ("": not offered) */
   char *cephfs_root;
+  char *meta;   /* "" (data_dir/meta.db) or a postgres:// URL */
   char *s3_endpoint, *s3_region, *s3_access_key, *s3_secret_key;   /* s3:// volumes (volume_s3.h) */
   int64_t s3_path_style, s3_tls_verify;                  /* the cephfs system's: a directory on a mounted CephFS */
   int64_t projects_refresh_ms;
@@ -70,6 +71,7 @@ struct config {
 /* Fills c with defaults. Caller frees strings with config_free. */
 void config_defaults(struct config *c);
 void config_free(struct config *c);
+const char *config_redact_url(const char *url);   /* its password as *** (a thread's static buffer) */
 /* Sets one setting by name ('-' and '_' are equivalent). 0, or CAIRN_ENOENT (unknown name),
  * or CAIRN_EINVAL (bad value); err (if given) receives a one-line message. */
 int config_set(struct config *c, const char *name, const char *value, char *err, size_t errlen);

@@ -1,5 +1,5 @@
-/* meta.h - the metadata interface: typed calls, no SQL outside meta/. SQLite (meta_sqlite.c) is
- * the embedded default; a PostgreSQL backend will implement the same struct meta_ops. Every
+/* meta.h - the metadata interface: typed calls, no SQL outside meta/. One SQL implementation
+ * (meta_sql*.c) runs on SQLite, the embedded default, and on PostgreSQL (sqldb.h). Every
  * change is one transaction. Schema changes are numbered migrations (meta_migrations.c). */
 #ifndef CAIRN_META_H
 #define CAIRN_META_H
@@ -199,7 +199,10 @@ struct meta_ops {
   void (*close)(void *impl);
 };
 
-int meta_open_sqlite(const char *path, meta_t **out);   /* runs pending migrations */
+/* Each runs pending migrations. meta_open: a postgres:// (postgresql://) URL, else an SQLite path. */
+int meta_open_sqlite(const char *path, meta_t **out);
+int meta_open_pg(const char *url, meta_t **out);
+int meta_open(const char *where, meta_t **out);
 void meta_close(meta_t *m);
 
 int meta_user_add(meta_t *m, const struct meta_user *u);                  /* CAIRN_EEXIST */

@@ -56,10 +56,14 @@ static int setup(struct svc *s, const struct config *c, int *created, struct use
   }
   int rc = keyring_load(c->data_dir, 1, &s->keys);
   if (rc) { snprintf(err, errlen, "cannot load %s/server.key: %s", c->data_dir, cairn_strerror(rc)); return rc; }
-  char *db = xasprintf("%s/meta.db", c->data_dir);
-  rc = meta_open_sqlite(db, &s->meta);
+  char *db = *c->meta ? xstrdup(c->meta) : xasprintf("%s/meta.db", c->data_dir);
+  rc = meta_open(db, &s->meta);
   xfree(db);
-  if (rc) { snprintf(err, errlen, "cannot open metadata in %s", c->data_dir); return rc; }
+  if (rc) {
+    if (*c->meta) snprintf(err, errlen, "cannot open the metadata database %s (see the log line before)", config_redact_url(c->meta));
+    else snprintf(err, errlen, "cannot open metadata in %s", c->data_dir);
+    return rc;
+  }
   if ((rc = users_bootstrap(s->meta, &s->keys, c->data_dir, created, k))) {
     snprintf(err, errlen, "cannot create the admin user: %s", cairn_strerror(rc));
     return rc;

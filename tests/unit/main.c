@@ -1,6 +1,7 @@
-/* main.c - runs every unit-test suite and prints "N passed, N failed". */
+/* main.c - runs every unit-test suite (or those named as arguments) and prints "N passed, N failed". */
 #include "test.h"
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int test_failed_now;
@@ -29,8 +30,14 @@ const char *test_tmpdir(void) {
 #define DECL(s) void suite_##s(void);
 SUITES(DECL)
 
-int main(void) {
-#define CALL(s) suite_##s();
+static int wanted(int argc, char **argv, const char *name) {
+  if (argc < 2) return 1;
+  for (int i = 1; i < argc; i++) if (!strcmp(argv[i], name)) return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+#define CALL(s) if (wanted(argc, argv, #s)) suite_##s();
   SUITES(CALL)
   for (int i = 0; i < ndirs; i++) {
     char cmd[512];

@@ -1,7 +1,11 @@
-/* test_meta.c - the SQLite metadata backend: concurrent object puts (group commit) all land,
- * a put into a missing bucket fails alone, dataset tags follow their rules. */
+/* test_meta.c - the metadata backend (SQLite, or PostgreSQL with CAIRN_TEST_PG): concurrent object
+ * puts (group commit) all land, a put into a missing bucket fails alone, dataset tags follow their
+ * rules; the PostgreSQL spelling of SQLite's SQL. */
 #include "test.h"
+#include "fixture.h"
 #include "meta/meta.h"
+#include "meta/sqldb.h"
+#include "util/alloc.h"
 #include "util/err.h"
 #include <pthread.h>
 #include <stdio.h>
@@ -31,9 +35,7 @@ static void *putter(void *arg) {
 static int count_cb(void *ctx, const struct meta_object *o) { (void)o; (*(int *)ctx)++; return 0; }
 
 static void group_commit(void) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/meta.db", test_tmpdir());
-  ASSERT_EQ(meta_open_sqlite(path, &m), 0);
+  ASSERT_EQ(fixture_meta_open(&m), 0);
   struct meta_bucket b = {.name = "b", .owner = "admin", .acl = "private", .created_ms = 1};
   ASSERT_EQ(meta_bucket_create(m, &b), 0);
   pthread_t th[8];
@@ -52,9 +54,7 @@ static void group_commit(void) {
 }
 
 static void dataset_tags(void) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/meta.db", test_tmpdir());
-  ASSERT_EQ(meta_open_sqlite(path, &m), 0);
+  ASSERT_EQ(fixture_meta_open(&m), 0);
   struct meta_dsversion v1 = {"1111111111111111111111111111111111111111111111111111111111111111", "{}", "", 0, 0, 1, NULL};
   struct meta_dsversion v2 = {"2222222222222222222222222222222222222222222222222222222222222222", "{}", "", 0, 0, 2, NULL};
   ASSERT_EQ(meta_ds_version_put(m, "d", "alice", &v1), 0);
@@ -80,4 +80,20 @@ static void dataset_tags(void) {
   meta_close(m);
 }
 
-void suite_meta(void) { RUN(group_commit); RUN(dataset_tags); }
+/* SQLite's spelling to PostgreSQL's: parameters, byte-order casts, rowid; literals untouched */
+static void pg_translation(void) {
+  int n;
+  char *t = sqldb_pg_translate("SELECT a FROM t WHERE b = ? AND c = ?3 AND d = ? AND e = '?x' ORDER BY rowid", &n);
+  ASSERT_STREQ(t, "SELECT a FROM t WHERE b = $1 AND c = $3 AND d = $4 AND e = '?x' ORDER BY ctid");
+  ASSERT_EQ(n, 4);
+  xfree(t);
+  t = sqldb_pg_translate("substr(CAST(key AS BLOB), 1, length(CAST(?3 AS BLOB))) = CAST(?3 AS BLOB) AND myrowid = 1", &n);
+  ASSERT_STREQ(t, "substr(convert_to(key, 'UTF8'), 1, length(convert_to($3, 'UTF8'))) = convert_to($3, 'UTF8') AND myrowid = 1");
+  ASSERT_EQ(n, 3);
+  xfree(t);
+  t = sqldb_pg_ddl("CREATE TABLE x (k TEXT PRIMARY KEY, d BLOB, textual INTEGER, n TEXT)");
+  ASSERT_STREQ(t, "CREATE TABLE x (k TEXT COLLATE \"C\" PRIMARY KEY, d BYTEA, textual INTEGER, n TEXT COLLATE \"C\")");
+  xfree(t);
+}
+
+void suite_meta(void) { RUN(group_commit); RUN(dataset_tags); RUN(pg_translation); }

@@ -2,6 +2,7 @@
  * two objects counts once, replacing and deleting give bytes back, older versions still count, and
  * a write past the quota is refused with nothing written. */
 #include "test.h"
+#include "fixture.h"
 #include "meta/meta.h"
 #include "util/err.h"
 #include <stdio.h>
@@ -27,10 +28,8 @@ static uint64_t used(meta_t *m) {
 }
 
 static void usage_and_quota(void) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/meta.db", test_tmpdir());
   meta_t *m = NULL;
-  ASSERT_EQ(meta_open_sqlite(path, &m), 0);
+  ASSERT_EQ(fixture_meta_open(&m), 0);
   struct meta_bucket b = {.name = "proj", .owner = "", .created_ms = 1};
   ASSERT_EQ(meta_bucket_create(m, &b), 0);
   char a[80], c[80], both[200];

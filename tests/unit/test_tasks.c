@@ -2,6 +2,7 @@
  * permanent failures, coalescing by dedup key, cancelling queued and running tasks, and a dead
  * worker's task claimed again once its lease has expired. */
 #include "test.h"
+#include "fixture.h"
 #include "service/tasks.h"
 #include "util/alloc.h"
 #include "util/err.h"
@@ -38,9 +39,7 @@ static struct task_kind k_doomed = {"doomed", doomed, NULL, 5, 1};
 static struct task_kind k_stubborn = {"stubborn", stubborn, NULL, 2, 1};
 
 static tasks_t *open_tasks(meta_t **m, int64_t lease_ms) {
-  char *db = xasprintf("%s/meta.db", test_tmpdir());
-  if (meta_open_sqlite(db, m)) { xfree(db); return NULL; }
-  xfree(db);
+  if (fixture_meta_open(m)) return NULL;
   struct tasks_opts o = {2, lease_ms, 0};
   tasks_t *t = tasks_create(*m, &o);
   tasks_register(t, &k_flaky);

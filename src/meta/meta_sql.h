@@ -1,30 +1,29 @@
-/* meta_sqlite.h - what the SQLite backend's files share: the connection and two helpers. Only
- * meta_sqlite*.c include it. */
-#ifndef CAIRN_META_SQLITE_H
-#define CAIRN_META_SQLITE_H
+/* meta_sql.h - what the SQL metadata backend's files share (one implementation for SQLite and
+ * PostgreSQL, over sqldb.h): the connection and a few helpers. Only meta_sql*.c include it. */
+#ifndef CAIRN_META_SQL_H
+#define CAIRN_META_SQL_H
 #include "meta.h"
-#include <sqlite3.h>
+#include "sqldb.h"
 
-#define MSQL_CACHED 16
 struct msql {
-  sqlite3 *db;
-  struct { const char *sql; sqlite3_stmt *st; } cache[MSQL_CACHED];   /* hot statements, prepared once */
+  sqldb *db;
+  int pg;   /* PostgreSQL: a few statements differ (m->pg ? ... : ...) */
 };
 
 int msql_err(struct msql *m, const char *what);   /* logs, returns CAIRN_EDB */
 /* A prepared statement for sql (a string literal: its address is the key), kept for reuse; give
  * it back with msql_release. Calls are serialized by meta.c. 0 or CAIRN_EDB. */
-int msql_prepare_cached(struct msql *m, const char *sql, sqlite3_stmt **st);
-void msql_release(sqlite3_stmt *st);
+int msql_prepare_cached(struct msql *m, const char *sql, sqlst **st);
+void msql_release(sqlst *st);
 int msql_exec(struct msql *m, const char *sql);
 
 /* An object row's columns, in the order msql_row_to_object reads them; a version row adds
  * delete_marker, noncurrent_ms and is_latest. */
 #define MSQL_OBJECT_COLS "bucket, key, size, etag, content_type, created_ms, manifest, headers, tags, data, version_id, seq"
-void msql_row_to_object(sqlite3_stmt *st, struct meta_object *o, int with_manifest);
+void msql_row_to_object(sqlst *st, struct meta_object *o, int with_manifest);
 int msql_object_put(void *impl, const struct meta_object *o);   /* insert or replace the current row */
 
-/* meta_sqlite_versions.c: object versions. put_version_locked: inside the caller's transaction. */
+/* meta_sql_versions.c: object versions. put_version_locked: inside the caller's transaction. */
 int msql_put_version_locked(struct msql *m, const struct meta_object *o);
 int msql_object_put_version(void *impl, const struct meta_object *o);
 int msql_object_delete_marker(void *impl, const struct meta_object *marker);
@@ -33,7 +32,7 @@ int msql_object_version_delete(void *impl, const char *bucket, const char *key, 
 int msql_object_versions_list(void *impl, const char *bucket, const char *prefix, const char *after_key,
                               int64_t after_seq, int limit, meta_object_cb cb, void *ctx);
 
-/* meta_sqlite_spaces.c: spaces, and the accounting of their buckets' object rows (called inside
+/* meta_sql_spaces.c: spaces, and the accounting of their buckets' object rows (called inside
  * the transaction that writes or drops the rows). account_rows: every row sql selects (columns
  * manifest, inline 0/1, size; ?1 bucket, ?2 key, ?3 text) leaves (-1) or joins (1) the usage. */
 int msql_space_accounted(struct msql *m, const char *bucket);
@@ -50,7 +49,7 @@ int msql_space_sample(void *impl, int64_t at_ms, int64_t before_ms);
 int msql_space_samples(void *impl, const char *kind, const char *id, int64_t since_ms, meta_space_cb cb, void *ctx);
 int msql_space_members(void *impl, const char *kind, const char *id, int by_user, meta_member_cb cb, void *ctx);
 
-/* meta_sqlite_ds.c: datasets, versions, tags */
+/* meta_sql_ds.c: datasets, versions, tags */
 int msql_ds_version_put(void *impl, const char *dataset, const char *owner, const struct meta_dsversion *v);
 int msql_ds_version_get(void *impl, const char *dataset, const char *id, struct meta_dsversion *out);
 int msql_ds_get(void *impl, const char *name, struct meta_dataset *out);
@@ -63,13 +62,13 @@ int msql_ds_tag_list(void *impl, const char *dataset, const char *after, int lim
 int msql_ds_tag_history(void *impl, const char *dataset, const char *tag, meta_dstag_cb cb, void *ctx);
 int msql_ds_prune(void *impl, int64_t before_ms);
 
-/* meta_sqlite_access.c: bucket ACLs and policies, block claims */
+/* meta_sql_access.c: bucket ACLs and policies, block claims */
 int msql_bucket_set_acl(void *impl, const char *bucket, const char *acl, const char *grants);
 int msql_bucket_set_policy(void *impl, const char *bucket, const char *policy);
 int msql_block_claim(void *impl, const char *owner, const char *id);
 int msql_block_claimed(void *impl, const char *owner, const char *id);
 
-/* meta_sqlite_tasks.c: background tasks */
+/* meta_sql_tasks.c: background tasks */
 int msql_task_add(void *impl, struct meta_task *t);
 int msql_task_claim(void *impl, const char *owner, int64_t now_ms, int64_t lease_ms, struct meta_task *out, int64_t *next_ms);
 int msql_task_renew(void *impl, const char *id, const char *owner, int64_t lease_until_ms, int64_t done, int64_t total, const char *message);
@@ -80,7 +79,7 @@ int msql_task_cancel(void *impl, const char *id, int64_t now_ms, char state[12])
 int msql_task_prune(void *impl, int64_t before_ms, int64_t routine_before_ms);
 int msql_counts(void *impl, struct meta_counts *out);
 
-/* meta_sqlite_mirror.c: regional mirror entries */
+/* meta_sql_mirror.c: regional mirror entries */
 int msql_mirror_get(void *impl, const char *region, const char *url_hash, struct meta_mirror *out);
 int msql_mirror_put(void *impl, const struct meta_mirror *e);
 int msql_mirror_delete(void *impl, const char *region, const char *url_hash);

@@ -1,17 +1,18 @@
-/* meta_sqlite_versions.c - object versions in SQLite. The current version of a key stays in
+/* meta_sql_versions.c - object versions in SQL (SQLite or PostgreSQL). The current version of a key stays in
  * `objects`, so reads and listings of current objects (and every unversioned bucket) are
  * untouched; noncurrent versions and delete markers live in `object_versions`. Invariant: when a
  * key has an `objects` row it is its newest version; otherwise the newest row of
  * `object_versions`, if any, is a delete marker. seq orders one key's versions, newest highest. */
-#include "meta_sqlite.h"
+#include "meta_sql.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include <stdio.h>
 #include <string.h>
 
 /* Whether a version row is the key's newest: no current object and the highest seq. */
-#define LATEST_EXPR "(NOT EXISTS (SELECT 1 FROM objects c WHERE c.bucket = v.bucket AND c.key = v.key) AND" \
-                    " v.seq = (SELECT MAX(w.seq) FROM object_versions w WHERE w.bucket = v.bucket AND w.key = v.key))"
+#define LATEST_EXPR "(CASE WHEN NOT EXISTS (SELECT 1 FROM objects c WHERE c.bucket = v.bucket AND c.key = v.key) AND" \
+                    " v.seq = (SELECT MAX(w.seq) FROM object_versions w WHERE w.bucket = v.bucket AND w.key = v.key)" \
+                    " THEN 1 ELSE 0 END)"
 #define VERSION_COLS "v.bucket, v.key, v.size, v.etag, v.content_type, v.created_ms, v.manifest, v.headers, v.tags," \
                      " v.data, v.version_id, v.seq, v.delete_marker, v.noncurrent_ms, " LATEST_EXPR
 
@@ -19,31 +20,31 @@
  * NULL) gets the rows it changed. 0 or CAIRN_EDB. */
 static int run(struct msql *m, const char *sql, const char *bucket, const char *key, const char *text,
                int64_t num, int *changes) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL)) return msql_err(m, "prepare");
-  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-  if (text) sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 3);
-  sqlite3_bind_int64(st, 4, num);
-  int r = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (r != SQLITE_DONE && r != SQLITE_ROW) return msql_err(m, "version statement");
-  if (changes) *changes = sqlite3_changes(m->db);
+  sqlst *st;
+  if (sqldb_prepare(m->db, sql, &st)) return msql_err(m, "prepare");
+  sql_bind_text(st, 1, bucket);
+  sql_bind_text(st, 2, key);
+  sql_bind_text(st, 3, text);
+  sql_bind_int64(st, 4, num);
+  int r = sql_step(st);
+  sqldb_finalize(st);
+  if (r != SQLDB_DONE && r != SQLDB_ROW) return msql_err(m, "version statement");
+  if (changes) *changes = sqldb_changes(m->db);
   return 0;
 }
 
 /* One integer from a query with the same binding as run; *out = dflt when it returns no row or NULL. */
 static int query_int(struct msql *m, const char *sql, const char *bucket, const char *key, const char *text,
                      int64_t dflt, int64_t *out) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL)) return msql_err(m, "prepare");
-  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-  if (text) sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 3);
-  int r = sqlite3_step(st);
-  *out = r == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL ? sqlite3_column_int64(st, 0) : dflt;
-  sqlite3_finalize(st);
-  return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : msql_err(m, "version query");
+  sqlst *st;
+  if (sqldb_prepare(m->db, sql, &st)) return msql_err(m, "prepare");
+  sql_bind_text(st, 1, bucket);
+  sql_bind_text(st, 2, key);
+  sql_bind_text(st, 3, text);
+  int r = sql_step(st);
+  *out = r == SQLDB_ROW && !sql_column_isnull(st, 0) ? sql_column_int64(st, 0) : dflt;
+  sqldb_finalize(st);
+  return r == SQLDB_ROW || r == SQLDB_DONE ? 0 : msql_err(m, "version query");
 }
 
 /* Makes room for a new newest version vid of the key (called in a transaction): a version with
@@ -55,7 +56,7 @@ static int displace(struct msql *m, const char *bucket, const char *key, const c
   if (rc) return rc;
   if (!exists) return CAIRN_ENOSUCHBUCKET;
   rc = query_int(m, "SELECT MAX(seq) FROM (SELECT seq FROM objects WHERE bucket = ?1 AND key = ?2 UNION ALL"
-                    " SELECT seq FROM object_versions WHERE bucket = ?1 AND key = ?2)", bucket, key, NULL, -1, seq);
+                    " SELECT seq FROM object_versions WHERE bucket = ?1 AND key = ?2) AS s", bucket, key, NULL, -1, seq);
   if (rc) return rc;
   (*seq)++;
   if (msql_space_accounted(m, bucket))   /* the version replaced leaves a space's usage */
@@ -99,19 +100,19 @@ int msql_object_delete_marker(void *impl, const struct meta_object *mk) {
   int64_t seq;
   rc = displace(m, mk->bucket, mk->key, vid_of(mk), mk->created_ms, &seq);
   if (!rc) {
-    sqlite3_stmt *st;
+    sqlst *st;
     rc = CAIRN_EDB;
-    if (!sqlite3_prepare_v2(m->db, "INSERT INTO object_versions (bucket, key, version_id, seq, delete_marker, size, etag,"
+    if (!sqldb_prepare(m->db, "INSERT INTO object_versions (bucket, key, version_id, seq, delete_marker, size, etag,"
                                    " content_type, manifest, created_ms, noncurrent_ms) VALUES (?1, ?2, ?3, ?4, 1, 0, '',"
-                                   " '', '', ?5, ?5)", -1, &st, NULL)) {
-      sqlite3_bind_text(st, 1, mk->bucket, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 2, mk->key, -1, SQLITE_STATIC);
-      sqlite3_bind_text(st, 3, vid_of(mk), -1, SQLITE_STATIC);
-      sqlite3_bind_int64(st, 4, seq);
-      sqlite3_bind_int64(st, 5, mk->created_ms);
-      if (sqlite3_step(st) == SQLITE_DONE) rc = 0;
+                                   " '', '', ?5, ?5)", &st)) {
+      sql_bind_text(st, 1, mk->bucket);
+      sql_bind_text(st, 2, mk->key);
+      sql_bind_text(st, 3, vid_of(mk));
+      sql_bind_int64(st, 4, seq);
+      sql_bind_int64(st, 5, mk->created_ms);
+      if (sql_step(st) == SQLDB_DONE) rc = 0;
       else msql_err(m, "insert delete marker");
-      sqlite3_finalize(st);
+      sqldb_finalize(st);
     }
   }
   return in_tx(m, rc);
@@ -120,15 +121,15 @@ int msql_object_delete_marker(void *impl, const struct meta_object *mk) {
 /* The first row of sql (bucket, key, vid bound) into out: 0 or CAIRN_ENOENT. */
 static int one_row(struct msql *m, const char *sql, const char *bucket, const char *key, const char *vid,
                    struct meta_object *out) {
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL)) return msql_err(m, "prepare");
-  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-  if (vid) sqlite3_bind_text(st, 3, vid, -1, SQLITE_STATIC);
-  int r = sqlite3_step(st), rc = CAIRN_ENOENT;
-  if (r == SQLITE_ROW) { msql_row_to_object(st, out, 1); rc = 0; }
-  else if (r != SQLITE_DONE) rc = msql_err(m, "select version");
-  sqlite3_finalize(st);
+  sqlst *st;
+  if (sqldb_prepare(m->db, sql, &st)) return msql_err(m, "prepare");
+  sql_bind_text(st, 1, bucket);
+  sql_bind_text(st, 2, key);
+  if (vid) sql_bind_text(st, 3, vid);
+  int r = sql_step(st), rc = CAIRN_ENOENT;
+  if (r == SQLDB_ROW) { msql_row_to_object(st, out, 1); rc = 0; }
+  else if (r != SQLDB_DONE) rc = msql_err(m, "select version");
+  sqldb_finalize(st);
   return rc;
 }
 
@@ -194,29 +195,29 @@ int msql_object_version_delete(void *impl, const char *bucket, const char *key, 
 int msql_object_versions_list(void *impl, const char *bucket, const char *prefix, const char *after_key,
                               int64_t after_seq, int limit, meta_object_cb cb, void *ctx) {
   struct msql *m = impl;
-  sqlite3_stmt *st;
+  sqlst *st;
   /* byte order (BINARY collation) as S3; newest first within a key */
 #define WHERE_ " WHERE bucket = ?1 AND (key > ?2 OR (key = ?2 AND seq < ?3)) AND" \
                " substr(CAST(key AS BLOB), 1, length(CAST(?4 AS BLOB))) = CAST(?4 AS BLOB)"
-  if (sqlite3_prepare_v2(m->db, "SELECT * FROM (SELECT bucket, key, size, etag, content_type, created_ms, NULL, headers, tags,"
+  if (sqldb_prepare(m->db, "SELECT * FROM (SELECT bucket, key, size, etag, content_type, created_ms, NULL, headers, tags,"
                                 " NULL, version_id, seq, 0, 0, 1 FROM objects" WHERE_ " UNION ALL SELECT v.bucket, v.key, v.size,"
                                 " v.etag, v.content_type, v.created_ms, NULL, v.headers, v.tags, NULL, v.version_id, v.seq,"
-                                " v.delete_marker, v.noncurrent_ms, " LATEST_EXPR " FROM object_versions v" WHERE_ ")"
-                                " ORDER BY key, seq DESC LIMIT ?5", -1, &st, NULL))
+                                " v.delete_marker, v.noncurrent_ms, " LATEST_EXPR " FROM object_versions v" WHERE_ ") AS u"
+                                " ORDER BY key, seq DESC LIMIT ?5", &st))
     return msql_err(m, "prepare");
 #undef WHERE_
-  sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, after_key, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 3, after_seq);
-  sqlite3_bind_text(st, 4, prefix, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 5, limit);
+  sql_bind_text(st, 1, bucket);
+  sql_bind_text(st, 2, after_key);
+  sql_bind_int64(st, 3, after_seq);
+  sql_bind_text(st, 4, prefix);
+  sql_bind_int64(st, 5, limit);
   int rc = 0, r;
-  while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+  while (!rc && (r = sql_step(st)) == SQLDB_ROW) {
     struct meta_object o;
     msql_row_to_object(st, &o, 0);
     rc = cb(ctx, &o);
     meta_object_clear(&o);
   }
-  sqlite3_finalize(st);
+  sqldb_finalize(st);
   return rc;
 }
