@@ -65,6 +65,7 @@ bench: deps
 	@bash bench/run.sh
 	@bash bench/datasets.sh
 	@bash bench/mirror.sh
+	@bash bench/scaleout.sh
 
 clean:
 	rm -rf build bin

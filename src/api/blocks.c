@@ -11,6 +11,7 @@
 #include "../util/sbuf.h"
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* ---- PUT /v1/blocks/<sha256>[+size] ---- */
@@ -148,6 +149,14 @@ static int get_begin(req_t *r) {
     http_add_header(r, "X-Cairn-Volumes", vols);
     xfree(vols);
     return http_respond_head(r, 200, size);
+  }
+  const char *redir = http_header(r, "X-Cairn-Redirect");
+  char *url = NULL;
+  if (redir && !strcasecmp(redir, "allow") && !svc_block_url(a->svc, st->l.id, &url)) {   /* direct read */
+    http_add_header(r, "Location", url);
+    http_add_header(r, "Cache-Control", "no-store");   /* the URL expires */
+    xfree(url);
+    return http_respond_buf(r, 307, "text/plain", "", 0);
   }
   st->svc = a->svc;
   mempool_on_cleanup(r->pool, get_cleanup, st);

@@ -17,6 +17,8 @@ struct dsreq {
   struct principal who;
   char *name, *what, *arg, *sub;   /* NAME / what / arg / sub, e.g. NAME/tags/latest/history */
   double wait_until;               /* long poll deadline (monotonic) */
+  uint64_t gen;                    /* svc_ds_generation when the tag was last read */
+  double checked;                  /* when (monotonic) */
 };
 
 /* Splits r->tail in place (pool copy) into name/what/arg/sub. */
@@ -134,8 +136,15 @@ static int get_version(req_t *r, struct dsreq *d, const char *name, const char *
 /* GET a tag; with ?wait=S&since=V the answer waits (up to S seconds) until the tag is not V. */
 static int get_tag(req_t *r, struct dsreq *d, const char *name, const char *tag) {
   struct meta_dstag t;
-  int rc = svc_ds_tag_get(((struct app *)r->app)->svc, &d->who, name, tag, &t);
+  svc_t *svc = ((struct app *)r->app)->svc;
   const char *since = http_query(r, "since"), *w = http_query(r, "wait");
+  uint64_t gen = svc_ds_generation(svc);
+  double now0 = time_mono_sec();
+  /* waiting: nothing moved since the last look (and it was recent), so the answer is the same */
+  if (d->wait_until && gen == d->gen && now0 - d->checked < 2 && now0 < d->wait_until) return CAIRN_EAGAIN;
+  d->gen = gen;
+  d->checked = now0;
+  int rc = svc_ds_tag_get(svc, &d->who, name, tag, &t);
   if (w && since && (rc == CAIRN_ENOENT || (!rc && !strcmp(t.version, since)))) {
     double now = time_mono_sec();
     if (!d->wait_until) {

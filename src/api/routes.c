@@ -34,6 +34,7 @@ const struct route api_routes[] = {
   {"*", "/v1/projects", AUTH_USER_OR_LOCATOR, &h_projects, NULL},     /* reads may be anonymous (projects_anonymous_read) */
   {"*", "/v1/projects/", AUTH_USER_OR_LOCATOR, &h_projects, NULL},
   {"POST", "/v1/gc", AUTH_ADMIN, &h_gc, NULL},
+  {"POST", "/v1/balance", AUTH_ADMIN, &h_gc, NULL},
   {"GET", "/v1/tasks", AUTH_USER, &h_tasks, NULL},
   {"GET", "/v1/redirect/", AUTH_NONE, &h_mirror_redirect, NULL},   /* cloud-mirror's redirect is public */
   {"DELETE", "/v1/purge/", AUTH_ADMIN, &h_mirror_purge, NULL},

@@ -2,6 +2,7 @@
  * deduplicated chunks. Listing lives in s3_list.c. Not yet here (answered 501 NotImplemented):
  * multipart, copy, tagging, lifecycle, aws-chunked bodies, virtual-host addressing. */
 #include "s3.h"
+#include "../service/blocks.h"
 #include "../service/buckets.h"
 #include "../crypto/hash.h"
 #include "../http/async.h"
@@ -371,6 +372,18 @@ static int get_object(req_t *r, struct s3_req *q) {
   rc = manifest_parse(o.manifest, strlen(o.manifest), SIZE_MAX, &q->m);
   meta_object_clear(&o);
   if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
+  const char *redir = http_header(r, "X-Cairn-Redirect");
+  char *url = NULL;   /* a direct read: an object that is one whole plaintext block, from the store */
+  if (redir && !strcasecmp(redir, "allow") && status == 200 && q->m.n == 1 && !*q->m.b[0].wkey && sse.mode == SSE_NONE &&
+      q->m.b[0].size == len && !svc_block_url(a->svc, q->m.b[0].id, &url)) {
+    manifest_free(&q->m);
+    http_clear_headers(r);
+    s3_cors_headers(r, q);
+    http_add_header(r, "Location", url);
+    http_add_header(r, "Cache-Control", "no-store");
+    xfree(url);
+    return http_respond_buf(r, 307, "text/plain", "", 0);
+  }
   obj_reader_t *rd;
   rc = api_transfer_share(r);
   if (!rc) rc = svc_obj_reader_open(a->svc, &q->m, off, len, &sse, &rd);

@@ -79,12 +79,13 @@ static int tasks_end(req_t *r) {
   return json_respond(r, 200, j);
 }
 
+/* POST /v1/gc and POST /v1/balance: queue the job (coalesced with one already queued), 202 + task */
 static int gc_end(req_t *r) {
   struct app *a = r->app;
   struct principal who;
   api_principal(r, &who);
   char id[33];
-  int rc = svc_gc_start(a->svc, &who, id);
+  int rc = !strcmp(r->path, "/v1/balance") ? svc_balance_start(a->svc, &who, id) : svc_gc_start(a->svc, &who, id);
   if (rc) return http_fail(r, rc, NULL);
   char loc[64];
   snprintf(loc, sizeof loc, "/v1/tasks/%s", id);

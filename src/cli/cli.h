@@ -9,9 +9,11 @@ int cmd_put_block(int argc, char **argv);
 int cmd_get_block(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);   /* cmd_migrate.c */
 int cmd_project(int argc, char **argv);   /* cmd_project.c */
 int cmd_home(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
+int cmd_balance(int argc, char **argv);   /* cmd_task.c */
 int cmd_task(int argc, char **argv);
 int cmd_presign(int argc, char **argv);
 int cmd_bucket(int argc, char **argv);

@@ -69,18 +69,21 @@ out:
 
 int cmd_get_block(int argc, char **argv) {
   const char *loc = NULL, *out = NULL;
+  int direct = 0;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+    else if (!strcmp(argv[i], "--direct")) direct = 1;
     else if (!loc) loc = argv[i];
-    else return cli_fail("usage: cairn get-block LOCATOR [-o FILE]");
+    else return cli_fail("usage: cairn get-block [--direct] LOCATOR [-o FILE]");
   }
   struct locator l;
-  if (!loc) return cli_fail("usage: cairn get-block LOCATOR [-o FILE]");
+  if (!loc) return cli_fail("usage: cairn get-block [--direct] LOCATOR [-o FILE]");
   if (locator_parse(loc, &l)) return cli_fail("'%s' is not a block locator", loc);
   char path[LOCATOR_MAX + 16];
   snprintf(path, sizeof path, "/v1/blocks/%s", loc);
   struct client c;
   client_init(&c);
+  c.direct = direct;
   struct client_resp resp;
   if (client_do(&c, "GET", path, NULL, 0, NULL, CLI_MAX_BLOCK, &resp)) {
     client_resp_free(&resp);

@@ -10,15 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char *host_of(const char *url) {
-  const char *p = strstr(url, "://");
-  return p ? p + 3 : url;
-}
-
-static const char *host_header(void *ctx, const char *name) {
-  return !strcmp(name, "host") ? ctx : NULL;
-}
-
 /* SigV4 UriEncode of a key, keeping '/'. */
 static void encode_path(sbuf_t *b, const char *s) {
   static const char hx[] = "0123456789ABCDEF";
@@ -46,28 +37,14 @@ int cmd_presign(int argc, char **argv) {
   struct client c;
   client_init(&c);
   if (!c.have_creds) return cli_fail("no credentials (CAIRN_ACCESS_KEY / CAIRN_SECRET_KEY or ~/.config/cairn/credentials)");
-  struct sigv4_auth a = {0};
-  time_t now = time(NULL);
-  time_format_amz(now, a.amz_date);
-  memcpy(a.date, a.amz_date, 8);
-  snprintf(a.access_key, sizeof a.access_key, "%s", c.access_key);
-  snprintf(a.region, sizeof a.region, "%s", c.region);
-  snprintf(a.service, sizeof a.service, "s3");
-  sbuf_t path = {0}, q = {0};
+  sbuf_t path = {0};
   sbuf_addc(&path, '/');
   encode_path(&path, gateway_path ? target + 1 : target + 5);
-  sbuf_printf(&q, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=%s%%2F%s%%2F%s%%2Fs3%%2Faws4_request"
-              "&X-Amz-Date=%s&X-Amz-Expires=%lld&X-Amz-SignedHeaders=host", c.access_key, a.date, c.region,
-              a.amz_date, (long long)(expires_ms / 1000));
-  char *cq = sigv4_canonical_query(q.s, 1), *cu = sigv4_canonical_uri(path.s);
-  char *creq = sigv4_canonical_request(method, cu, cq, "host", host_header, (void *)host_of(c.url), SIGV4_UNSIGNED);
-  char sig[65];
-  sigv4_sign(c.secret, &a, creq, sig);
-  printf("%s%s?%s&X-Amz-Signature=%s\n", c.url, path.s, q.s, sig);
-  xfree(cq);
+  char *cu = sigv4_canonical_uri(path.s);   /* the path as the server will canonicalise it */
+  char *url = sigv4_presign(method, c.url, cu, c.access_key, c.secret, c.region, expires_ms / 1000, time(NULL));
+  printf("%s\n", url);
+  xfree(url);
   xfree(cu);
-  xfree(creq);
   sbuf_free(&path);
-  sbuf_free(&q);
   return 0;
 }

@@ -31,7 +31,7 @@ struct pull {
   struct cache cache;
   atomic_size_t next;        /* next entry for a worker */
   uint64_t maxb;             /* largest block: one buffer per worker */
-  atomic_ullong fetched, cached, skipped, bytes;
+  atomic_ullong fetched, cached, skipped, bytes, direct;
   pthread_mutex_t mu;
   int failed;
   char error[700];
@@ -110,15 +110,19 @@ static void pull_file(struct pull *p, struct client *c, const struct ds_entry *e
   close(dfd);
 }
 
+static int pull_direct;   /* --direct: blocks straight from the store (each still verified) */
+
 static void *pull_main(void *arg) {
   struct pull *p = arg;
   struct client c;
   client_init(&c);
   client_keep(&c);
+  c.direct = pull_direct;
   char *buf = xmalloc(p->maxb ? p->maxb : 1);
   for (size_t i; !p->failed && (i = atomic_fetch_add(&p->next, 1)) < p->m->n;)
     if (p->m->e[i].type == DS_FILE) pull_file(p, &c, &p->m->e[i], buf);
   xfree(buf);
+  atomic_fetch_add(&p->direct, c.directs);
   client_close(&c);
   return NULL;
 }
@@ -172,9 +176,9 @@ static int pull_tree(const struct ds_manifest *m, int root, int quiet, int jobs,
   pthread_mutex_destroy(&p.mu);
   if (p.failed) return cli_fail("pull: %s", p.error);
   if (!quiet)
-    printf("pulled %s: %zu entries, %llu bytes, %llu downloaded, %llu from the cache, %llu files already complete\n",
-           label, m->n, (unsigned long long)dsm_bytes(m), (unsigned long long)atomic_load(&p.fetched),
-           (unsigned long long)atomic_load(&p.cached), (unsigned long long)atomic_load(&p.skipped));
+    printf("pulled %s: %zu entries, %llu bytes, %llu downloaded (%llu blocks directly from the store), %llu from the cache,"
+           " %llu files already complete\n", label, m->n, (unsigned long long)dsm_bytes(m), (unsigned long long)atomic_load(&p.fetched),
+           (unsigned long long)atomic_load(&p.direct), (unsigned long long)atomic_load(&p.cached), (unsigned long long)atomic_load(&p.skipped));
   return 0;
 }
 
@@ -263,12 +267,13 @@ int cmd_pull(int argc, char **argv) {
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "-q")) quiet = 1;
     else if (!strcmp(argv[i], "--follow")) follow_tag = 1;
+    else if (!strcmp(argv[i], "--direct")) pull_direct = 1;
     else if (!strcmp(argv[i], "-j") && i + 1 < argc) jobs = atoi(argv[++i]);
     else if (argv[i][0] == '-' || na == 2) { na = 3; break; }
     else args[na++] = argv[i];
   }
   if (na != 2 || jobs < 1) {
-    fprintf(stderr, "usage: cairn pull [-q] [-j N] [--follow] NAME:TAG DIR\n");
+    fprintf(stderr, "usage: cairn pull [-q] [-j N] [--follow] [--direct] NAME:TAG DIR\n");
     return 2;
   }
   struct ds_ref r;

@@ -1,4 +1,4 @@
-/* cmd_task.c - `cairn task ls|show|cancel|wait` and `cairn gc` (queue a collection, wait for its
+/* cmd_task.c - `cairn task ls|show|cancel|wait`, `cairn gc` and `cairn balance` (queue the job, wait for its
  * task, print its report). Waiting is a long poll on the gateway (GET ?wait=), with a progress
  * line on stderr when it is a terminal. */
 #include "cli.h"
@@ -125,6 +125,17 @@ int cmd_task(int argc, char **argv) {
   free(s);
   json_decref(t);
   return 0;
+}
+
+int cmd_balance(int argc, char **argv) {
+  (void)argv;
+  if (argc) return cli_fail("usage: cairn balance");
+  json_t *t = call_json("balance", "POST", "/v1/balance");
+  if (!t) return 1;
+  char id[40];
+  snprintf(id, sizeof id, "%s", json_string_value(json_object_get(t, "id")));
+  json_decref(t);
+  return report(wait_task(id, isatty(2)), 1);
 }
 
 int cmd_gc(int argc, char **argv) {

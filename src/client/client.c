@@ -73,6 +73,8 @@ int client_do(struct client *c, const char *method, const char *path, const void
     snprintf(hash_hdr, sizeof hash_hdr, "x-amz-content-sha256: %s", payload_hash ? payload_hash : "UNSIGNED-PAYLOAD");
     hdrs = curl_slist_append(hdrs, hash_hdr);
   }
+  int direct = c->direct && !strcmp(method, "GET");
+  if (direct) hdrs = curl_slist_append(hdrs, "X-Cairn-Redirect: allow");
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
@@ -85,8 +87,32 @@ int client_do(struct client *c, const char *method, const char *path, const void
     rc = CAIRN_EIO;
   }
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+  char *loc = NULL;
+  if (!rc && direct && resp->status == 307) {
+    curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc);
+    loc = loc && (!strncmp(loc, "http://", 7) || !strncmp(loc, "https://", 8)) ? strdup(loc) : NULL;
+  }
   curl_slist_free_all(hdrs);
   if (!c->curl) curl_easy_cleanup(h);
+  if (loc) {   /* the store's presigned URL: its own signature, none of ours */
+    sbuf_free(&resp->body);
+    memset(&resp->body, 0, sizeof resp->body);
+    CURL *d = curl_easy_init();
+    struct sink ds = {&resp->body, max_body, 0};
+    curl_easy_setopt(d, CURLOPT_URL, loc);
+    curl_easy_setopt(d, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(d, CURLOPT_WRITEDATA, &ds);
+    curl_easy_setopt(d, CURLOPT_NOSIGNAL, 1L);
+    CURLcode dc = curl_easy_perform(d);
+    if (dc != CURLE_OK) {
+      snprintf(resp->error, sizeof resp->error, "direct read: %.200s", ds.overflow ? "response too large" : curl_easy_strerror(dc));
+      rc = CAIRN_EIO;
+    }
+    curl_easy_getinfo(d, CURLINFO_RESPONSE_CODE, &resp->status);
+    curl_easy_cleanup(d);
+    free(loc);
+    c->directs++;
+  }
   if (!resp->body.s) sbuf_add(&resp->body, "", 0);
   return rc;
 }

@@ -13,6 +13,9 @@ struct client {
   char region[64];
   int have_creds;
   void *curl;          /* a kept libcurl handle (client_keep): connections are reused */
+  int direct;          /* GETs ask for a direct read (X-Cairn-Redirect: allow) and follow a 307 to the
+                        * store's presigned URL, unsigned; the caller still verifies the bytes */
+  unsigned long directs;   /* how many 307s were followed */
 };
 
 int client_init(struct client *c);   /* 0; never fails (credentials may be absent) */

@@ -316,3 +316,32 @@ void sigv4_chain_sign(const uint8_t key[32], const char *algorithm, const char *
   hex_encode(sig, 32, out);
   sbuf_free(&sts);
 }
+
+static const char *presign_host(void *ctx, const char *name) { return !strcmp(name, "host") ? ctx : NULL; }
+
+char *sigv4_presign(const char *method, const char *base_url, const char *path, const char *access_key,
+                    const char *secret, const char *region, int64_t expires_s, time_t now) {
+  struct sigv4_auth a = {0};
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(a.amz_date, sizeof a.amz_date, "%Y%m%dT%H%M%SZ", &tm);
+  memcpy(a.date, a.amz_date, 8);
+  snprintf(a.access_key, sizeof a.access_key, "%s", access_key);
+  snprintf(a.region, sizeof a.region, "%s", region);
+  snprintf(a.service, sizeof a.service, "s3");
+  const char *host = strstr(base_url, "://");
+  host = host ? host + 3 : base_url;
+  sbuf_t q = {0};
+  sbuf_printf(&q, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=%s%%2F%s%%2F%s%%2Fs3%%2Faws4_request"
+              "&X-Amz-Date=%s&X-Amz-Expires=%lld&X-Amz-SignedHeaders=host", access_key, a.date, region,
+              a.amz_date, (long long)expires_s);
+  char *cq = sigv4_canonical_query(q.s, 1);
+  char *creq = sigv4_canonical_request(method, path, cq ? cq : "", "host", presign_host, (void *)host, SIGV4_UNSIGNED);
+  char sig[65] = "";
+  if (creq) sigv4_sign(secret, &a, creq, sig);
+  char *url = xasprintf("%s%s?%s&X-Amz-Signature=%s", base_url, path, q.s, sig);
+  xfree(cq);
+  xfree(creq);
+  sbuf_free(&q);
+  return url;
+}

@@ -5,6 +5,7 @@
 #define CAIRN_SIGV4_H
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 #define SIGV4_UNSIGNED "UNSIGNED-PAYLOAD"
@@ -51,6 +52,11 @@ void sigv4_sign(const char *secret, const struct sigv4_auth *a, const char *cano
 void sigv4_signing_key(const char *secret, const struct sigv4_auth *a, uint8_t out[32]);
 /* "YYYYMMDD/region/service/aws4_request" */
 void sigv4_scope(const struct sigv4_auth *a, char *out, size_t cap);
+/* A presigned URL (X-Amz-* query, SignedHeaders=host, UNSIGNED-PAYLOAD) for method on
+ * base_url + path: base_url "http(s)://host[:port]" (its host is what is signed), path already
+ * SigV4-encoded and starting with '/'. expires_s: 1 to 604800. Heap. */
+char *sigv4_presign(const char *method, const char *base_url, const char *path, const char *access_key,
+                    const char *secret, const char *region, int64_t expires_s, time_t now);
 /* Chained signatures of aws-chunked bodies (AWS "Transferring Payload in Multiple Chunks"):
  * algorithm SIGV4_CHUNK_ALGORITHM signs a chunk's data hash, SIGV4_TRAILER_ALGORITHM the hash
  * of the trailing headers; prev is the previous signature (the seed: the request's). */

@@ -122,7 +122,9 @@ static int auth_basic(req_t *r, const struct server_opts *o, const char *h, cons
   size_t glen = n - (size_t)(colon + 1 - (char *)d);
   char *secret = NULL, role[16] = "", name[65] = "";
   int rc = CAIRN_EAUTH;
-  if (!o->lookup(r->app, key, &secret, role, name)) {
+  int lrc = o->lookup(r->app, key, &secret, role, name);
+  if (lrc == CAIRN_EBUSY) { xfree(d); *why = "the metadata database cannot be reached; retry"; return lrc; }
+  if (!lrc) {
     if (strlen(secret) == glen && crypto_memeq(secret, given, glen)) rc = 0;
     memset(secret, 0, strlen(secret));
     xfree(secret);
@@ -175,9 +177,9 @@ int http_auth_sigv4(req_t *r, const struct server_opts *o, const char **why) {
   r->trusted_proxy = o->trust_proxy;
 
   char *secret = NULL, role[16] = "", name[65] = "";
-  if (o->lookup(r->app, a.access_key, &secret, role, name)) {
-    *why = "the access key does not exist";
-    return CAIRN_EAUTH;
+  if ((rc = o->lookup(r->app, a.access_key, &secret, role, name))) {
+    *why = rc == CAIRN_EBUSY ? "the metadata database cannot be reached; retry" : "the access key does not exist";
+    return rc == CAIRN_EBUSY ? rc : CAIRN_EAUTH;
   }
   /* SigV4 canonical URI is the re-encoded path; some signers (curl) sign the path exactly as
    * sent instead, so the raw path is tried second when it differs. */

@@ -70,7 +70,9 @@ int http_auth_sigv2(req_t *r, const struct server_opts *o, const struct sigv2_au
   if (h.overflow) { *why = "too many x-amz- headers"; return CAIRN_EINVAL; }
   r->trusted_proxy = o->trust_proxy;
   char *secret = NULL, role[16] = "", name[65] = "";
-  if (o->lookup(r->app, a->access_key, &secret, role, name)) { *why = "the access key does not exist"; return CAIRN_EAUTH; }
+  int lrc = o->lookup(r->app, a->access_key, &secret, role, name);
+  if (lrc == CAIRN_EBUSY) { *why = "the metadata database cannot be reached; retry"; return lrc; }
+  if (lrc) { *why = "the access key does not exist"; return CAIRN_EAUTH; }
 
   char *amz = sigv2_canonical_amz_headers(h.h, h.n);
   const char *prefix = bucket_prefix(r, o);

@@ -20,7 +20,14 @@ struct meta {
   int leader;
 };
 
-#define CALL(expr) do { pthread_mutex_lock(&m->mu); int r_ = (expr); pthread_mutex_unlock(&m->mu); return r_; } while (0)
+/* A database that cannot be reached answers CAIRN_EBUSY (503 SlowDown: retry), not a 500. */
+#define CALL(expr) do { \
+    pthread_mutex_lock(&m->mu); \
+    int r_ = (expr); \
+    if (r_ == CAIRN_EDB && m->ops->lost && m->ops->lost(m->impl)) r_ = CAIRN_EBUSY; \
+    pthread_mutex_unlock(&m->mu); \
+    return r_; \
+  } while (0)
 
 meta_t *meta_wrap(const struct meta_ops *ops, void *impl) {
   meta_t *m = xmalloc(sizeof *m);
@@ -67,6 +74,8 @@ static void put_batch(meta_t *m, struct put_req *batch) {
     m->ops->tx(m->impl, 2);
     for (struct put_req *q = batch; q; q = q->next) if (!q->rc) q->rc = CAIRN_EDB;
   }
+  if (m->ops->lost && m->ops->lost(m->impl))
+    for (struct put_req *q = batch; q; q = q->next) if (q->rc == CAIRN_EDB) q->rc = CAIRN_EBUSY;
   pthread_mutex_unlock(&m->mu);
 }
 
@@ -186,6 +195,13 @@ int meta_bucket_config_get(meta_t *m, const char *b, const char *n, char **v) { 
 int meta_bucket_config_set(meta_t *m, const char *b, const char *n, const char *v) { CALL(m->ops->bucket_config_set(m->impl, b, n, v)); }
 
 int meta_ping(meta_t *m) { CALL(m->ops->ping(m->impl)); }
+int meta_lease_take(meta_t *m, const char *name, const char *holder, int64_t now_ms, int64_t until_ms) {
+  CALL(m->ops->lease_take(m->impl, name, holder, now_ms, until_ms));
+}
+int meta_listen(meta_t *m, void (*fn)(void *ctx, const char *channel), void *ctx) {
+  return m->ops->listen ? m->ops->listen(m->impl, fn, ctx) : 0;
+}
+int meta_shared(meta_t *m) { return m->ops->shared && m->ops->shared(m->impl); }
 int meta_space_put(meta_t *m, const struct meta_space *sp) { CALL(m->ops->space_put(m->impl, sp)); }
 int meta_space_get(meta_t *m, const char *k, const char *id, struct meta_space *o) { CALL(m->ops->space_get(m->impl, k, id, o)); }
 int meta_space_delete(meta_t *m, const char *k, const char *id) { CALL(m->ops->space_delete(m->impl, k, id)); }

@@ -3,6 +3,7 @@
  * change is one transaction. Schema changes are numbered migrations (meta_migrations.c). */
 #ifndef CAIRN_META_H
 #define CAIRN_META_H
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct meta meta_t;
@@ -193,16 +194,23 @@ struct meta_ops {
   int (*space_usage_set)(void *impl, const char *kind, const char *id, uint64_t used, uint64_t logical);
   int (*space_sample)(void *impl, int64_t at_ms, int64_t before_ms);
   int (*space_samples)(void *impl, const char *kind, const char *id, int64_t since_ms, meta_space_cb cb, void *ctx);
+  int (*lease_take)(void *impl, const char *name, const char *holder, int64_t now_ms, int64_t until_ms);
   int (*tx)(void *impl, int what);   /* 0 begin, 1 commit, 2 rollback (group commit); may be NULL */
   int (*ping)(void *impl);
   int (*schema_version)(void *impl);
   void (*close)(void *impl);
+  int (*lost)(void *impl);     /* the database cannot be reached now (errors become CAIRN_EBUSY) */
+  int (*shared)(void *impl);   /* other nodes may use the same database */
+  int (*listen)(void *impl, void (*fn)(void *ctx, const char *channel), void *ctx);
 };
 
 /* Each runs pending migrations. meta_open: a postgres:// (postgresql://) URL, else an SQLite path. */
 int meta_open_sqlite(const char *path, meta_t **out);
 int meta_open_pg(const char *url, meta_t **out);
 int meta_open(const char *where, meta_t **out);
+/* Copies every row of an embedded installation's metadata (SQLite at from) into the empty
+ * database at to, in one transaction (meta_copy.c); *rows: how many. err: one line. */
+int meta_copy(const char *from, const char *to, uint64_t *rows, char *err, size_t errlen);
 void meta_close(meta_t *m);
 
 int meta_user_add(meta_t *m, const struct meta_user *u);                  /* CAIRN_EEXIST */
@@ -332,6 +340,16 @@ int meta_space_usage_set(meta_t *m, const char *kind, const char *id, uint64_t u
  * space's since since_ms, oldest first (cb gets used_bytes, logical_bytes and created_ms = when). */
 int meta_space_sample(meta_t *m, int64_t at_ms, int64_t before_ms);
 int meta_space_samples(meta_t *m, const char *kind, const char *id, int64_t since_ms, meta_space_cb cb, void *ctx);
+/* A periodic job's lease (name) for this interval: 1 when holder took it (it was free or had
+ * expired by now_ms; it is then held until until_ms), 0 when another holder has it. */
+int meta_lease_take(meta_t *m, const char *name, const char *holder, int64_t now_ms, int64_t until_ms);
+/* Other nodes may share this database (PostgreSQL): their changes do not wake this process... */
+int meta_shared(meta_t *m);
+/* ...unless it listens: fn(ctx, channel) runs on a thread of its own when another node (or this
+ * one) changed tasks ("cairn_tasks") or dataset tags ("cairn_tags"), and with "*" when changes
+ * may have been missed (a reconnection). A no-op on SQLite. At most once; fn NULL or meta_close
+ * stops it (waiting for a call in progress). */
+int meta_listen(meta_t *m, void (*fn)(void *ctx, const char *channel), void *ctx);
 int meta_ping(meta_t *m);
 int meta_schema_version(meta_t *m);
 void meta_user_clear(struct meta_user *u);

@@ -192,5 +192,10 @@ const struct meta_migration meta_migrations[] = {
        " PRIMARY KEY (kind, id, at_ms))"},
   /* a dataset of a project (<projectID>.<name>): its versions count in that space's bucket usage */
   {16, "ALTER TABLE datasets ADD COLUMN space_bucket TEXT"},
+  /* periodic jobs of many nodes: whoever takes a job's lease runs it this interval */
+  {17, "CREATE TABLE leases ("
+       " name TEXT PRIMARY KEY,"
+       " holder TEXT NOT NULL,"
+       " until_ms BIGINT NOT NULL)"},
 };
 const int meta_nmigrations = sizeof meta_migrations / sizeof meta_migrations[0];

@@ -586,12 +586,68 @@ static int s_lifecycle_get(void *impl, const char *bucket, char **rules) {
 
 static int s_ping(void *impl) { return msql_exec(impl, "SELECT 1"); }
 
+static int s_lease_take(void *impl, const char *name, const char *holder, int64_t now_ms, int64_t until_ms) {
+  struct msql *m = impl;
+  sqlst *st;
+  if (sqldb_prepare(m->db, "INSERT INTO leases (name, holder, until_ms) VALUES (?1, ?2, ?4) ON CONFLICT (name)"
+                           " DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms WHERE leases.until_ms <= ?3", &st))
+    return msql_err(m, "prepare");
+  sql_bind_text(st, 1, name);
+  sql_bind_text(st, 2, holder);
+  sql_bind_int64(st, 3, now_ms);
+  sql_bind_int64(st, 4, until_ms);
+  int r = sql_step(st);
+  sqldb_finalize(st);
+  if (r != SQLDB_DONE) return msql_err(m, "take lease");
+  return sqldb_changes(m->db) ? 1 : 0;
+}
+
+/* Nodes sharing the database hear about task and tag changes (meta_listen): NOTIFY after each. */
+static void notify(struct msql *m, const char *sql) { if (m->pg) msql_exec(m, sql); }
+static int n_task_add(void *impl, struct meta_task *t) {
+  int rc = msql_task_add(impl, t);
+  if (!rc) notify(impl, "NOTIFY cairn_tasks");
+  return rc;
+}
+static int n_task_finish(void *impl, const struct meta_task *t) {
+  int rc = msql_task_finish(impl, t);
+  if (!rc) notify(impl, "NOTIFY cairn_tasks");
+  return rc;
+}
+static int n_task_cancel(void *impl, const char *id, int64_t now_ms, char state[12]) {
+  int rc = msql_task_cancel(impl, id, now_ms, state);
+  if (!rc) notify(impl, "NOTIFY cairn_tasks");
+  return rc;
+}
+static int n_ds_tag_set(void *impl, const char *dataset, const struct meta_dstag *t) {
+  int rc = msql_ds_tag_set(impl, dataset, t);
+  if (!rc) notify(impl, "NOTIFY cairn_tags");
+  return rc;
+}
+static int n_ds_tag_delete(void *impl, const char *dataset, const char *tag, int64_t now_ms) {
+  int rc = msql_ds_tag_delete(impl, dataset, tag, now_ms);
+  if (!rc) notify(impl, "NOTIFY cairn_tags");
+  return rc;
+}
+static const char *const channels[] = {"cairn_tasks", "cairn_tags", NULL};
+static int s_listen(void *impl, void (*fn)(void *ctx, const char *channel), void *ctx) {
+  struct msql *m = impl;
+  if (!fn) { sqldb_pg_unlisten(m->listener); m->listener = NULL; return 0; }   /* stop */
+  if (!m->pg || m->listener) return 0;
+  return sqldb_pg_listen(m->url, channels, fn, ctx, &m->listener) ? CAIRN_EDB : 0;
+}
+
+static int s_lost(void *impl) { struct msql *m = impl; return m->db->ops->lost && m->db->ops->lost(m->db); }
+static int s_shared(void *impl) { return ((struct msql *)impl)->pg; }
+
 static int s_tx(void *impl, int what) {
   return msql_exec(impl, what == 0 ? "BEGIN IMMEDIATE" : what == 1 ? "COMMIT" : "ROLLBACK");
 }
 
 static void s_close(void *impl) {
   struct msql *m = impl;
+  sqldb_pg_unlisten(m->listener);
+  xfree(m->url);
   sqldb_close(m->db);
   xfree(m);
 }
@@ -603,11 +659,11 @@ static const struct meta_ops sql_ops = {
   s_manifest_each, s_object_set_tags, msql_object_put_version, msql_object_delete_marker,
   msql_object_version_get, msql_object_version_delete, msql_object_versions_list, s_lifecycle_set, msql_bucket_set_acl, msql_bucket_set_policy, s_lifecycle_get,
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
-  msql_ds_tag_set, msql_ds_tag_get, msql_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
-  msql_ds_prune, msql_block_claim, msql_block_claimed, msql_task_add, msql_task_claim,
-  msql_task_renew, msql_task_finish, msql_task_get, msql_task_list, msql_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_task_counts, msql_bucket_config_get, msql_bucket_config_set,
-  msql_space_put, msql_space_get, msql_space_delete, msql_space_list, msql_space_member_set, msql_space_members, msql_space_usage_set, msql_space_sample, msql_space_samples, s_tx, s_ping,
-  s_schema_version, s_close,
+  n_ds_tag_set, msql_ds_tag_get, n_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
+  msql_ds_prune, msql_block_claim, msql_block_claimed, n_task_add, msql_task_claim,
+  msql_task_renew, n_task_finish, msql_task_get, msql_task_list, n_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_task_counts, msql_bucket_config_get, msql_bucket_config_set,
+  msql_space_put, msql_space_get, msql_space_delete, msql_space_list, msql_space_member_set, msql_space_members, msql_space_usage_set, msql_space_sample, msql_space_samples, s_lease_take, s_tx, s_ping,
+  s_schema_version, s_close, s_lost, s_shared, s_listen,
 };
 
 static int open_with(struct msql *m, meta_t **out) {
@@ -648,6 +704,7 @@ int meta_open_pg(const char *url, meta_t **out) {
     return CAIRN_EDB;
   }
   m->pg = 1;
+  m->url = xstrdup(url);
   return open_with(m, out);
 }
 

@@ -8,6 +8,8 @@
 struct msql {
   sqldb *db;
   int pg;   /* PostgreSQL: a few statements differ (m->pg ? ... : ...) */
+  char *url;                          /* PostgreSQL: for the listener's own connection */
+  struct sqldb_listener *listener;    /* meta_listen */
 };
 
 int msql_err(struct msql *m, const char *what);   /* logs, returns CAIRN_EDB */

@@ -12,6 +12,7 @@
 typedef struct sqldb sqldb;
 typedef struct sqlst sqlst;
 
+enum { SQLDB_T_NULL, SQLDB_T_INT, SQLDB_T_TEXT, SQLDB_T_BLOB };
 enum { SQLDB_ROW = 100, SQLDB_DONE = 101, SQLDB_CONSTRAINT = 102, SQLDB_ERROR = 103, SQLDB_LOST = 104 };
 
 struct sqldb_ops {
@@ -28,10 +29,13 @@ struct sqldb_ops {
   int (*column_isnull)(sqlst *st, int i);
   const void *(*column_blob)(sqlst *st, int i, size_t *n);
   int (*column_count)(sqlst *st);
+  const char *(*column_name)(sqlst *st, int i);
+  int (*column_type)(sqlst *st, int i);   /* SQLDB_T_NULL, _INT, _TEXT or _BLOB (of the value, in SQLite) */
   int64_t (*changes)(sqldb *db);   /* rows the last statement changed */
   int (*exec)(sqldb *db, const char *sql);   /* one or more statements without parameters */
   const char *(*errmsg)(sqldb *db);
   void (*close)(sqldb *db);
+  int (*lost)(sqldb *db);   /* the server cannot be reached (PostgreSQL); may be NULL */
 };
 
 /* every driver's statement starts with this */
@@ -59,6 +63,8 @@ static inline int sql_column_int(sqlst *st, int i) { return (int)st->ops->column
 static inline int sql_column_isnull(sqlst *st, int i) { return st->ops->column_isnull(st, i); }
 static inline const void *sql_column_blob(sqlst *st, int i, size_t *n) { return st->ops->column_blob(st, i, n); }
 static inline int sql_column_count(sqlst *st) { return st->ops->column_count(st); }
+static inline const char *sql_column_name(sqlst *st, int i) { return st->ops->column_name(st, i); }
+static inline int sql_column_type(sqlst *st, int i) { return st->ops->column_type(st, i); }
 static inline int64_t sqldb_changes(sqldb *db) { return db->ops->changes(db); }
 static inline int sqldb_exec(sqldb *db, const char *sql) { return db->ops->exec(db, sql); }
 static inline const char *sqldb_errmsg(sqldb *db) { return db->ops->errmsg(db); }
@@ -68,6 +74,14 @@ int sqldb_prepare_cached(sqldb *db, const char *sql, sqlst **st);
 void sqldb_release(sqlst *st);
 void sqldb_finalize(sqlst *st);
 void sqldb_close(sqldb *db);
+
+/* PostgreSQL LISTEN: a thread with a connection of its own calls fn(ctx, channel) for each
+ * NOTIFY on one of channels (a NULL-terminated list that must outlive the listener), and
+ * fn(ctx, "*") after each (re)connection, when notifications may have been missed. */
+struct sqldb_listener;
+int sqldb_pg_listen(const char *url, const char *const *channels, void (*fn)(void *ctx, const char *channel), void *ctx,
+                    struct sqldb_listener **out);
+void sqldb_pg_unlisten(struct sqldb_listener *l);
 
 /* The PostgreSQL spelling of sql (heap), with the number of parameters in *nparams. Pure. */
 char *sqldb_pg_translate(const char *sql, int *nparams);

@@ -3,15 +3,21 @@
  * as text. Transactions keep SQLite's meaning across nodes: BEGIN IMMEDIATE takes one transaction-
  * level advisory lock (writers are serialized, as SQLite serializes them), a SAVEPOINT outside a
  * transaction begins one, and a COMMIT of a failed transaction is an error. A lost connection is
- * reset and the statement retried once when no transaction was open; inside one it fails. */
+ * reset and the statement retried once when no transaction was open; inside one it fails.
+ * sqldb_pg_listen: a thread on a connection of its own that LISTENs and calls back per NOTIFY. */
 #include "sqldb.h"
 #include "../util/alloc.h"
 #include "../util/log.h"
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define PG_MAXPARAMS 32
 #define PG_WRITE_LOCK "7135"   /* pg_advisory_xact_lock key of metadata writers */
@@ -171,6 +177,7 @@ static int p_exec(sqldb *d, const char *sql) {
   return run(db, sql);
 }
 
+static int p_lost(sqldb *d) { return PQstatus(((struct pg_db *)d)->conn) != CONNECTION_OK; }
 static const char *p_errmsg(sqldb *d) { return ((struct pg_db *)d)->err; }
 static int64_t p_changes(sqldb *d) { return ((struct pg_db *)d)->changes; }
 static void p_close(sqldb *d) {
@@ -288,12 +295,19 @@ static const void *p_column_blob(sqlst *b, int i, size_t *n) {
   *n = h;
   return s->blob;
 }
+static const char *p_column_name(sqlst *b, int i) { struct pg_st *s = (struct pg_st *)b; return s->res ? PQfname(s->res, i) : NULL; }
+static int p_column_type(sqlst *b, int i) {
+  struct pg_st *s = (struct pg_st *)b;
+  if (p_column_isnull(b, i)) return SQLDB_T_NULL;
+  Oid t = PQftype(s->res, i);
+  return t == 17 ? SQLDB_T_BLOB : t == 20 || t == 21 || t == 23 ? SQLDB_T_INT : SQLDB_T_TEXT;
+}
 static int p_column_count(sqlst *b) { struct pg_st *s = (struct pg_st *)b; return s->res ? PQnfields(s->res) : 0; }
 
 static const struct sqldb_ops pg_ops = {
   p_prepare, p_finalize, p_reset, p_bind_text, p_bind_int64, p_bind_blob, p_bind_null, p_step,
-  p_column_text, p_column_int64, p_column_isnull, p_column_blob, p_column_count, p_changes, p_exec,
-  p_errmsg, p_close,
+  p_column_text, p_column_int64, p_column_isnull, p_column_blob, p_column_count, p_column_name, p_column_type, p_changes, p_exec,
+  p_errmsg, p_close, p_lost,
 };
 
 static void quiet(void *arg, const char *msg) { (void)arg; (void)msg; }   /* NOTICEs are not errors */
@@ -313,4 +327,68 @@ int sqldb_open_pg(const char *url, sqldb **out, char *err, size_t errlen) {
   db->conn = c;
   *out = &db->base;
   return 0;
+}
+
+/* ---- LISTEN: a thread with its own connection ---- */
+
+struct sqldb_listener {
+  char *url;
+  const char *const *channels;
+  void (*fn)(void *ctx, const char *channel);
+  void *ctx;
+  pthread_t thread;
+  atomic_int stop;
+};
+
+static PGconn *listen_connect(struct sqldb_listener *l) {
+  PGconn *c = PQconnectdb(l->url);
+  if (PQstatus(c) != CONNECTION_OK) { PQfinish(c); return NULL; }
+  PQsetNoticeProcessor(c, quiet, NULL);
+  for (int i = 0; l->channels[i]; i++) {
+    char q[96];
+    snprintf(q, sizeof q, "LISTEN %s", l->channels[i]);
+    PGresult *r = PQexec(c, q);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) { PQfinish(c); return NULL; }
+  }
+  return c;
+}
+
+static void *listen_main(void *arg) {
+  struct sqldb_listener *l = arg;
+  PGconn *c = NULL;
+  while (!atomic_load(&l->stop)) {
+    if (!c) {
+      if (!(c = listen_connect(l))) { for (int i = 0; i < 10 && !atomic_load(&l->stop); i++) usleep(100000); continue; }
+      l->fn(l->ctx, "*");   /* (re)connected: whatever was missed meanwhile may have changed */
+    }
+    struct pollfd p = {PQsocket(c), POLLIN, 0};
+    if (poll(&p, 1, 200) < 0 && errno != EINTR) { PQfinish(c); c = NULL; continue; }
+    if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK) { PQfinish(c); c = NULL; continue; }
+    PGnotify *n;
+    while ((n = PQnotifies(c))) { l->fn(l->ctx, n->relname); PQfreemem(n); }
+  }
+  PQfinish(c);
+  return NULL;
+}
+
+int sqldb_pg_listen(const char *url, const char *const *channels, void (*fn)(void *ctx, const char *channel), void *ctx,
+                    struct sqldb_listener **out) {
+  struct sqldb_listener *l = xcalloc(1, sizeof *l);
+  l->url = xstrdup(url);
+  l->channels = channels;
+  l->fn = fn;
+  l->ctx = ctx;
+  if (pthread_create(&l->thread, NULL, listen_main, l)) { xfree(l->url); xfree(l); return SQLDB_ERROR; }
+  *out = l;
+  return 0;
+}
+
+void sqldb_pg_unlisten(struct sqldb_listener *l) {
+  if (!l) return;
+  atomic_store(&l->stop, 1);
+  pthread_join(l->thread, NULL);
+  xfree(l->url);
+  xfree(l);
 }

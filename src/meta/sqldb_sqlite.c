@@ -52,6 +52,15 @@ static const void *l_column_blob(sqlst *s, int i, size_t *n) {
   return p;
 }
 static int l_column_count(sqlst *s) { return sqlite3_column_count(ST(s)); }
+static const char *l_column_name(sqlst *s, int i) { return sqlite3_column_name(ST(s), i); }
+static int l_column_type(sqlst *s, int i) {
+  switch (sqlite3_column_type(ST(s), i)) {
+  case SQLITE_NULL: return SQLDB_T_NULL;
+  case SQLITE_INTEGER: return SQLDB_T_INT;
+  case SQLITE_BLOB: return SQLDB_T_BLOB;
+  default: return SQLDB_T_TEXT;   /* text, and the rare float (kept as its text) */
+  }
+}
 static int64_t l_changes(sqldb *d) { return sqlite3_changes(((struct lite_db *)d)->db); }
 static int l_exec(sqldb *d, const char *sql) {
   return sqlite3_exec(((struct lite_db *)d)->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : SQLDB_ERROR;
@@ -65,8 +74,8 @@ static void l_close(sqldb *d) {
 
 static const struct sqldb_ops lite_ops = {
   l_prepare, l_finalize, l_reset, l_bind_text, l_bind_int64, l_bind_blob, l_bind_null, l_step,
-  l_column_text, l_column_int64, l_column_isnull, l_column_blob, l_column_count, l_changes, l_exec,
-  l_errmsg, l_close,
+  l_column_text, l_column_int64, l_column_isnull, l_column_blob, l_column_count, l_column_name, l_column_type, l_changes, l_exec,
+  l_errmsg, l_close, NULL,
 };
 
 int sqldb_open_sqlite(const char *path, sqldb **out, char *err, size_t errlen) {

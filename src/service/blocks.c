@@ -72,6 +72,17 @@ int svc_block_locate(svc_t *s, const char *id, uint64_t *size, char **volumes) {
   return 0;
 }
 
+int svc_block_url(svc_t *s, const char *id, char **url) {
+  if (!s->cfg->direct_reads) return CAIRN_ENOTIMPL;
+  vol_t *where[STORE_MAX_VOLUMES];
+  uint64_t size;
+  int n = store_locate(s->store, id, where, STORE_MAX_VOLUMES, &size);
+  if (!n) return CAIRN_ENOENT;
+  for (int i = 0; i < n; i++)
+    if (!vol_url(where[i], id, DIRECT_READ_TTL_S, url)) { metrics_direct_read(&s->metrics, size); return 0; }
+  return CAIRN_ENOTIMPL;
+}
+
 int svc_block_open(svc_t *s, const char *id, svc_block_reader_t **out, uint64_t *size) {
   return store_get_open(s->store, id, out, size);
 }

@@ -24,6 +24,11 @@ void svc_block_put_abort(svc_block_put_t *w);
 int svc_block_read_check(svc_t *s, const struct principal *p, const struct locator *l);
 /* After svc_block_read_check: size and the volumes holding the block ("uuid,uuid"; heap). */
 int svc_block_locate(svc_t *s, const char *id, uint64_t *size, char **volumes);
+/* After svc_block_read_check: a URL of the store the client may GET the whole block from (valid
+ * DIRECT_READ_TTL_S), when direct_reads is on and a volume holding it has such URLs (S3); heap.
+ * CAIRN_ENOTIMPL otherwise (serve it through the gateway), CAIRN_ENOENT when no volume has it. */
+#define DIRECT_READ_TTL_S 600
+int svc_block_url(svc_t *s, const char *id, char **url);
 typedef struct store_get svc_block_reader_t;   /* opaque */
 /* Opens and verifies a block (blocking: run on a worker); CAIRN_EBUSY without a pool buffer. */
 int svc_block_open(svc_t *s, const char *id, svc_block_reader_t **out, uint64_t *size);

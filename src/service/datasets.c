@@ -226,14 +226,20 @@ int svc_ds_tag_get(svc_t *s, const struct principal *p, const char *name, const 
 int svc_ds_tag_set(svc_t *s, const struct principal *p, const char *name, const struct meta_dstag *t) {
   struct meta_dataset d;
   int rc = svc_ds_get(s, p, name, 1, &d);
-  return rc ? rc : meta_ds_tag_set(s->meta, name, t);
+  if (!rc) rc = meta_ds_tag_set(s->meta, name, t);
+  if (!rc) atomic_fetch_add(&s->ds_gen, 1);
+  return rc;
 }
+
+uint64_t svc_ds_generation(svc_t *s) { return atomic_load(&s->ds_gen); }
 
 int svc_ds_tag_delete(svc_t *s, const struct principal *p, const char *name, const char *tag) {
   struct meta_dataset d;
   int rc = svc_ds_get(s, p, name, 1, &d);
   if (!rc) space_guard(s->space);
-  return rc ? rc : meta_ds_tag_delete(s->meta, name, tag, time_now_ms());
+  if (!rc) rc = meta_ds_tag_delete(s->meta, name, tag, time_now_ms());
+  if (!rc) atomic_fetch_add(&s->ds_gen, 1);
+  return rc;
 }
 
 int svc_ds_tag_list(svc_t *s, const struct principal *p, const char *name, const char *after, int limit,

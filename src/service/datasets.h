@@ -35,6 +35,9 @@ int svc_ds_version_get(svc_t *s, const struct principal *p, const char *name, co
 int svc_ds_locators(svc_t *s, const struct principal *p, const char *name, const char *id, char **json);
 int svc_ds_tag_get(svc_t *s, const struct principal *p, const char *name, const char *tag, struct meta_dstag *out);
 int svc_ds_tag_set(svc_t *s, const struct principal *p, const char *name, const struct meta_dstag *t);
+/* A counter that moves whenever a tag may have moved, here or (heard by meta_listen) on another
+ * node: a long poll looks at the database again only when it moved (or now and then). */
+uint64_t svc_ds_generation(svc_t *s);
 int svc_ds_tag_delete(svc_t *s, const struct principal *p, const char *name, const char *tag);
 int svc_ds_tag_list(svc_t *s, const struct principal *p, const char *name, const char *after, int limit,
                     meta_dstag_cb cb, void *ctx);

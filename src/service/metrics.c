@@ -11,6 +11,19 @@ void metrics_gc(struct svc_metrics *m, const struct gc_report *r) {
   atomic_fetch_add(&m->gc_seconds_ms, (uint64_t)(r->seconds * 1000));
 }
 
+void metrics_balance(struct svc_metrics *m, const struct balance_report *r) {
+  atomic_fetch_add(&m->balance_runs, 1);
+  atomic_fetch_add(&m->balance_copied, r->copied);
+  atomic_fetch_add(&m->balance_copied_bytes, r->copied_bytes);
+  atomic_fetch_add(&m->balance_trashed, r->trashed);
+  atomic_fetch_add(&m->balance_failed, r->failed);
+}
+
+void metrics_direct_read(struct svc_metrics *m, uint64_t bytes) {
+  atomic_fetch_add(&m->direct_reads, 1);
+  atomic_fetch_add(&m->direct_read_bytes, bytes);
+}
+
 void metrics_trash(struct svc_metrics *m, uint64_t deleted) {
   atomic_fetch_add(&m->trash_runs, 1);
   atomic_fetch_add(&m->trash_deleted, deleted);
@@ -161,6 +174,13 @@ int svc_metrics_text(svc_t *s, const struct principal *p, const char *token, cha
   metric(o, "cairn_gc_seconds_total", "counter", "Time spent collecting garbage.");
   sbuf_printf(o, "cairn_gc_seconds_total %.3f\n", (double)LOAD(m->gc_seconds_ms) / 1e3);
   one(o, "cairn_trash_runs_total", "counter", "Trash emptying passes.", LOAD(m->trash_runs));
+  one(o, "cairn_balance_runs_total", "counter", "Balance passes (replication and rebalancing).", LOAD(m->balance_runs));
+  one(o, "cairn_balance_copied_blocks_total", "counter", "Block copies balance made where placement wants them.", LOAD(m->balance_copied));
+  one(o, "cairn_balance_copied_bytes_total", "counter", "Bytes of those copies.", LOAD(m->balance_copied_bytes));
+  one(o, "cairn_balance_trashed_blocks_total", "counter", "Surplus or misplaced copies balance moved to the trash.", LOAD(m->balance_trashed));
+  one(o, "cairn_balance_failures_total", "counter", "Copies balance could not make or trash.", LOAD(m->balance_failed));
+  one(o, "cairn_direct_reads_total", "counter", "Block reads answered 307 to a presigned URL of the store.", LOAD(m->direct_reads));
+  one(o, "cairn_direct_read_bytes_total", "counter", "Bytes of those blocks, which did not pass through the gateway.", LOAD(m->direct_read_bytes));
   one(o, "cairn_trash_deleted_blocks_total", "counter", "Blocks deleted by trash emptying passes.", LOAD(m->trash_deleted));
   one(o, "cairn_lifecycle_runs_total", "counter", "Lifecycle passes.", LOAD(m->lifecycle_runs));
   one(o, "cairn_lifecycle_expired_objects_total", "counter", "Objects deleted by lifecycle rules.", LOAD(m->lifecycle_deleted));

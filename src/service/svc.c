@@ -49,6 +49,14 @@ static int open_volumes(const struct config *c, vol_t **vols, int *n, char *err,
   return rc;
 }
 
+/* Another node (or this one) changed tasks or tags in the shared database ("*": maybe missed some). */
+static void on_shared_change(void *ctx, const char *channel) {
+  struct svc *s = ctx;
+  int all = !strcmp(channel, "*");
+  if (all || !strcmp(channel, "cairn_tasks")) tasks_remote_change(s->tasks);
+  if (all || !strcmp(channel, "cairn_tags")) atomic_fetch_add(&s->ds_gen, 1);
+}
+
 static int setup(struct svc *s, const struct config *c, int *created, struct user_keys *k, char *err, size_t errlen) {
   if (mkdir(c->data_dir, 0700) && errno != EEXIST) {
     snprintf(err, errlen, "cannot create data_dir %s: %s", c->data_dir, strerror(errno));
@@ -88,6 +96,7 @@ static int setup(struct svc *s, const struct config *c, int *created, struct use
   jobs_register(s);
   mirror_register(s);
   spaces_register(s);
+  if (meta_listen(s->meta, on_shared_change, s)) LOGW("cannot listen for other nodes' changes: they are noticed by polling");
   return 0;
 }
 
@@ -107,6 +116,7 @@ int svc_open(const struct config *c, svc_t **out, int *created, struct user_keys
 void svc_close(svc_t *s) {
   if (!s) return;
   svc_janitor_stop(s);
+  if (s->meta) meta_listen(s->meta, NULL, NULL);   /* no more calls into tasks */
   tasks_destroy(s->tasks);
   spools_destroy(s->spools);
   if (s->store) store_destroy(s->store);

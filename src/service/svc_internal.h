@@ -23,6 +23,7 @@ struct svc {
   tasks_t *tasks;
   spools_t *spools;            /* running mirror copies, for streaming readers */
   struct svc_metrics metrics;
+  atomic_uint_fast64_t ds_gen;   /* moves when a dataset tag may have moved (here, or on another node) */
   int64_t started_ms;
   struct {
     pthread_t thread;

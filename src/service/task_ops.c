@@ -101,3 +101,9 @@ int svc_gc_start(svc_t *s, const struct principal *p, char id[33]) {
   int coalesced;
   return tasks_submit(s->tasks, "gc", p->name, NULL, "gc", 0, id, &coalesced);
 }
+
+int svc_balance_start(svc_t *s, const struct principal *p, char id[33]) {
+  if (p->kind != PRINCIPAL_ADMIN) return CAIRN_EAUTH;
+  int coalesced;
+  return tasks_submit(s->tasks, "balance", p->name, NULL, "balance", 0, id, &coalesced);
+}

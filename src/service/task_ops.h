@@ -20,5 +20,7 @@ uint64_t svc_task_generation(svc_t *s);
 void svc_on_task_change(svc_t *s, void (*fn)(void *), void *ctx);
 /* Queues a garbage collection now (admin); coalesces with one already queued or running. */
 int svc_gc_start(svc_t *s, const struct principal *p, char id[33]);
+/* Queues a balance (replication and rebalancing of blocks over the volumes; admin). */
+int svc_balance_start(svc_t *s, const struct principal *p, char id[33]);
 
 #endif

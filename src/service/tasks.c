@@ -106,6 +106,7 @@ static void notify(tasks_t *t, int submitted) {
 }
 
 void tasks_poke(tasks_t *t) { notify(t, 0); }
+void tasks_remote_change(tasks_t *t) { notify(t, 1); }
 
 uint64_t tasks_generation(tasks_t *t) {
   pthread_mutex_lock(&t->mu);
@@ -176,8 +177,9 @@ int tasks_wait(tasks_t *t, const char *id, int64_t deadline_ms, struct meta_task
     int rc = meta_task_get(t->m, id, out);
     if (rc || ended(out->state) || time_now_ms() >= deadline_ms) return rc;
     meta_task_clear(out);
-    struct timespec ts;
-    deadline_ts(deadline_ms, &ts);
+    struct timespec ts;   /* another node's changes wake us through meta_listen; look again now and then anyway */
+    int64_t slice = meta_shared(t->m) ? time_now_ms() + 2000 : deadline_ms;
+    deadline_ts(slice < deadline_ms ? slice : deadline_ms, &ts);
     pthread_mutex_lock(&t->mu);
     while (t->gen == g && !t->stop && pthread_cond_timedwait(&t->done_cv, &t->mu, &ts) == 0) {}
     pthread_mutex_unlock(&t->mu);
@@ -333,7 +335,7 @@ static void *worker_main(void *arg) {
       continue;
     }
     /* nothing due: sleep until the next due task or lease expiry, or a submit */
-    int64_t until = now + 60000;
+    int64_t until = now + (meta_shared(t->m) ? 5000 : 60000);   /* other nodes' submits wake us by meta_listen */
     if (rc != CAIRN_ENOENT) until = now + 1000;
     else if (next && next < until) until = next + 1;
     struct timespec ts;

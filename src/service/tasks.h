@@ -46,6 +46,8 @@ int tasks_wait(tasks_t *t, const char *id, int64_t deadline_ms, struct meta_task
  * resumes long polls; any thread). tasks_poke moves it without a task changing (news a waiter
  * may want: a mirror copy began). */
 void tasks_poke(tasks_t *t);
+/* Another node queued or ended a task (meta_listen): wake a worker as well as the waiters. */
+void tasks_remote_change(tasks_t *t);
 uint64_t tasks_generation(tasks_t *t);
 void tasks_on_change(tasks_t *t, void (*fn)(void *), void *ctx);
 /* Counts by state and kind for metrics: fn per (kind, state, count) of what meta holds. */

@@ -97,6 +97,8 @@ static void placement(const store_t *s, const char *id, int order[]) {
   }
 }
 
+void store_order(const store_t *s, const char *id, int order[STORE_MAX_VOLUMES]) { placement(s, id, order); }
+
 static int valid_id(const char *id) { return strlen(id) == 64 && hex_is_lower(id, 64); }
 
 int store_verify_reader(vol_reader_t *r, const char *id, uint64_t size, void *buf, size_t bufsize) {

@@ -75,6 +75,20 @@ int store_has(store_t *s, const char *id, uint64_t *size);   /* 0 or CAIRN_ENOEN
 /* Volumes holding a copy of id, in the order reads try them; returns how many (<= max). */
 int store_locate(store_t *s, const char *id, vol_t **out, int max, uint64_t *size);
 
+/* The rendezvous order of the volumes for a block id (reads try them in it; writes and balance
+ * want the first `replicas` writable ones). */
+void store_order(const store_t *s, const char *id, int order[STORE_MAX_VOLUMES]);
+
+/* Replication and rebalancing (store_balance.c): copies each block to the volumes that should
+ * hold it and trashes copies elsewhere once those are there (only if unchanged since listed).
+ * progress: every 256 blocks, (done, total) copies; non-zero stops. */
+struct balance_report {
+  uint64_t blocks, copies, copied, copied_bytes, trashed, kept_changed, underplaced, failed;
+  double seconds;
+};
+typedef int (*balance_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+int store_balance(store_t *s, balance_progress_fn progress, void *ctx, struct balance_report *rep);
+
 /* Admin operations (store_admin.c). */
 int store_trash(store_t *s, const char *id);      /* every copy to trash until now+trash_lifetime */
 int store_untrash(store_t *s, const char *id);

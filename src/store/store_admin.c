@@ -64,6 +64,9 @@ static int entry_cmp(const void *a, const void *b) {
 int store_index(store_t *s, const char *prefix, store_index_cb cb, void *ctx) {
   size_t pl = strlen(prefix);
   if (pl > 64 || !hex_is_lower(prefix, pl)) return CAIRN_EINVAL;
+  /* one volume that lists in order (S3): its paged listing is the index, with no memory and one
+   * request per page rather than one per 2-digit prefix */
+  if (store_nvols(s) == 1 && vol_lists_sorted(store_vol(s, 0))) return vol_list(store_vol(s, 0), prefix, cb, ctx);
   static const char hx[] = "0123456789abcdef";
   int rc = 0;
   for (int i = 0; i < 256 && !rc; i++) {

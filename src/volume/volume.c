@@ -145,3 +145,9 @@ int vol_quarantine(vol_t *v, const char *id) {
 int vol_usage(vol_t *v, uint64_t *used, uint64_t *avail) {
   return v->d->usage(v->impl, used, avail);
 }
+
+int vol_lists_sorted(const vol_t *v) { return v->d->sorted_list; }
+
+int vol_url(vol_t *v, const char *id, int64_t expires_s, char **out) {
+  return v->d->url ? v->d->url(v->impl, id, expires_s, out) : CAIRN_ENOTIMPL;
+}

@@ -43,6 +43,8 @@ struct vol_driver {
   int (*usage)(void *impl, uint64_t *used, uint64_t *avail);
   const char *(*uuid)(void *impl);
   void (*close)(void *impl);
+  int (*url)(void *impl, const char *id, int64_t expires_s, char **out);   /* NULL: no direct reads */
+  int sorted_list;   /* list calls back in id order, each id once (one paged listing: S3) */
 };
 
 /* Opens (creating if needed) a local directory volume; removes stale temp files. Caller closes. */
@@ -73,6 +75,10 @@ int vol_untrash(vol_t *v, const char *id);
 int vol_empty_trash(vol_t *v, int64_t now_s, int *deleted);
 int vol_quarantine(vol_t *v, const char *id);
 int vol_usage(vol_t *v, uint64_t *used, uint64_t *avail);
+/* A URL a client can GET the block from without the gateway (a presigned URL of an S3 store),
+ * valid expires_s seconds; heap. CAIRN_ENOTIMPL when the driver has none. */
+int vol_url(vol_t *v, const char *id, int64_t expires_s, char **out);
+int vol_lists_sorted(const vol_t *v);   /* vol_list answers in id order, each id once */
 
 /* for drivers */
 vol_t *vol_wrap(const struct vol_driver *d, void *impl, const char *path, const struct vol_opts *o);

@@ -508,9 +508,29 @@ static void v_close(void *impl) {
   xfree(v);
 }
 
+/* A presigned GET of the block (direct reads: the bytes go from the store to the client). */
+static int v_url(void *impl, const char *id, int64_t expires_s, char **out) {
+  struct s3v *v = impl;
+  char *key = key_of(v, "blocks", id);
+  sbuf_t path = {0}, base = {0};
+  sbuf_adds(&path, "/");
+  if (v->path_style) { encode_key(&path, v->bucket); sbuf_adds(&path, "/"); }
+  encode_key(&path, key);
+  if (v->path_style) sbuf_adds(&base, v->endpoint);
+  else {   /* https://BUCKET.host */
+    const char *h = strstr(v->endpoint, "://");
+    sbuf_printf(&base, "%.*s%s.%s", h ? (int)(h + 3 - v->endpoint) : 0, v->endpoint, v->bucket, v->host);
+  }
+  *out = sigv4_presign("GET", base.s, path.s, v->ak, v->sk, v->region, expires_s, time(NULL));
+  sbuf_free(&path);
+  sbuf_free(&base);
+  xfree(key);
+  return 0;
+}
+
 static const struct vol_driver s3_driver = {
   "s3", w_open, w_write, w_commit, w_abort, r_open, r_read, r_fd, r_close, v_stat, v_touch, v_list,
-  v_trash, v_untrash, v_empty_trash, v_quarantine, v_usage, v_uuid, v_close,
+  v_trash, v_untrash, v_empty_trash, v_quarantine, v_usage, v_uuid, v_close, v_url, 1,
 };
 
 int vol_open_s3(const char *url, const struct vol_opts *o, const struct vol_s3_opts *s3, vol_t **out) {

@@ -4,7 +4,8 @@
 # access, authorization, encryption, dataset, lifecycle and project tests, each run as is against
 # a server started with CAIRN_META=postgres://... over an emptied database (tests that start a
 # second server on another data directory are left out: nodes of one database share server.key);
-# a wrong password stops serve with one line.
+# a wrong password stops serve with one line; `cairn migrate` moves an embedded installation's
+# metadata into PostgreSQL, which a server then serves.
 . "$(dirname "$0")/lib.sh"
 [ -x /usr/lib/postgresql/15/bin/initdb ] || { echo "ok - SKIP postgres: PostgreSQL 15 is not installed"; exit 0; }
 HARNESS="$(dirname "$0")/postgres.sh"
@@ -34,3 +35,30 @@ for t in test_s3_clients.sh test_s3_behaviours.sh test_versioning.sh test_s3_acc
   n=$(psql "$PG_URL" -tAc "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM buckets)" 2>/dev/null)
   check "  ... and its users and buckets were in PostgreSQL ($n rows)" test "${n:-0}" -gt 0
 done
+
+# cairn migrate: an embedded installation's metadata moves to PostgreSQL; the server then serves it
+reset_db
+start_server --data-dir="$T/embedded" || exit 1
+export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+aws() { /usr/bin/aws --endpoint-url "$URL" "$@"; }
+aws s3 mb s3://moving > /dev/null
+aws s3api put-bucket-versioning --bucket moving --versioning-configuration Status=Enabled
+head -c 3000000 /dev/urandom > "$T/big"; echo small > "$T/small"
+aws s3 cp "$T/big" s3://moving/big > /dev/null; aws s3 cp "$T/small" s3://moving/small > /dev/null
+echo newer > "$T/small2"; aws s3 cp "$T/small2" s3://moving/small > /dev/null
+mkdir -p "$T/tree"; echo hello > "$T/tree/f"; "$CAIRN" push -q ds:v1 "$T/tree" > /dev/null
+stop_server
+out=$("$CAIRN" migrate --to "$PG_URL" --data-dir "$T/embedded" 2> "$T/migrate.err"); rc=$?
+check "cairn migrate copies the embedded metadata to PostgreSQL ($(echo "$out" | head -1))" sh -c "test $rc = 0"
+start_server --data-dir="$T/embedded" --meta "$PG_URL" || exit 1
+aws s3 cp s3://moving/big "$T/big.back" > /dev/null 2>&1
+expect "  ... the server on PostgreSQL serves a chunked object" "$(sha "$T/big.back" 2>/dev/null)" "$(sha "$T/big")"
+expect "  ... and an inline one, current version" "$(aws s3 cp s3://moving/small - 2>/dev/null)" newer
+n=$(aws s3api list-object-versions --bucket moving --prefix small --query 'length(Versions)' 2>/dev/null)
+expect "  ... with its older version" "$n" 2
+"$CAIRN" pull -q ds:v1 "$T/tree.back" > /dev/null 2>&1
+expect "  ... and the dataset" "$(cat "$T/tree.back/f" 2>/dev/null)" hello
+stop_server
+out=$("$CAIRN" migrate --to "$PG_URL" --data-dir "$T/embedded" 2>&1); rc=$?
+check "  ... a second migrate into the now full database is refused, in one line" \
+  sh -c "test $rc != 0 && test $(echo "$out" | wc -l) = 1 && echo '$out' | grep -q 'not empty'"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make bench, scale-out part: cairn over one Ceph RGW bucket (tests/integration/ceph.sh, RGW=1)
+# and PostgreSQL 15 (tests/integration/postgres.sh). Figures: `cairn pull` of a 256 MiB dataset
+# through the gateway versus `--direct` (307 to presigned URLs of the store): wall time and the
+# gateway's CPU seconds (utime + stime of its process) for each, and their ratio; PUT of 4 KiB
+# objects with 16 connections (bench/loadgen) with metadata in SQLite versus PostgreSQL. Skipped
+# (one line) when Ceph or PostgreSQL is not installed. Appends to bench/out/history.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+for c in ceph-mon ceph-osd radosgw; do command -v $c > /dev/null || { echo "# scale-out: skipped ($c not installed)"; exit 0; }; done
+[ -x /usr/lib/postgresql/15/bin/initdb ] || { echo "# scale-out: skipped (PostgreSQL 15 not installed)"; exit 0; }
+B=$ROOT/build/bench-scale; rm -rf "$B"; mkdir -p "$B"
+PGD=$(mktemp -d /tmp/cairn-bench-pg-XXXXXX)
+CAIRN=$ROOT/bin/cairn
+RES=$ROOT/bench/out/results.txt; mkdir -p "$(dirname "$RES")"; touch "$RES"
+HIST=$ROOT/bench/out/history.txt; REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+row() {
+  printf '%-64s %s\n' "$1" "$2" | tee -a "$RES"
+  printf '%s %s scale-out: %s = %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$REV" "$1" "$2" >> "$HIST"
+}
+now() { date +%s.%N; }
+PID=
+cleanup() {
+  [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true
+  bash tests/integration/ceph.sh down "$B/ceph" > /dev/null 2>&1 || true
+  bash tests/integration/postgres.sh down "$PGD" > /dev/null 2>&1 || true
+}
+trap cleanup EXIT
+FS=0 RGW=1 bash tests/integration/ceph.sh up "$B/ceph" > "$B/ceph.out" 2>&1
+bash tests/integration/postgres.sh up "$PGD" > "$B/pg.out" 2>&1
+. "$B/ceph/s3.env"; . "$PGD/pg.env"
+AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY AWS_DEFAULT_REGION=us-east-1 \
+  /usr/bin/aws --endpoint-url "$S3_URL" s3 mb s3://bench > /dev/null
+
+# start DATA_DIR [flags]: one node; sets PID, CAIRN_URL and the admin keys
+start() {
+  local d=$1; shift
+  [ -n "$PID" ] && { kill "$PID"; wait "$PID" 2>/dev/null || true; }
+  "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$d" "$@" > /dev/null 2> "$d.log" &
+  PID=$!
+  for _ in $(seq 200); do grep -q 'listening on' "$d.log" 2>/dev/null && break; sleep 0.05; done
+  export CAIRN_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$d.log" | head -1)
+  export CAIRN_ACCESS_KEY=$(awk '/access_key/{print $3}' "$d/credentials")
+  export CAIRN_SECRET_KEY=$(awk '/secret_key/{print $3}' "$d/credentials")
+}
+cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }   # clock ticks
+TICK=$(getconf CLK_TCK)
+S3FLAGS=(--volumes s3://bench/blocks --s3-endpoint "$S3_URL" --s3-access-key "$S3_ACCESS_KEY" --s3-secret-key "$S3_SECRET_KEY")
+
+echo "# scale-out: one node over Ceph RGW (memstore) and PostgreSQL 15, all on this machine" | tee -a "$RES"
+start "$B/n1" --meta "$PG_URL" --direct-reads 1 "${S3FLAGS[@]}"
+mkdir -p "$B/tree"; head -c $((256 << 20)) /dev/urandom > "$B/tree/big.bin"
+"$CAIRN" push -q ds:v1 "$B/tree" > /dev/null
+export CAIRN_CACHE_DIR=$B/cache CAIRN_CACHE_MAX=0
+for mode in gateway direct; do
+  rm -rf "$B/out-$mode"
+  c0=$(cpu); t0=$(now)
+  if [ $mode = direct ]; then "$CAIRN" pull -q --direct ds:v1 "$B/out-$mode"; else "$CAIRN" pull -q ds:v1 "$B/out-$mode"; fi
+  t1=$(now); c1=$(cpu)
+  cmp -s "$B/tree/big.bin" "$B/out-$mode/big.bin" || { echo "pull ($mode) differs"; exit 1; }
+  wall=$(echo "scale=2; $t1 - $t0" | bc); secs=$(echo "scale=2; ($c1 - $c0) / $TICK" | bc)
+  eval "cpu_$mode=$secs"
+  row "pull 256 MiB via the $mode: wall s / gateway CPU s" "$wall / $secs"
+done
+row "gateway CPU of a direct pull / through the gateway" "$(echo "scale=3; $cpu_direct / ($cpu_gateway + 0.001)" | bc)"
+
+# PutObject 4 KiB, 16 connections, 4,000 objects: SQLite versus PostgreSQL metadata (inline in both)
+LG=$B/loadgen
+gcc -O2 -Wall -Wextra -Werror -o "$LG" bench/loadgen.c -lcurl -lcrypto
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+for meta in sqlite postgres; do
+  if [ $meta = postgres ]; then start "$B/m-pg" --meta "$PG_URL"; else start "$B/m-lite"; fi
+  curl -s -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$CAIRN_ACCESS_KEY:$CAIRN_SECRET_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X PUT "$CAIRN_URL/small"
+  "$LG" put "$CAIRN_URL/small/{id}" 4096 4000 16 "$CAIRN_ACCESS_KEY:$CAIRN_SECRET_KEY" > /dev/null 2> "$B/p-$meta.txt"
+  eval "ops_$meta=$(field ops_per_s < "$B/p-$meta.txt")"
+done
+row "PutObject 4 KiB, 16 conns: SQLite vs PostgreSQL metadata ops/s" "$ops_sqlite vs $ops_postgres"
