@@ -372,6 +372,7 @@ static int get_object(req_t *r, struct s3_req *q) {
   rc = manifest_parse(o.manifest, strlen(o.manifest), SIZE_MAX, &q->m);
   meta_object_clear(&o);
   if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
+  if (q->m.n && len && svc_store_unavailable(a->svc)) { manifest_free(&q->m); return http_fail(r, CAIRN_EUNAVAIL, NULL); }
   const char *redir = http_header(r, "X-Cairn-Redirect");
   char *url = NULL;   /* a direct read: an object that is one whole plaintext block, from the store */
   if (redir && !strcasecmp(redir, "allow") && status == 200 && q->m.n == 1 && !*q->m.b[0].wkey && sse.mode == SSE_NONE &&

@@ -70,6 +70,8 @@ static const struct setting table[] = {
   {"s3_path_style", C_INT, F(s3_path_style), "1", NULL, "1: https://host/BUCKET/key; 0: https://BUCKET.host/key"},
   {"direct_reads", C_INT, F(direct_reads), "0", NULL,
    "1: a GET with X-Cairn-Redirect: allow of a block on an s3:// volume answers 307 to a presigned URL of the store (the bytes skip the gateway)"},
+  {"s3_stall", C_DUR, F(s3_stall_ms), "10s", NULL,
+   "an S3 store request that moves under 1 KiB/s this long is dropped and retried (4 attempts, then 503)"},
   {"s3_tls_verify", C_INT, F(s3_tls_verify), "1", NULL, "0: do not check the S3 store's TLS certificate"},
   {"projects_refresh", C_DUR, F(projects_refresh_ms), "10m", NULL,
    "how often the usage of walked spaces (posix) is measured again"},

@@ -37,7 +37,8 @@ struct config {
   char *cephfs_root;
   char *meta;   /* "" (data_dir/meta.db) or a postgres:// URL */
   int64_t direct_reads;
-  int64_t balance_interval_ms;   /* 307 to the store for X-Cairn-Redirect: allow */
+  int64_t balance_interval_ms;
+  int64_t s3_stall_ms;   /* 307 to the store for X-Cairn-Redirect: allow */
   char *s3_endpoint, *s3_region, *s3_access_key, *s3_secret_key;   /* s3:// volumes (volume_s3.h) */
   int64_t s3_path_style, s3_tls_verify;                  /* the cephfs system's: a directory on a mounted CephFS */
   int64_t projects_refresh_ms;

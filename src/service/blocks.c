@@ -72,6 +72,8 @@ int svc_block_locate(svc_t *s, const char *id, uint64_t *size, char **volumes) {
   return 0;
 }
 
+int svc_store_unavailable(svc_t *s) { return store_unavailable(s->store); }
+
 int svc_block_url(svc_t *s, const char *id, char **url) {
   if (!s->cfg->direct_reads) return CAIRN_ENOTIMPL;
   vol_t *where[STORE_MAX_VOLUMES];

@@ -28,6 +28,8 @@ int svc_block_locate(svc_t *s, const char *id, uint64_t *size, char **volumes);
  * DIRECT_READ_TTL_S), when direct_reads is on and a volume holding it has such URLs (S3); heap.
  * CAIRN_ENOTIMPL otherwise (serve it through the gateway), CAIRN_ENOENT when no volume has it. */
 #define DIRECT_READ_TTL_S 600
+/* Every volume is known unreachable now: a read would fail (answer 503 before any byte). */
+int svc_store_unavailable(svc_t *s);
 int svc_block_url(svc_t *s, const char *id, char **url);
 typedef struct store_get svc_block_reader_t;   /* opaque */
 /* Opens and verifies a block (blocking: run on a worker); CAIRN_EBUSY without a pool buffer. */

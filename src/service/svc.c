@@ -36,7 +36,8 @@ static int open_volumes(const struct config *c, vol_t **vols, int *n, char *err,
       const char *ak = *c->s3_access_key ? c->s3_access_key : getenv("AWS_ACCESS_KEY_ID");
       const char *sk = *c->s3_secret_key ? c->s3_secret_key : getenv("AWS_SECRET_ACCESS_KEY");
       char *spool = xasprintf("%s/s3-spool", c->data_dir);
-      struct vol_s3_opts s3 = {c->s3_endpoint, c->s3_region, ak, sk, (int)c->s3_path_style, (int)c->s3_tls_verify, spool, 4};
+      struct vol_s3_opts s3 = {c->s3_endpoint, c->s3_region, ak, sk, (int)c->s3_path_style, (int)c->s3_tls_verify, spool, 4,
+                               (long)(c->s3_stall_ms / 1000)};
       rc = vol_open_s3(item, &o, &s3, &vols[*n]);
       xfree(spool);
     } else {

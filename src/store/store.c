@@ -99,6 +99,11 @@ static void placement(const store_t *s, const char *id, int order[]) {
 
 void store_order(const store_t *s, const char *id, int order[STORE_MAX_VOLUMES]) { placement(s, id, order); }
 
+int store_unavailable(store_t *s) {
+  for (int i = 0; i < s->nvols; i++) if (!vol_is_down(s->vols[i])) return 0;
+  return s->nvols > 0;
+}
+
 static int valid_id(const char *id) { return strlen(id) == 64 && hex_is_lower(id, 64); }
 
 int store_verify_reader(vol_reader_t *r, const char *id, uint64_t size, void *buf, size_t bufsize) {
@@ -254,7 +259,7 @@ static int finish_prepare(store_put_t *p) {
 /* Dedup check, fsync + rename on every volume, counters; frees p. */
 static int finish_commit(store_put_t *p, int *replicas) {
   store_t *s = p->s;
-  int ok = 0;
+  int ok = 0, err = CAIRN_EIO;
   p->expect = (int64_t)p->got;   /* lets existing_copy_ok judge a found copy by its size */
   for (int i = 0; i < p->nw; i++) {
     vol_t *v = s->vols[p->wvol[i]];
@@ -265,7 +270,8 @@ static int finish_commit(store_put_t *p, int *replicas) {
       continue;
     }
     int e = vol_write_commit_as(p->w[i], p->id);
-    if (e) LOGW("commit of %s failed: %s", p->id, cairn_strerror(e)); else ok++;
+    if (e) { LOGW("commit of %s failed: %s", p->id, cairn_strerror(e)); if (e == CAIRN_EUNAVAIL) err = e; }
+    else ok++;
   }
   p->nw = 0;   /* committed or freed */
   for (int i = 0; i < p->nhit; i++)
@@ -275,7 +281,7 @@ static int finish_commit(store_put_t *p, int *replicas) {
   atomic_fetch_add(&s->put_bytes, p->got);
   if (replicas) *replicas = ok;
   put_free(p);
-  return ok ? 0 : CAIRN_EIO;
+  return ok ? 0 : err;   /* a store that cannot be reached: 503, retry */
 }
 
 int store_put_finish(store_put_t *p, int *replicas, uint64_t *size, char *id_out) {
@@ -375,14 +381,15 @@ int store_get_open(store_t *s, const char *id, store_get_t **out, uint64_t *size
 
 int store_get_open_buf(store_t *s, const char *id, void *lent, store_get_t **out, uint64_t *size) {
   if (!valid_id(id)) return CAIRN_EINVAL;
-  int order[STORE_MAX_VOLUMES], bad[STORE_MAX_VOLUMES], nbad = 0, rc = CAIRN_ENOENT;
+  int order[STORE_MAX_VOLUMES], bad[STORE_MAX_VOLUMES], nbad = 0, rc = CAIRN_ENOENT, unavail = 0;
   void *buf = lent;
   vol_reader_t *r = NULL;
   uint64_t sz = 0;
   placement(s, id, order);
   for (int i = 0; i < s->nvols; i++) {
     vol_t *v = s->vols[order[i]];
-    if (vol_read_open(v, id, &r, &sz)) { r = NULL; continue; }
+    int e = vol_read_open(v, id, &r, &sz);
+    if (e) { r = NULL; unavail |= e == CAIRN_EUNAVAIL; continue; }
     if (s->o.verify_reads == VERIFY_READS_NEVER) break;
     if (!buf && (rc = bufpool_get(s->pool, s->o.buffer_wait_ms, &buf))) { buf = NULL; goto out; }
     if (!store_verify_reader(r, id, sz, buf, bufpool_bufsize(s->pool))) break;
@@ -394,7 +401,7 @@ int store_get_open_buf(store_t *s, const char *id, void *lent, store_get_t **out
     LOGE("block %s on %s is corrupt; %s", id, vol_path(v), q ? "could not quarantine it" : "quarantined");
     bad[nbad++] = order[i];
   }
-  if (!r) { rc = nbad ? CAIRN_ECORRUPT : CAIRN_ENOENT; goto out; }
+  if (!r) { rc = nbad ? CAIRN_ECORRUPT : unavail ? CAIRN_EUNAVAIL : CAIRN_ENOENT; goto out; }   /* down is not gone */
   for (int i = 0; i < nbad; i++) {   /* read repair */
     vol_t *v = s->vols[bad[i]];
     if (vol_is_read_only(v)) continue;

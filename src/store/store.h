@@ -72,6 +72,8 @@ ssize_t store_get_read(store_get_t *g, void *buf, size_t n, uint64_t off);
 void store_get_close(store_get_t *g);
 
 int store_has(store_t *s, const char *id, uint64_t *size);   /* 0 or CAIRN_ENOENT */
+/* Every volume is known unreachable now (remote stores that failed): reads would fail. */
+int store_unavailable(store_t *s);
 /* Volumes holding a copy of id, in the order reads try them; returns how many (<= max). */
 int store_locate(store_t *s, const char *id, vol_t **out, int max, uint64_t *size);
 

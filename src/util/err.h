@@ -26,6 +26,7 @@
   X(METHOD,     "MethodNotAllowed",        405, "method not allowed")                        \
   X(CONTENTSHA, "XAmzContentSHA256Mismatch", 400, "x-amz-content-sha256 does not match body") \
   X(DB,         "InternalError",           500, "metadata database error")                   \
+  X(UNAVAIL,    "ServiceUnavailable",      503, "the storage backend cannot be reached; retry") \
   X(NOSUCHBUCKET, "NoSuchBucket",          404, "the specified bucket does not exist")       \
   X(NOSUCHVERSION, "NoSuchVersion",       404, "the version ID does not match an existing version") \
   X(NOSUCHKEY,  "NoSuchKey",               404, "the specified key does not exist")          \

@@ -147,6 +147,7 @@ int vol_usage(vol_t *v, uint64_t *used, uint64_t *avail) {
 }
 
 int vol_lists_sorted(const vol_t *v) { return v->d->sorted_list; }
+int vol_is_down(const vol_t *v) { return v->d->down && v->d->down(v->impl); }
 
 int vol_url(vol_t *v, const char *id, int64_t expires_s, char **out) {
   return v->d->url ? v->d->url(v->impl, id, expires_s, out) : CAIRN_ENOTIMPL;

@@ -45,6 +45,7 @@ struct vol_driver {
   void (*close)(void *impl);
   int (*url)(void *impl, const char *id, int64_t expires_s, char **out);   /* NULL: no direct reads */
   int sorted_list;   /* list calls back in id order, each id once (one paged listing: S3) */
+  int (*down)(void *impl);   /* known unreachable now (NULL: never) */
 };
 
 /* Opens (creating if needed) a local directory volume; removes stale temp files. Caller closes. */
@@ -79,6 +80,7 @@ int vol_usage(vol_t *v, uint64_t *used, uint64_t *avail);
  * valid expires_s seconds; heap. CAIRN_ENOTIMPL when the driver has none. */
 int vol_url(vol_t *v, const char *id, int64_t expires_s, char **out);
 int vol_lists_sorted(const vol_t *v);   /* vol_list answers in id order, each id once */
+int vol_is_down(const vol_t *v);        /* known unreachable now (a remote store that failed) */
 
 /* for drivers */
 vol_t *vol_wrap(const struct vol_driver *d, void *impl, const char *path, const struct vol_opts *o);

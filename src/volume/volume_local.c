@@ -345,7 +345,7 @@ static void l_close(void *impl) {
 static const struct vol_driver local_driver = {
   "local", l_write_open, l_write, l_write_commit, l_write_abort, l_read_open, l_read, l_read_fd,
   l_read_close, l_stat, l_touch, l_list, l_trash, l_untrash, l_empty_trash, l_quarantine, l_usage,
-  l_uuid, l_close, NULL, 0,
+  l_uuid, l_close, NULL, 0, NULL,
 };
 
 int vol_open_local(const char *dir, const struct vol_opts *o, vol_t **out) {

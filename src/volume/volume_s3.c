@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,10 @@
 struct s3v {
   char *endpoint, *host, *bucket, *prefix, *region, *ak, *sk, *spool, *uuid;
   int path_style, tls_verify, attempts;
+  long stall_s;   /* a request moving under 1 KiB/s this long is dropped (and retried) */
+  /* The store is down when a request failed all its attempts; until one succeeds, requests fail
+   * at once except one probe (one attempt) a second, so clients get their 503 without waiting. */
+  _Atomic int64_t down_since_ms, last_probe_ms;
   pthread_mutex_t mu;
   CURL *idle[POOL];
   int nidle;
@@ -186,7 +191,7 @@ static int attempt(struct s3v *v, struct rq *q) {
   curl_easy_setopt(h, CURLOPT_HEADERDATA, q);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
   curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1024L);   /* a stalled transfer is dropped and retried */
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, v->stall_s);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, v->tls_verify ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, v->tls_verify ? 2L : 0L);
@@ -224,19 +229,31 @@ static int attempt(struct s3v *v, struct rq *q) {
 
 static int retryable(const struct rq *q, int rc) { return rc || q->status >= 500 || q->status == 429; }
 
-/* The request with retries (exponential backoff with jitter); 0 with q->status, or CAIRN_EIO. */
+/* The request with retries (exponential backoff with jitter); 0 with q->status, or CAIRN_EUNAVAIL. */
 static int request(struct s3v *v, struct rq *q) {
-  int rc = 0;
-  for (int i = 0; i < v->attempts; i++) {
+  int rc = 0, attempts = v->attempts;
+  if (atomic_load(&v->down_since_ms)) {
+    int64_t now = time_now_ms(), last = atomic_load(&v->last_probe_ms);
+    if (now - last < 1000 || !atomic_compare_exchange_strong(&v->last_probe_ms, &last, now)) return CAIRN_EUNAVAIL;
+    attempts = 1;   /* this request is the probe */
+  }
+  for (int i = 0; i < attempts; i++) {
     if (i) {
       unsigned ms = (100u << (i - 1)) + (unsigned)rand() % 100u;
       usleep(ms * 1000);
     }
     rc = attempt(v, q);
-    if (!retryable(q, rc)) return 0;
+    if (!retryable(q, rc)) {
+      if (atomic_exchange(&v->down_since_ms, 0)) LOGI("s3 volume %s/%s: reachable again", v->host, v->bucket);
+      return 0;
+    }
   }
+  int64_t zero = 0;
+  if (atomic_compare_exchange_strong(&v->down_since_ms, &zero, time_now_ms()))
+    LOGW("s3 volume %s/%s: unreachable; requests fail at once (503) until a probe succeeds", v->host, v->bucket);
+  atomic_store(&v->last_probe_ms, time_now_ms());
   LOGW("s3 volume: %s %s failed after %d attempts (HTTP %ld)", q->method, q->key, v->attempts, q->status);
-  return CAIRN_EIO;
+  return CAIRN_EUNAVAIL;   /* the store is down, refusing or overloaded: the client may retry */
 }
 
 static char *key_of(struct s3v *v, const char *area, const char *name) { return xasprintf("%s%s/%s", v->prefix, area, name); }
@@ -528,9 +545,15 @@ static int v_url(void *impl, const char *id, int64_t expires_s, char **out) {
   return 0;
 }
 
+/* Down, and no probe due: a request now would fail at once. */
+static int v_down(void *impl) {
+  struct s3v *v = impl;
+  return atomic_load(&v->down_since_ms) && time_now_ms() - atomic_load(&v->last_probe_ms) < 1000;
+}
+
 static const struct vol_driver s3_driver = {
   "s3", w_open, w_write, w_commit, w_abort, r_open, r_read, r_fd, r_close, v_stat, v_touch, v_list,
-  v_trash, v_untrash, v_empty_trash, v_quarantine, v_usage, v_uuid, v_close, v_url, 1,
+  v_trash, v_untrash, v_empty_trash, v_quarantine, v_usage, v_uuid, v_close, v_url, 1, v_down,
 };
 
 int vol_open_s3(const char *url, const struct vol_opts *o, const struct vol_s3_opts *s3, vol_t **out) {
@@ -558,6 +581,7 @@ int vol_open_s3(const char *url, const struct vol_opts *o, const struct vol_s3_o
   v->path_style = s3->path_style;
   v->tls_verify = s3->tls_verify;
   v->attempts = s3->max_attempts > 0 ? s3->max_attempts : 4;
+  v->stall_s = s3->stall_s > 0 ? s3->stall_s : 10;
   pthread_mutex_init(&v->mu, NULL);
   mkdir(v->spool, 0700);
   long st = 0;   /* the bucket must answer: a wrong endpoint or key fails at start, not at the first write */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ceph.sh up DIR | down DIR - a throw-away single-node Ceph on 127.0.0.1 for tests: one monitor,
+# ceph.sh up|down|rgw-stop|rgw-start DIR - a throw-away single-node Ceph on 127.0.0.1 for tests: one monitor,
 # one memstore OSD, and (FS=1, the default) an MDS with a CephFS mounted by ceph-fuse at DIR/mnt,
 # and/or (RGW=1) a radosgw S3 endpoint, its URL and keys in DIR/s3.env; no auth, no systemd, each
 # daemon's PID kept in DIR/pids and stopped by it. Written from the recipe in the workplace's
@@ -26,6 +26,14 @@ stop() {
   for _ in $(seq 25); do kill -0 $ps 2> /dev/null || return 0; sleep 0.2; done
   kill -KILL $ps 2> /dev/null || true
 }
+if [ "$cmd" = rgw-stop ]; then stop TERM rgw; exit 0; fi   # the gateway goes away (the cluster stays)
+if [ "$cmd" = rgw-start ]; then   # and comes back on its port
+  . "$D/s3.env"
+  RGW_PORT=${S3_URL##*:}
+  start rgw radosgw -f -n client.rgw --rgw-frontends "beast endpoint=127.0.0.1:$RGW_PORT"
+  wait_for 90 curl -s -m 2 -o /dev/null "http://127.0.0.1:$RGW_PORT/"
+  exit 0
+fi
 if [ "$cmd" = down ]; then
   if grep -q " $D/mnt fuse" /proc/mounts; then fusermount -u "$D/mnt" 2> /dev/null || fusermount -uz "$D/mnt"; fi
   stop TERM fuse; stop KILL mds; stop TERM rgw; stop TERM osd; stop TERM mon

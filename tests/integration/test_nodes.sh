@@ -4,7 +4,8 @@
 # back on B and C; concurrent writers of one key leave one complete winner; kill -9 of A during
 # 20 uploads loses no acknowledged object; the periodic jobs (gc, lifecycle, trash) are queued once
 # per interval between the nodes; a long poll on B wakes when a tag moves through A; while the
-# database is down requests answer 503 SlowDown, and the nodes recover when it is back.
+# database is down requests answer 503 SlowDown, and the nodes recover when it is back; the S3
+# client and behaviour tests pass unchanged on a node over PostgreSQL and RGW.
 . "$(dirname "$0")/lib.sh"
 [ -x /usr/lib/postgresql/15/bin/initdb ] || { echo "ok - SKIP nodes: PostgreSQL 15 is not installed"; exit 0; }
 for c in ceph-mon ceph-osd radosgw; do command -v $c > /dev/null || { echo "ok - SKIP nodes: $c is not installed"; exit 0; }; done
@@ -125,3 +126,16 @@ check "PostgreSQL back: B writes again (its connection re-established)" wait_for
 check "  ... and the PUT made during the outage left no object" sh -c "! /usr/bin/aws --endpoint-url ${NURL[C]} s3 ls s3://shared/during"
 on C s3 cp s3://shared/one "$T/one.C2" > /dev/null 2>&1
 expect "  ... and C still serves what was there" "$(sha "$T/one.C2" 2>/dev/null)" "$(sha "$T/one")"
+
+# the S3 client and behaviour tests, unchanged, on a node with metadata in PostgreSQL and blocks on RGW
+stop_nodes; NPID=()
+for t in test_s3_clients.sh test_s3_behaviours.sh; do
+  psql "$PG_URL" -q -c "SET client_min_messages = warning" -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public"
+  CAIRN_META=$PG_URL CAIRN_VOLUMES=s3://cairnblocks/${t%.sh} CAIRN_S3_ENDPOINT=$S3_URL CAIRN_S3_ACCESS_KEY=$S3_ACCESS_KEY \
+    CAIRN_S3_SECRET_KEY=$S3_SECRET_KEY bash "$(dirname "$0")/$t" > "$T/$t.out" 2>&1; rc=$?
+  good=$(grep -c '^ok - ' "$T/$t.out"); bad=$(grep -c '^not ok - ' "$T/$t.out")
+  check "$t on PostgreSQL metadata and RGW blocks: $good checks pass, $bad fail" sh -c "test $rc = 0 && test $bad = 0 && test $good -gt 5"
+  grep '^not ok - ' "$T/$t.out" | sed 's/^/#   /'
+done
+n=$(AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY /usr/bin/aws --endpoint-url "$S3_URL" s3 ls --recursive s3://cairnblocks/test_s3_clients/ | wc -l)
+check "  ... and their blocks were on RGW ($n objects)" test "$n" -gt 0
