@@ -3,8 +3,10 @@
 # and PostgreSQL 15 (tests/integration/postgres.sh). Figures: `cairn pull` of a 256 MiB dataset
 # through the gateway versus `--direct` (307 to presigned URLs of the store): wall time and the
 # gateway's CPU seconds (utime + stime of its process) for each, and their ratio; PUT of 4 KiB
-# objects with 16 connections (bench/loadgen) with metadata in SQLite versus PostgreSQL. Skipped
-# (one line) when Ceph or PostgreSQL is not installed. Appends to bench/out/history.txt.
+# objects with 16 connections (bench/loadgen) with metadata in SQLite versus PostgreSQL, and through
+# 1, 2 and 3 nodes over the same PostgreSQL (each node pinned to a core in turn: this machine has
+# two, shared with the load generator, PostgreSQL and RGW). Skipped (one line) when Ceph or
+# PostgreSQL is not installed. Appends to bench/out/history.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -65,6 +67,25 @@ for mode in gateway direct; do
 done
 row "gateway CPU of a direct pull / through the gateway" "$(echo "scale=3; $cpu_direct / ($cpu_gateway + 0.001)" | bc)"
 
+# trash on RGW: cairn moves a block (copy to trash/, delete); keepstore's alternative writes a
+# marker object. 200 blocks of 1 MiB each way, boto3 on one connection.
+/usr/bin/python3 - "$S3_URL" "$S3_ACCESS_KEY" "$S3_SECRET_KEY" > "$B/trash.txt" <<'PY'
+import os, sys, time, boto3
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3], region_name="us-east-1")
+body = os.urandom(1 << 20)
+for i in range(400): s3.put_object(Bucket="bench", Key="t/blocks/%d" % i, Body=body)
+t0 = time.time()
+for i in range(200):
+    s3.copy_object(Bucket="bench", Key="t/trash/%d" % i, CopySource={"Bucket": "bench", "Key": "t/blocks/%d" % i})
+    s3.delete_object(Bucket="bench", Key="t/blocks/%d" % i)
+t1 = time.time()
+for i in range(200, 400): s3.put_object(Bucket="bench", Key="t/trash-marker/%d" % i, Body=b"")
+t2 = time.time()
+print("move %.2f marker %.2f" % ((t1 - t0) / 200 * 1000, (t2 - t1) / 200 * 1000))
+PY
+read -r _ move_ms _ marker_ms < "$B/trash.txt"
+row "trash a 1 MiB block on RGW: copy+delete vs marker object, ms each" "$move_ms vs $marker_ms"
+
 # PutObject 4 KiB, 16 connections, 4,000 objects: SQLite versus PostgreSQL metadata (inline in both)
 LG=$B/loadgen
 gcc -O2 -Wall -Wextra -Werror -o "$LG" bench/loadgen.c -lcurl -lcrypto
@@ -77,3 +98,35 @@ for meta in sqlite postgres; do
   eval "ops_$meta=$(field ops_per_s < "$B/p-$meta.txt")"
 done
 row "PutObject 4 KiB, 16 conns: SQLite vs PostgreSQL metadata ops/s" "$ops_sqlite vs $ops_postgres"
+
+# PutObject 4 KiB through 1, 2 and 3 nodes over the same PostgreSQL (16 connections in all, split
+# between the nodes; each node pinned with taskset to one of this machine's cores, in turn)
+kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; PID=
+psql "$PG_URL" -q -c "SET client_min_messages = warning" -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public"
+NCPU=$(nproc)
+NODEPIDS=(); declare -A NODEURL
+for n in 1 2 3; do
+  for i in $(seq 0 $((n - 1))); do
+    d=$B/node$i
+    if [ -z "${NODEURL[$i]:-}" ]; then
+      mkdir -p "$d"; chmod 700 "$d"; [ $i -gt 0 ] && cp "$B/node0/server.key" "$d/server.key"
+      taskset -c $((i % NCPU)) "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$d" --meta "$PG_URL" "${S3FLAGS[@]}" --log-level warn \
+        > /dev/null 2> "$d.log" &
+      NODEPIDS+=($!)
+      for _ in $(seq 200); do grep -q 'listening on' "$d.log" 2>/dev/null && break; sleep 0.05; done
+      NODEURL[$i]=$(grep -o 'http://127.0.0.1:[0-9]*' "$d.log" | head -1)
+      [ $i = 0 ] && { NAK=$(awk '/access_key/{print $3}' "$d/credentials"); NSK=$(awk '/secret_key/{print $3}' "$d/credentials");
+        curl -s -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$NAK:$NSK" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X PUT "${NODEURL[0]}/nodes"; }
+    fi
+  done
+  pids=()
+  for i in $(seq 0 $((n - 1))); do
+    "$LG" put "${NODEURL[$i]}/nodes/{id}" 4096 $((3000 / n)) $((16 / n)) "$NAK:$NSK" > /dev/null 2> "$B/nodes-$n-$i.txt" &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  total=0
+  for i in $(seq 0 $((n - 1))); do total=$(echo "$total + $(field ops_per_s < "$B/nodes-$n-$i.txt")" | bc); done
+  row "PutObject 4 KiB, 16 conns over $n node(s), PostgreSQL metadata: ops/s" "$total"
+done
+kill "${NODEPIDS[@]}" 2>/dev/null; wait "${NODEPIDS[@]}" 2>/dev/null || true

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ceph.sh up|down|rgw-stop|rgw-start DIR - a throw-away single-node Ceph on 127.0.0.1 for tests: one monitor,
-# one memstore OSD, and (FS=1, the default) an MDS with a CephFS mounted by ceph-fuse at DIR/mnt,
+# ceph.sh up|down|rgw-stop|rgw-start|osd-stop DIR [ID] - a throw-away single-node Ceph on 127.0.0.1 for
+# tests: one monitor, NOSD memstore OSDs (default 1; pools keep min(NOSD, 3) copies, one is enough to
+# serve, so osd-stop DIR ID leaves reads degraded but working), and (FS=1, the default) an MDS with a CephFS mounted by ceph-fuse at DIR/mnt,
 # and/or (RGW=1) a radosgw S3 endpoint, its URL and keys in DIR/s3.env; no auth, no systemd, each
 # daemon's PID kept in DIR/pids and stopped by it. Written from the recipe in the workplace's
 # shared notes (its settings explained there): POSIX ACLs need "client acl type = posix_acl";
@@ -27,6 +28,7 @@ stop() {
   kill -KILL $ps 2> /dev/null || true
 }
 if [ "$cmd" = rgw-stop ]; then stop TERM rgw; exit 0; fi   # the gateway goes away (the cluster stays)
+if [ "$cmd" = osd-stop ]; then stop KILL "osd.$3"; ceph osd down "osd.$3" > /dev/null 2>&1; exit 0; fi   # marked down at once, not after the heartbeat grace
 if [ "$cmd" = rgw-start ]; then   # and comes back on its port
   . "$D/s3.env"
   RGW_PORT=${S3_URL##*:}
@@ -36,12 +38,14 @@ if [ "$cmd" = rgw-start ]; then   # and comes back on its port
 fi
 if [ "$cmd" = down ]; then
   if grep -q " $D/mnt fuse" /proc/mounts; then fusermount -u "$D/mnt" 2> /dev/null || fusermount -uz "$D/mnt"; fi
-  stop TERM fuse; stop KILL mds; stop TERM rgw; stop TERM osd; stop TERM mon
+  stop TERM fuse; stop KILL mds; stop TERM rgw
+  for f in "$D"/pids/osd*; do [ -e "$f" ] && stop TERM "${f##*/}"; done
+  stop TERM mon
   rm -rf --one-file-system "$D"
   exit 0
 fi
-mkdir -p "$D"/{mon,run,log,pids,osd,mnt,rgw}
-FS=${FS:-1}; RGW=${RGW:-}
+mkdir -p "$D"/{mon,run,log,pids,mnt,rgw}
+FS=${FS:-1}; RGW=${RGW:-}; NOSD=${NOSD:-1}
 FSID=$(cat /proc/sys/kernel/random/uuid)
 cat > "$CEPH_CONF" <<CONF
 [global]
@@ -58,7 +62,7 @@ auth client required = none
 run dir = $D/run
 admin socket = $D/run/\$name.asok
 log file = $D/log/\$name.log
-osd pool default size = 1
+osd pool default size = $((NOSD < 3 ? NOSD : 3))
 osd pool default min size = 1
 osd pool default pg num = 8
 osd pool default pgp num = 8
@@ -68,7 +72,7 @@ mon allow pool size one = true
 mon data avail crit = 0
 mon data avail warn = 0
 osd objectstore = memstore
-osd data = $D/osd
+osd data = $D/osd.\$id
 memstore device bytes = 1073741824
 osd crush update on start = false
 osd class update on start = false
@@ -90,11 +94,13 @@ monmaptool --create --fsid "$FSID" --addv a "[v2:127.0.0.1:$MON_PORT]" "$D/monma
 ceph-mon --mkfs -i a --monmap "$D/monmap" --keyring /dev/null
 start mon ceph-mon -f -i a
 wait_for 30 ceph -s --connect-timeout 2
-U=$(cat /proc/sys/kernel/random/uuid); ID=$(ceph osd new "$U")
-ceph osd crush add osd.$ID 1 root=default host=localhost > /dev/null 2>&1
-ceph-osd -i "$ID" --mkfs --osd-uuid "$U" > "$D/log/osd-mkfs.out" 2>&1
-start osd ceph-osd -f -i "$ID"
-wait_for 60 sh -c "ceph osd stat | grep -q '1 up'"
+for _ in $(seq "$NOSD"); do
+  U=$(cat /proc/sys/kernel/random/uuid); ID=$(ceph osd new "$U"); mkdir -p "$D/osd.$ID"
+  ceph osd crush add osd.$ID 1 root=default host=localhost > /dev/null 2>&1
+  ceph-osd -i "$ID" --mkfs --osd-uuid "$U" > "$D/log/osd-mkfs.$ID.out" 2>&1
+  start osd.$ID ceph-osd -f -i "$ID"
+done
+wait_for 60 sh -c "ceph osd stat | grep -q '$NOSD up'"
 if [ "$FS" = 1 ]; then
   { ceph osd pool create cephfs_metadata; ceph osd pool create cephfs_data; ceph fs new cephfs cephfs_metadata cephfs_data; } > "$D/log/fs-new.out" 2>&1
   start mds ceph-mds -f -i a

@@ -3,14 +3,15 @@
 # (faultproxy.py). Dropped and stalled connections are retried and then answered 503 (never a
 # missing or corrupt block: nothing is quarantined), a PUT that fails commits no object, and once
 # the store is back everything works again; the same when RGW itself is killed and restarted.
-# While the store is known down, requests fail at once (one probe a second looks for it).
+# While the store is known down, requests fail at once (one probe a second looks for it). With one
+# of Ceph's two OSDs stopped, reads and writes go on (degraded).
 . "$(dirname "$0")/lib.sh"
 for c in ceph-mon ceph-osd radosgw; do command -v $c > /dev/null || { echo "ok - SKIP s3 faults: $c is not installed"; exit 0; }; done
 HARNESS="$(dirname "$0")/ceph.sh"
 C=$T/ceph
 PROXY_PID=
 trap 'stop_server; [ -n "$PROXY_PID" ] && kill $PROXY_PID; bash "$HARNESS" down "$C" > /dev/null 2>&1; rm -rf "$T"' EXIT
-FS=0 RGW=1 bash "$HARNESS" up "$C" > "$T/ceph.out" 2>&1 || { fail "Ceph RGW could not be started"; tail -20 "$T/ceph.out"; exit 1; }
+FS=0 RGW=1 NOSD=2 bash "$HARNESS" up "$C" > "$T/ceph.out" 2>&1 || { fail "Ceph RGW could not be started"; tail -20 "$T/ceph.out"; exit 1; }
 . "$C/s3.env"
 rgw() { AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY AWS_DEFAULT_REGION=us-east-1 /usr/bin/aws --endpoint-url "$S3_URL" "$@"; }
 rgw s3 mb s3://faulty > /dev/null
@@ -50,3 +51,8 @@ check "RGW restarted: PUTs work again" wait_for 60 put_back
 scurl -o "$T/b.back" "$URL/data/b-after"
 expect "  ... and read back whole" "$(sha "$T/b.back")" "$(sha "$T/b")"
 expect "  ... the PUT made while it was down left no object" "$(sstatus -I "$URL/data/b-killed")" 404
+
+bash "$HARNESS" osd-stop "$C" 1
+scurl -o "$T/a.degraded" "$URL/data/a"
+expect "one of two OSDs stopped: a stored object still reads back whole (degraded)" "$(sha "$T/a.degraded" 2>/dev/null)" "$(sha "$T/a")"
+expect "  ... and a new PUT works" "$(sstatus -T "$T/b" "$URL/data/b-degraded")" 200
