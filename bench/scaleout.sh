@@ -63,7 +63,7 @@ for mode in gateway direct; do
   cmp -s "$B/tree/big.bin" "$B/out-$mode/big.bin" || { echo "pull ($mode) differs"; exit 1; }
   wall=$(echo "scale=2; $t1 - $t0" | bc); secs=$(echo "scale=2; ($c1 - $c0) / $TICK" | bc)
   eval "cpu_$mode=$secs"
-  row "pull 256 MiB via the $mode: wall s / gateway CPU s" "$wall / $secs"
+  row "pull 256 MiB, $mode: wall s / gateway CPU s" "$wall / $secs"
 done
 row "gateway CPU of a direct pull / through the gateway" "$(echo "scale=3; $cpu_direct / ($cpu_gateway + 0.001)" | bc)"
 
@@ -91,7 +91,10 @@ LG=$B/loadgen
 gcc -O2 -Wall -Wextra -Werror -o "$LG" bench/loadgen.c -lcurl -lcrypto
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 for meta in sqlite postgres; do
-  if [ $meta = postgres ]; then start "$B/m-pg" --meta "$PG_URL"; else start "$B/m-lite"; fi
+  if [ $meta = postgres ]; then   # an empty database: this node creates its admin
+    psql "$PG_URL" -q -c "SET client_min_messages = warning" -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public"
+    start "$B/m-pg" --meta "$PG_URL"
+  else start "$B/m-lite"; fi
   curl -s -o /dev/null --aws-sigv4 "aws:amz:us-east-1:s3" --user "$CAIRN_ACCESS_KEY:$CAIRN_SECRET_KEY" \
     -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X PUT "$CAIRN_URL/small"
   "$LG" put "$CAIRN_URL/small/{id}" 4096 4000 16 "$CAIRN_ACCESS_KEY:$CAIRN_SECRET_KEY" > /dev/null 2> "$B/p-$meta.txt"
@@ -110,7 +113,7 @@ for n in 1 2 3; do
     d=$B/node$i
     if [ -z "${NODEURL[$i]:-}" ]; then
       mkdir -p "$d"; chmod 700 "$d"; [ $i -gt 0 ] && cp "$B/node0/server.key" "$d/server.key"
-      taskset -c $((i % NCPU)) "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$d" --meta "$PG_URL" "${S3FLAGS[@]}" --log-level warn \
+      taskset -c $((i % NCPU)) "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$d" --meta "$PG_URL" "${S3FLAGS[@]}" \
         > /dev/null 2> "$d.log" &
       NODEPIDS+=($!)
       for _ in $(seq 200); do grep -q 'listening on' "$d.log" 2>/dev/null && break; sleep 0.05; done
@@ -124,7 +127,7 @@ for n in 1 2 3; do
     "$LG" put "${NODEURL[$i]}/nodes/{id}" 4096 $((3000 / n)) $((16 / n)) "$NAK:$NSK" > /dev/null 2> "$B/nodes-$n-$i.txt" &
     pids+=($!)
   done
-  wait "${pids[@]}"
+  wait "${pids[@]}" || true
   total=0
   for i in $(seq 0 $((n - 1))); do total=$(echo "$total + $(field ops_per_s < "$B/nodes-$n-$i.txt")" | bc); done
   row "PutObject 4 KiB, 16 conns over $n node(s), PostgreSQL metadata: ops/s" "$total"
