@@ -5,7 +5,7 @@
 # gateway's CPU seconds (utime + stime of its process) for each, and their ratio; PUT of 4 KiB
 # objects with 16 connections (bench/loadgen) with metadata in SQLite versus PostgreSQL, and through
 # 1, 2 and 3 nodes over the same PostgreSQL (each node pinned to a core in turn: this machine has
-# two, shared with the load generator, PostgreSQL and RGW). Skipped (one line) when Ceph or
+# two, shared with the load generator, PostgreSQL and RGW), with 64 MiB PUT and GET through them. Skipped (one line) when Ceph or
 # PostgreSQL is not installed. Appends to bench/out/history.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ cleanup() {
   bash tests/integration/postgres.sh down "$PGD" > /dev/null 2>&1 || true
 }
 trap cleanup EXIT
-FS=0 RGW=1 bash tests/integration/ceph.sh up "$B/ceph" > "$B/ceph.out" 2>&1
+FS=0 RGW=1 MEMSTORE_BYTES=$((8 << 30)) bash tests/integration/ceph.sh up "$B/ceph" > "$B/ceph.out" 2>&1
 bash tests/integration/postgres.sh up "$PGD" > "$B/pg.out" 2>&1
 . "$B/ceph/s3.env"; . "$PGD/pg.env"
 AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY AWS_DEFAULT_REGION=us-east-1 \
@@ -131,5 +131,26 @@ for n in 1 2 3; do
   total=0
   for i in $(seq 0 $((n - 1))); do total=$(echo "$total + $(field ops_per_s < "$B/nodes-$n-$i.txt")" | bc); done
   row "PutObject 4 KiB, 16 conns over $n node(s), PostgreSQL metadata: ops/s" "$total"
+  cat "$B"/nodes-$n-*.txt | grep -q 'errors=[1-9]' && echo "  (some of those PUTs failed: $(cat "$B"/nodes-$n-*.txt | grep -o 'errors=[0-9]*' | paste -sd' '))"
+  # 64 MiB objects, one connection per node, blocks on RGW: PUT then GET of what was put
+  pids=()
+  for i in $(seq 0 $((n - 1))); do
+    "$LG" put "${NODEURL[$i]}/nodes/{id}" 67108864 4 1 "$NAK:$NSK" > "$B/ids64-$n-$i" 2> "$B/p64-$n-$i.txt" &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
+  pids=()
+  for i in $(seq 0 $((n - 1))); do
+    "$LG" get "${NODEURL[$i]}/nodes/{id}" "$B/ids64-$n-$i" 8 1 "$NAK:$NSK" > /dev/null 2> "$B/g64-$n-$i.txt" &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || true
+  put=0 get=0
+  for i in $(seq 0 $((n - 1))); do
+    p=$(field MBps < "$B/p64-$n-$i.txt"); g=$(field MBps < "$B/g64-$n-$i.txt")
+    put=$(echo "$put + ${p:-0}" | bc); get=$(echo "$get + ${g:-0}" | bc)
+  done
+  errs=$(cat "$B"/p64-$n-*.txt "$B"/g64-$n-*.txt | sed -n 's/.*errors=\([0-9]*\).*/\1/p' | paste -sd+ | bc)
+  row "PutObject / GetObject 64 MiB, 1 conn per node over $n node(s), blocks on RGW: MB/s (errors)" "$put / $get ($errs)"
 done
 kill "${NODEPIDS[@]}" 2>/dev/null; wait "${NODEPIDS[@]}" 2>/dev/null || true

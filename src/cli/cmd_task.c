@@ -127,10 +127,10 @@ int cmd_task(int argc, char **argv) {
   return 0;
 }
 
-int cmd_balance(int argc, char **argv) {
-  (void)argv;
-  if (argc) return cli_fail("usage: cairn balance");
-  json_t *t = call_json("balance", "POST", "/v1/balance");
+/* `cairn gc` and `cairn balance`: queue the job (POST path), wait for its task, print its report. */
+static int run_job(const char *name, const char *path, int argc) {
+  if (argc) return cli_fail("usage: cairn %s", name);
+  json_t *t = call_json(name, "POST", path);
   if (!t) return 1;
   char id[40];
   snprintf(id, sizeof id, "%s", json_string_value(json_object_get(t, "id")));
@@ -138,13 +138,5 @@ int cmd_balance(int argc, char **argv) {
   return report(wait_task(id, isatty(2)), 1);
 }
 
-int cmd_gc(int argc, char **argv) {
-  (void)argv;
-  if (argc) return cli_fail("usage: cairn gc");
-  json_t *t = call_json("gc", "POST", "/v1/gc");
-  if (!t) return 1;
-  char id[40];
-  snprintf(id, sizeof id, "%s", json_string_value(json_object_get(t, "id")));
-  json_decref(t);
-  return report(wait_task(id, isatty(2)), 1);
-}
+int cmd_balance(int argc, char **argv) { (void)argv; return run_job("balance", "/v1/balance", argc); }
+int cmd_gc(int argc, char **argv) { (void)argv; return run_job("gc", "/v1/gc", argc); }

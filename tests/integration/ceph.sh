@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ceph.sh up|down|rgw-stop|rgw-start|osd-stop DIR [ID] - a throw-away single-node Ceph on 127.0.0.1 for
 # tests: one monitor, NOSD memstore OSDs (default 1; pools keep min(NOSD, 3) copies, one is enough to
-# serve, so osd-stop DIR ID leaves reads degraded but working), and (FS=1, the default) an MDS with a CephFS mounted by ceph-fuse at DIR/mnt,
+# serve, so osd-stop DIR ID leaves reads degraded but working; MEMSTORE_BYTES each, default 1 GiB),
+# and (FS=1, the default) an MDS with a CephFS mounted by ceph-fuse at DIR/mnt,
 # and/or (RGW=1) a radosgw S3 endpoint, its URL and keys in DIR/s3.env; no auth, no systemd, each
 # daemon's PID kept in DIR/pids and stopped by it. Written from the recipe in the workplace's
 # shared notes (its settings explained there): POSIX ACLs need "client acl type = posix_acl";
@@ -73,7 +74,7 @@ mon data avail crit = 0
 mon data avail warn = 0
 osd objectstore = memstore
 osd data = $D/osd.\$id
-memstore device bytes = 1073741824
+memstore device bytes = ${MEMSTORE_BYTES:-1073741824}
 osd crush update on start = false
 osd class update on start = false
 [mon.a]

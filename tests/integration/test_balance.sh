@@ -62,3 +62,10 @@ before=$(ls "$V"/v2/blocks/*/ | grep -cE '^[0-9a-f]{64}$')
 "$CAIRN" balance > /dev/null 2>&1
 expect "a read_only volume: balance leaves its copies as they were" "$(ls "$V"/v2/blocks/*/ | grep -cE '^[0-9a-f]{64}$')" "$before"
 check "  ... and objects still read back whole" readback
+
+# only admins balance; what is not a POST is refused
+"$CAIRN" user add carol > "$T/carol.keys"
+CK=$(awk '/access key/{print $3}' "$T/carol.keys"); CS=$(awk '/secret key/{print $3}' "$T/carol.keys")
+expect "POST /v1/balance by a user who is not an admin: 403" "$(AK=$CK SK=$CS sstatus -X POST "$URL/v1/balance")" 403
+expect "  ... and unsigned: 403" "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$URL/v1/balance")" 403
+expect "GET /v1/balance: not a route of it (405 or 404)" "$(sstatus "$URL/v1/balance" | sed 's/405/404/')" 404

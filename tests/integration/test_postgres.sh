@@ -62,3 +62,7 @@ stop_server
 out=$("$CAIRN" migrate --to "$PG_URL" --data-dir "$T/embedded" 2>&1); rc=$?
 check "  ... a second migrate into the now full database is refused, in one line" \
   sh -c "test $rc != 0 && test $(echo "$out" | wc -l) = 1 && echo '$out' | grep -q 'not empty'"
+out=$("$CAIRN" migrate --to "sqlite:///tmp/x" --data-dir "$T/embedded" 2>&1); rc=$?
+check "  ... a --to that is not a postgres:// URL is refused, in one line" sh -c "test $rc != 0 && test $(echo "$out" | wc -l) = 1"
+out=$("$CAIRN" migrate --to "$PG_URL" --data-dir "$T/nowhere" 2>&1); rc=$?
+check "  ... and so is a data directory without meta.db" sh -c "test $rc != 0 && echo '$out' | grep -q 'no embedded metadata'"

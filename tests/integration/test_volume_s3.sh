@@ -56,6 +56,9 @@ got=$(stat -c %s "$T/got" 2>/dev/null || echo 0)
 check "a corrupt block in the store: no complete 200 (got $code, $got bytes)" sh -c "test '$code' != 200 || test '$got' != 5000000"
 check "  ... and it went to pfx/quarantine/" sh -c "AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY /usr/bin/aws --endpoint-url $S3_URL s3 ls --recursive s3://cairnblocks | grep -q ' pfx/quarantine/'"
 
+# direct reads are off unless configured: the header alone changes nothing
+expect "X-Cairn-Redirect: allow without direct_reads: 200 through the gateway" \
+  "$(scurl -o /dev/null -w '%{http_code}' -H 'X-Cairn-Redirect: allow' "$URL/data/a")" 200
 # direct reads: with direct_reads on, a GET asking for it (X-Cairn-Redirect: allow) answers 307 to
 # a presigned URL of the store; the CLI follows it and still verifies every block
 start_server --volumes s3://cairnblocks/pfx --s3-endpoint "$S3_URL" --s3-access-key "$S3_ACCESS_KEY" --s3-secret-key "$S3_SECRET_KEY" \
@@ -69,6 +72,8 @@ check "  ... to a presigned URL of the store" sh -c "echo '$location' | grep -q 
 curl -s -o "$T/d1.direct" "$location"
 expect "  ... which serves the block, without the gateway" "$(sha "$T/d1.direct")" "$h1"
 expect "  ... without the header: 200 through the gateway" "$(sstatus "$URL/v1/blocks/$loc")" 200
+expect "  ... a header that is not exactly allow: 200 through the gateway" \
+  "$(scurl -o /dev/null -w '%{http_code}' -H 'X-Cairn-Redirect: allow, https://evil.example/' "$URL/v1/blocks/$loc")" 200
 before=$(scurl "$URL/metrics" | awk '/^cairn_direct_reads_total/{print $2}')
 check "cairn get-block --direct: verified and written" "$CAIRN" get-block --direct "$loc" -o "$T/d1.cli"
 expect "  ... the same bytes" "$(sha "$T/d1.cli" 2>/dev/null)" "$h1"
