@@ -5,10 +5,14 @@
  * TEMPLATE contains {id} (the sha256) and optionally {p} (its first two hex digits), e.g.
  * http://127.0.0.1:9000/v1/blocks/{id} or http://127.0.0.1:8080/blocks/{p}/{id}.
  * With AK:SK requests are SigV4-signed (CURLOPT_AWS_SIGV4) with x-amz-content-sha256.
- * Prints one summary line on stderr: ops, seconds, ops/s, MB/s, p50 and p99 latency (ms). */
+ * Prints one summary line on stderr: ops, seconds, ops/s, MB/s, p50 and p99 latency (ms).
+ * PUT bodies are never held in memory: body i is a counter-based pseudo-random stream (a 64-bit
+ * mix of a per-run seed, i and the word's position), generated once to hash it and again while it
+ * is sent, so 16 connections of 1 GiB each cost no more memory than one of 4 KiB. */
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +36,30 @@ static char *expand(const char *tpl, const char *id) {
   return out;
 }
 
-struct job { CURL *h; struct curl_slist *hdrs; double t0; size_t idx; size_t rx; };
+struct job { CURL *h; struct curl_slist *hdrs; double t0; size_t idx; size_t rx; uint64_t off, size; };
+
+static uint64_t seed;
+static uint64_t mix64(uint64_t z) {   /* splitmix64's finalizer */
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+/* Bytes [off, off + n) of body i. */
+static void body_fill(size_t i, uint64_t off, unsigned char *out, size_t n) {
+  uint64_t base = mix64(seed ^ ((uint64_t)i * 0x9e3779b97f4a7c15ULL));
+  for (size_t k = 0; k < n;) {
+    uint64_t w = mix64(base + (off + k) / 8), at = (off + k) % 8;
+    for (; at < 8 && k < n; at++, k++) out[k] = (unsigned char)(w >> (8 * at));
+  }
+}
+static size_t body_read(char *p, size_t sz, size_t n, void *ud) {
+  struct job *jb = ud;
+  size_t want = sz * n;
+  if (want > jb->size - jb->off) want = (size_t)(jb->size - jb->off);
+  body_fill(jb->idx, jb->off, (unsigned char *)p, want);
+  jb->off += want;
+  return want;
+}
 static size_t sink(char *p, size_t s, size_t n, void *ud) { (void)p; ((struct job *)ud)->rx += s * n; return s * n; }
 static int cmpd(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
 
@@ -44,19 +71,27 @@ int main(int argc, char **argv) {
   const char *cred = argc > 6 ? argv[6] : NULL;
   size_t size = 0, nids = 0;
   char (*ids)[65] = NULL;
-  unsigned char **bodies = NULL;
   if (put) {
     size = strtoull(argv[3], NULL, 10);
     ids = calloc(count, 65);
-    bodies = calloc(count, sizeof *bodies);
-    for (size_t i = 0; i < count; i++) {
-      bodies[i] = malloc(size ? size : 1);
-      RAND_bytes(bodies[i], (int)size);
+    RAND_bytes((unsigned char *)&seed, sizeof seed);
+    enum { CH = 1 << 20 };
+    unsigned char *chunk = malloc(CH);
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    for (size_t i = 0; i < count; i++) {   /* the ids: each body's SHA-256, streamed */
+      EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+      for (uint64_t off = 0; off < size; off += CH) {
+        size_t n = size - off < CH ? (size_t)(size - off) : CH;
+        body_fill(i, off, chunk, n);
+        EVP_DigestUpdate(c, chunk, n);
+      }
       unsigned char d[32];
       unsigned int dl;
-      EVP_Digest(bodies[i], size, d, &dl, EVP_sha256(), NULL);
+      EVP_DigestFinal_ex(c, d, &dl);
       for (int k = 0; k < 32; k++) sprintf(ids[i] + 2 * k, "%02x", d[k]);
     }
+    EVP_MD_CTX_free(c);
+    free(chunk);
     nids = count;
   } else {
     FILE *f = fopen(argv[3], "r");
@@ -102,11 +137,14 @@ int main(int argc, char **argv) {
       }
       curl_easy_setopt(h, CURLOPT_HTTPHEADER, jb->hdrs);
       if (put) {
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, bodies[i]);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
+        jb->off = 0;
+        jb->size = size;
+        curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(h, CURLOPT_READFUNCTION, body_read);
+        curl_easy_setopt(h, CURLOPT_READDATA, jb);
+        curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)size);
       }
-      jb->idx = i;
+      jb->idx = i;   /* (also the body body_read streams) */
       jb->rx = 0;
       jb->t0 = now();
       curl_multi_add_handle(m, h);

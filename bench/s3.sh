@@ -53,8 +53,9 @@ for spec in "4096 2000 1" "4096 4000 16" "67108864 8 1" "67108864 16 16"; do
     row "$name $label, $c conns: cairn vs s3rver $unit (ratio)" "$cv vs $sv ($(echo "scale=1; $cv/$sv" | bc)x)"
   done
 done
-# 1 GiB objects, 1 connection (two distinct objects; the load generator holds bodies in memory, so
-# 16 connections x 1 GiB is not run), with nginx serving the same bytes for the GET ratio
+# 1 GiB objects, 1 connection (two distinct objects; the load generator streams its bodies, but 16
+# connections x 1 GiB would write 16 GiB per server per run), with nginx serving the same bytes for
+# the GET ratio
 sync
 "$LG" put "http://127.0.0.1:$CPORT/bench/{id}" 1073741824 2 1 "$CRED" > "$B/ids-c1g" 2> "$B/pc.txt"
 "$LG" put "http://127.0.0.1:$SPORT/bench/{id}" 1073741824 2 1 S3RVER:S3RVER > "$B/ids-s1g" 2> "$B/ps.txt"
