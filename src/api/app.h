@@ -23,6 +23,11 @@ void api_principal(req_t *r, struct principal *p);
 /* Before a transfer takes pool buffers: the caller's share (held until the request ends), or
  * CAIRN_EBUSY to park and retry. Idempotent within a request. */
 int api_transfer_share(req_t *r);
+/* Direct reads: the store's URL for block id when the client asked for one (X-Cairn-Redirect:
+ * allow) and the store has such URLs (heap), else NULL (serve it through the gateway); then the
+ * 307 to it (frees url). */
+char *api_direct_url(req_t *r, const char *id);
+int api_direct_redirect(req_t *r, char *url);
 
 /* projects.c: the filer-gateway's error answer; a home from POST /v1/users {"userID", ...};
  * GET /v1/tasks/<project|user>/<id> (tail without /v1/tasks/). */

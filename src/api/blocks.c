@@ -11,7 +11,6 @@
 #include "../util/sbuf.h"
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 /* ---- PUT /v1/blocks/<sha256>[+size] ---- */
@@ -150,14 +149,8 @@ static int get_begin(req_t *r) {
     xfree(vols);
     return http_respond_head(r, 200, size);
   }
-  const char *redir = http_header(r, "X-Cairn-Redirect");
-  char *url = NULL;
-  if (redir && !strcasecmp(redir, "allow") && !svc_block_url(a->svc, st->l.id, &url)) {   /* direct read */
-    http_add_header(r, "Location", url);
-    http_add_header(r, "Cache-Control", "no-store");   /* the URL expires */
-    xfree(url);
-    return http_respond_buf(r, 307, "text/plain", "", 0);
-  }
+  char *url = api_direct_url(r, st->l.id);
+  if (url) return api_direct_redirect(r, url);
   st->svc = a->svc;
   mempool_on_cleanup(r->pool, get_cleanup, st);
   r->state = st;

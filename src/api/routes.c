@@ -1,9 +1,12 @@
 /* routes.c - the HTTP surface of cairn in one table (first match wins), and the auth lookup the
- * server uses to verify SigV4. */
+ * server uses to verify SigV4; the helpers every handler shares (principal, transfer share, direct reads). */
 #include "app.h"
 #include "s3_xml.h"
+#include "../service/blocks.h"
+#include "../util/alloc.h"
 #include "../util/err.h"
 #include <string.h>
+#include <strings.h>
 
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
@@ -58,6 +61,20 @@ struct held_share { svc_t *svc; share_t *sh; };
 static void share_cleanup(void *p) {
   struct held_share *h = p;
   svc_transfer_end(h->svc, h->sh);
+}
+
+char *api_direct_url(req_t *r, const char *id) {
+  const char *redir = http_header(r, "X-Cairn-Redirect");
+  char *url = NULL;
+  if (!redir || strcasecmp(redir, "allow") || svc_block_url(((struct app *)r->app)->svc, id, &url)) return NULL;
+  return url;
+}
+
+int api_direct_redirect(req_t *r, char *url) {
+  http_add_header(r, "Location", url);
+  http_add_header(r, "Cache-Control", "no-store");   /* the URL expires */
+  xfree(url);
+  return http_respond_buf(r, 307, "text/plain", "", 0);
 }
 
 int api_transfer_share(req_t *r) {

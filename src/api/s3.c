@@ -373,17 +373,14 @@ static int get_object(req_t *r, struct s3_req *q) {
   meta_object_clear(&o);
   if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
   if (q->m.n && len && svc_store_unavailable(a->svc)) { manifest_free(&q->m); return http_fail(r, CAIRN_EUNAVAIL, NULL); }
-  const char *redir = http_header(r, "X-Cairn-Redirect");
-  char *url = NULL;   /* a direct read: an object that is one whole plaintext block, from the store */
-  if (redir && !strcasecmp(redir, "allow") && status == 200 && q->m.n == 1 && !*q->m.b[0].wkey && sse.mode == SSE_NONE &&
-      q->m.b[0].size == len && !svc_block_url(a->svc, q->m.b[0].id, &url)) {
+  /* a direct read: an object that is one whole plaintext block, from the store */
+  char *url = status == 200 && q->m.n == 1 && !*q->m.b[0].wkey && sse.mode == SSE_NONE && q->m.b[0].size == len
+              ? api_direct_url(r, q->m.b[0].id) : NULL;
+  if (url) {
     manifest_free(&q->m);
     http_clear_headers(r);
     s3_cors_headers(r, q);
-    http_add_header(r, "Location", url);
-    http_add_header(r, "Cache-Control", "no-store");
-    xfree(url);
-    return http_respond_buf(r, 307, "text/plain", "", 0);
+    return api_direct_redirect(r, url);
   }
   obj_reader_t *rd;
   rc = api_transfer_share(r);

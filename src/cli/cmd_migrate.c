@@ -17,7 +17,7 @@ int cmd_migrate(int argc, char **argv) {
     else if ((!strcmp(argv[i], "--data-dir") || !strcmp(argv[i], "--data")) && i + 1 < argc) data = argv[++i];
     else return cli_fail("usage: cairn migrate --to postgres://USER:PASSWORD@HOST:PORT/DB [--data-dir DIR]");
   }
-  if (!to || (strncmp(to, "postgres://", 11) && strncmp(to, "postgresql://", 13)))
+  if (!to || !meta_is_postgres(to))
     return cli_fail("migrate needs --to postgres://USER:PASSWORD@HOST:PORT/DB");
   char *db = xasprintf("%s/meta.db", data);
   FILE *f = fopen(db, "rb");

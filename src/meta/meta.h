@@ -208,6 +208,7 @@ struct meta_ops {
 int meta_open_sqlite(const char *path, meta_t **out);
 int meta_open_pg(const char *url, meta_t **out);
 int meta_open(const char *where, meta_t **out);
+int meta_is_postgres(const char *where);   /* a postgres:// or postgresql:// URL */
 /* Copies every row of an embedded installation's metadata (SQLite at from) into the empty
  * database at to, in one transaction (meta_copy.c); *rows: how many. err: one line. */
 int meta_copy(const char *from, const char *to, uint64_t *rows, char *err, size_t errlen);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 static int open_raw(const char *where, sqldb **db, char *err, size_t errlen) {
-  if (!strncmp(where, "postgres://", 11) || !strncmp(where, "postgresql://", 13)) return sqldb_open_pg(where, db, err, errlen);
+  if (meta_is_postgres(where)) return sqldb_open_pg(where, db, err, errlen);
   return sqldb_open_sqlite(where, db, err, errlen);
 }
 

@@ -708,7 +708,9 @@ int meta_open_pg(const char *url, meta_t **out) {
   return open_with(m, out);
 }
 
+int meta_is_postgres(const char *where) { return !strncmp(where, "postgres://", 11) || !strncmp(where, "postgresql://", 13); }
+
 int meta_open(const char *where, meta_t **out) {
-  if (!strncmp(where, "postgres://", 11) || !strncmp(where, "postgresql://", 13)) return meta_open_pg(where, out);
+  if (meta_is_postgres(where)) return meta_open_pg(where, out);
   return meta_open_sqlite(where, out);
 }

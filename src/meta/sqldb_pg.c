@@ -48,18 +48,22 @@ static const struct sqldb_ops pg_ops;
 
 static int is_word(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
 
+/* Copies the string literal at *p (quote to quote) to *o as is, advancing both. */
+static void copy_literal(const char **p, char **o) {
+  const char *e = strchr(*p + 1, '\'');
+  size_t k = e ? (size_t)(e - *p) + 1 : strlen(*p);
+  memcpy(*o, *p, k);
+  *o += k;
+  *p += k;
+}
+
 /* CAST(x AS BLOB) -> convert_to(x, 'UTF8') (x's bytes: byte order), rowid -> ctid (insertion order) */
 static char *rewrite_words(const char *sql) {
   size_t n = strlen(sql);
   char *out = xmalloc(n * 2 + 64), *o = out;
   for (const char *p = sql; *p;) {
     int word_start = p == sql || !is_word(p[-1]);
-    if (*p == '\'') {   /* a string literal, copied as is */
-      const char *e = strchr(p + 1, '\'');
-      size_t k = e ? (size_t)(e - p) + 1 : strlen(p);
-      memcpy(o, p, k); o += k; p += k;
-      continue;
-    }
+    if (*p == '\'') { copy_literal(&p, &o); continue; }
     const char *close = word_start && !strncasecmp(p, "CAST(", 5) ? strchr(p, ')') : NULL;
     if (close && close - p >= 13 && !strncmp(close - 8, " AS BLOB", 8)) {
       o += sprintf(o, "convert_to(%.*s, 'UTF8')", (int)(close - 8 - (p + 5)), p + 5);
@@ -78,12 +82,7 @@ char *sqldb_pg_translate(const char *sql, int *nparams) {
   char *out = xmalloc(strlen(in) * 2 + 64), *o = out;
   int max = 0;
   for (const char *p = in; *p;) {
-    if (*p == '\'') {
-      const char *e = strchr(p + 1, '\'');
-      size_t k = e ? (size_t)(e - p) + 1 : strlen(p);
-      memcpy(o, p, k); o += k; p += k;
-      continue;
-    }
+    if (*p == '\'') { copy_literal(&p, &o); continue; }
     if (*p == '?') {   /* ?N keeps its number; a bare ? is one past the highest so far (SQLite's rule) */
       char *end = (char *)p + 1;
       long num = p[1] >= '0' && p[1] <= '9' ? strtol(p + 1, &end, 10) : max + 1;
