@@ -35,6 +35,8 @@ static const struct setting table[] = {
   {"buffer_size", C_SIZE, F(buffer_size), "1MiB", NULL, "size of one transfer buffer"},
   {"buffer_wait", C_DUR, F(buffer_wait_ms), "10s", NULL,
    "how long a transfer waits for a buffer before 503 Retry-After"},
+  {"direct_writes", C_INT, F(direct_writes), "1", NULL,
+   "write whole-buffer parts of block files with O_DIRECT, past the page cache (0: buffered)"},
   {"verify_reads", C_STR, F(verify_reads), "always", "always|never", "hash blocks before serving them"},
   {"verify_dedup", C_STR, F(verify_dedup), "size", "always|size|never",
    "how a stored copy is checked when a PUT finds it already present"},

@@ -19,6 +19,7 @@ struct config {
   uint64_t buffers;
   uint64_t buffer_size;
   int64_t buffer_wait_ms;
+  int64_t direct_writes;     /* block files written past the page cache (O_DIRECT) */
   char *verify_reads;        /* always | never */
   char *verify_dedup;        /* always | size | never */
   int64_t trash_lifetime_ms;

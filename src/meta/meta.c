@@ -1,6 +1,10 @@
-/* meta.c - dispatch of the meta_* calls to a backend, one call at a time: SQLite's single
- * connection must never let one thread's statement land inside another thread's transaction
- * (a rollback would take it along). The mutex is recursive: callbacks may call meta again. */
+/* meta.c - dispatch of the meta_* calls to a backend, one call at a time per connection: the
+ * writing connection must never let one thread's statement land inside another thread's
+ * transaction (a rollback would take it along), so its mutex covers every call (recursive:
+ * callbacks may call meta again). The per-request lookups (user by key, bucket, object) go to
+ * reader connections when the backend opened some, each under its own mutex, so they do not
+ * queue behind a group commit's fsync. */
+#include <stdatomic.h>
 #include "meta.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -18,6 +22,9 @@ struct meta {
   pthread_cond_t gcv;
   struct put_req *head, **tail;
   int leader;
+  struct reader { void *impl; pthread_mutex_t mu; } rd[META_READERS];
+  int nrd;
+  atomic_uint next_rd;
 };
 
 /* A database that cannot be reached answers CAIRN_EBUSY (503 SlowDown: retry), not a 500. */
@@ -43,11 +50,46 @@ meta_t *meta_wrap(const struct meta_ops *ops, void *impl) {
   m->head = NULL;
   m->tail = &m->head;
   m->leader = 0;
+  m->nrd = 0;
+  atomic_init(&m->next_rd, 0);
   return m;
 }
 
+void meta_add_reader(meta_t *m, void *impl) {
+  if (m->nrd == META_READERS) { m->ops->close(impl); return; }
+  m->rd[m->nrd].impl = impl;
+  pthread_mutex_init(&m->rd[m->nrd].mu, NULL);
+  m->nrd++;
+}
+
+/* A free reader if there is one, else the next in turn (waiting for it); locked. */
+static struct reader *reader_take(meta_t *m) {
+  unsigned start = atomic_fetch_add(&m->next_rd, 1);
+  for (int i = 0; i < m->nrd; i++) {
+    struct reader *r = &m->rd[(start + (unsigned)i) % (unsigned)m->nrd];
+    if (!pthread_mutex_trylock(&r->mu)) return r;
+  }
+  struct reader *r = &m->rd[start % (unsigned)m->nrd];
+  pthread_mutex_lock(&r->mu);
+  return r;
+}
+
+/* A read-only call on a reader connection (the writer's when there is none). */
+#define CALL_READ(op, ...) do { \
+    if (!m->nrd) CALL(m->ops->op(m->impl, __VA_ARGS__)); \
+    struct reader *rd_ = reader_take(m); \
+    int r_ = m->ops->op(rd_->impl, __VA_ARGS__); \
+    if (r_ == CAIRN_EDB && m->ops->lost && m->ops->lost(rd_->impl)) r_ = CAIRN_EBUSY; \
+    pthread_mutex_unlock(&rd_->mu); \
+    return r_; \
+  } while (0)
+
 void meta_close(meta_t *m) {
   if (!m) return;
+  for (int i = 0; i < m->nrd; i++) {
+    m->ops->close(m->rd[i].impl);
+    pthread_mutex_destroy(&m->rd[i].mu);
+  }
   m->ops->close(m->impl);
   pthread_mutex_destroy(&m->mu);
   pthread_mutex_destroy(&m->gmu);
@@ -56,11 +98,11 @@ void meta_close(meta_t *m) {
 }
 
 int meta_user_add(meta_t *m, const struct meta_user *u) { CALL(m->ops->user_add(m->impl, u)); }
-int meta_user_by_key(meta_t *m, const char *k, struct meta_user *o) { CALL(m->ops->user_by_key(m->impl, k, o)); }
+int meta_user_by_key(meta_t *m, const char *k, struct meta_user *o) { CALL_READ(user_by_key, k, o); }
 int meta_user_rm(meta_t *m, const char *name) { CALL(m->ops->user_rm(m->impl, name)); }
 int meta_user_list(meta_t *m, meta_user_cb cb, void *ctx) { CALL(m->ops->user_list(m->impl, cb, ctx)); }
 int meta_bucket_create(meta_t *m, const struct meta_bucket *b) { CALL(m->ops->bucket_create(m->impl, b)); }
-int meta_bucket_get(meta_t *m, const char *n, struct meta_bucket *o) { CALL(m->ops->bucket_get(m->impl, n, o)); }
+int meta_bucket_get(meta_t *m, const char *n, struct meta_bucket *o) { CALL_READ(bucket_get, n, o); }
 int meta_bucket_delete(meta_t *m, const char *n) { CALL(m->ops->bucket_delete(m->impl, n)); }
 int meta_bucket_list(meta_t *m, meta_bucket_cb cb, void *ctx) { CALL(m->ops->bucket_list(m->impl, cb, ctx)); }
 /* Writes one batch in a transaction; a failed commit fails every row of it. */
@@ -100,7 +142,7 @@ int meta_object_put(meta_t *m, const struct meta_object *o) {
   pthread_mutex_unlock(&m->gmu);
   return me.rc;
 }
-int meta_object_get(meta_t *m, const char *b, const char *k, struct meta_object *o) { CALL(m->ops->object_get(m->impl, b, k, o)); }
+int meta_object_get(meta_t *m, const char *b, const char *k, struct meta_object *o) { CALL_READ(object_get, b, k, o); }
 int meta_object_delete(meta_t *m, const char *b, const char *k) { CALL(m->ops->object_delete(m->impl, b, k)); }
 int meta_object_list(meta_t *m, const char *b, const char *p, const char *a, int l, meta_object_cb cb, void *ctx) {
   CALL(m->ops->object_list(m->impl, b, p, a, l, cb, ctx));

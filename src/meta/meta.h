@@ -361,5 +361,10 @@ extern const struct meta_migration meta_migrations[];
 extern const int meta_nmigrations;
 
 meta_t *meta_wrap(const struct meta_ops *ops, void *impl);
+/* A second connection of the same backend, for the hot lookups (user by key, bucket, object):
+ * they then run beside a commit's fsync instead of behind it. At most META_READERS; closed by
+ * meta_close. Only committed state is read there, so only calls no transaction depends on use it. */
+#define META_READERS 4
+void meta_add_reader(meta_t *m, void *impl);
 
 #endif

@@ -684,29 +684,37 @@ static int open_with(struct msql *m, meta_t **out) {
   return 0;
 }
 
-int meta_open_sqlite(const char *path, meta_t **out) {
+/* One connection to where (an SQLite path or a postgres URL); NULL after logging why. */
+static struct msql *connect_to(const char *where, int pg) {
   struct msql *m = xcalloc(1, sizeof *m);
   char err[512];
-  if (sqldb_open_sqlite(path, &m->db, err, sizeof err)) {
+  if (pg ? sqldb_open_pg(where, &m->db, err, sizeof err) : sqldb_open_sqlite(where, &m->db, err, sizeof err)) {
     LOGE("%s", err);
     xfree(m);
-    return CAIRN_EDB;
+    return NULL;
   }
-  return open_with(m, out);
+  m->pg = pg;
+  if (pg) m->url = xstrdup(where);
+  return m;
 }
 
-int meta_open_pg(const char *url, meta_t **out) {
-  struct msql *m = xcalloc(1, sizeof *m);
-  char err[512];
-  if (sqldb_open_pg(url, &m->db, err, sizeof err)) {
-    LOGE("%s", err);
-    xfree(m);
-    return CAIRN_EDB;
+/* The writer (which migrates), then META_READERS reader connections (meta.h); a reader that
+ * cannot connect only means fewer of them. */
+static int open_all(const char *where, int pg, meta_t **out) {
+  struct msql *m = connect_to(where, pg);
+  if (!m) return CAIRN_EDB;
+  int rc = open_with(m, out);
+  for (int i = 0; !rc && i < META_READERS; i++) {
+    struct msql *r = connect_to(where, pg);
+    if (!r) break;
+    if (!pg && msql_exec(r, "PRAGMA query_only=1")) { s_close(r); break; }
+    meta_add_reader(*out, r);
   }
-  m->pg = 1;
-  m->url = xstrdup(url);
-  return open_with(m, out);
+  return rc;
 }
+
+int meta_open_sqlite(const char *path, meta_t **out) { return open_all(path, 0, out); }
+int meta_open_pg(const char *url, meta_t **out) { return open_all(url, 1, out); }
 
 int meta_is_postgres(const char *where) { return !strncmp(where, "postgres://", 11) || !strncmp(where, "postgresql://", 13); }
 

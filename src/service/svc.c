@@ -23,7 +23,7 @@ static int open_volumes(const struct config *c, vol_t **vols, int *n, char *err,
   int rc = 0;
   *n = 0;
   for (char *save = NULL, *item = strtok_r(list, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
-    struct vol_opts o = {0};
+    struct vol_opts o = {.direct_writes = c->direct_writes != 0};
     char *colon;
     while ((colon = strrchr(item, ':'))) {
       if (!strcmp(colon + 1, "read_only")) o.read_only = 1;

@@ -62,7 +62,7 @@ int bufpool_get(bufpool_t *p, int64_t wait_ms, void **buf) {
     else p->allocated++;
   }
   pthread_mutex_unlock(&p->mu);
-  if (!rc && !b) b = xmalloc(p->size);   /* allocate outside the lock */
+  if (!rc && !b) b = xmalloc_aligned(4096, p->size);   /* outside the lock; page-aligned for O_DIRECT */
   *buf = b;
   return rc;
 }

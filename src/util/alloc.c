@@ -20,6 +20,13 @@ void *xmalloc(size_t n) {
   return p;
 }
 
+void *xmalloc_aligned(size_t align, size_t n) {
+  void *p = NULL;
+  if (posix_memalign(&p, align, n ? n : 1)) return oom(n);
+  atomic_fetch_add(&n_allocs, 1);
+  return p;
+}
+
 void *xcalloc(size_t n, size_t size) {
   void *p = calloc(n ? n : 1, size ? size : 1);
   if (!p) return oom(n * size);

@@ -7,6 +7,7 @@
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+void *xmalloc_aligned(size_t align, size_t n);   /* align: a power of two; freed with xfree */
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

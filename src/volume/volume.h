@@ -17,6 +17,7 @@ struct vol_opts {
   int read_only;      /* refuse writes, trash and quarantine moves */
   int serialize_io;   /* one I/O operation at a time (spinning disks); disables sendfile */
   int keep_tmp;       /* do not remove temp files at open (a server may be writing: fsck) */
+  int direct_writes;  /* local: whole aligned buffers written with O_DIRECT where the fs allows */
 };
 
 struct vol_entry { char id[65]; uint64_t size; int64_t mtime; };

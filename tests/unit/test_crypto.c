@@ -187,6 +187,13 @@ static void hash_thread_digests(void) {
   hash_thread_finish(t, md5, sha);
   ASSERT(!memcmp(md5, want_md5, 16));
   ASSERT(!memcmp(sha, want_sha, 32));
+  ASSERT_EQ(hash_thread_start(buf, sizeof buf, 0, &t), 0);   /* MD5 alone */
+  for (size_t off = 0; off < N; off += 4096) hash_thread_feed(t, d + off, off + 4096 > N ? N - off : 4096);
+  hash_thread_finish(t, md5, NULL);
+  ASSERT(!memcmp(md5, want_md5, 16));
+  ASSERT_EQ(hash_thread_start(buf, sizeof buf, 1, &t), 0);   /* an abort in mid-stream */
+  hash_thread_feed(t, d, 5000);
+  hash_thread_abort(t);
   ASSERT_EQ(hash_thread_start(buf, sizeof buf, 0, &t), 0);   /* an empty stream, and an abort */
   hash_thread_abort(t);
   ASSERT_EQ(hash_thread_start(buf, 1, 0, &t), CAIRN_EINVAL);

@@ -247,6 +247,46 @@ static void volume_stale_tmp_removed(void) {
   vol_close(v);
 }
 
+/* direct_writes: page-aligned whole buffers go past the page cache, a tail or an unaligned buffer
+ * switches the file to buffered writes; what is read back is what was written, in order. */
+static void volume_direct_writes(void) {
+  const char *d = test_tmpdir();
+  struct vol_opts o = {.direct_writes = 1};
+  vol_t *v;
+  ASSERT_EQ(vol_open_local(d, &o, &v), 0);
+  enum { A = 4096 };
+  uint8_t *al = xmalloc_aligned(A, 3 * A), *want = xmalloc(3 * A + 100);
+  for (size_t i = 0; i < 3 * A; i++) al[i] = (uint8_t)(i * 7 + 1);
+  for (int round = 0; round < 2; round++) {   /* aligned, aligned, tail; then unaligned first */
+    size_t n = 0;
+    vol_writer_t *w;
+    ASSERT_EQ(vol_write_open(v, NULL, &w), 0);
+    if (round == 0) {
+      ASSERT_EQ(vol_write(w, al, 2 * A), 0); memcpy(want, al, 2 * A); n = 2 * A;
+      ASSERT_EQ(vol_write(w, al + A, A), 0); memcpy(want + n, al + A, A); n += A;
+    } else {
+      ASSERT_EQ(vol_write(w, al + 1, A), 0); memcpy(want, al + 1, A); n = A;
+      ASSERT_EQ(vol_write(w, al, 2 * A), 0); memcpy(want + n, al, 2 * A); n += 2 * A;
+    }
+    ASSERT_EQ(vol_write(w, "tail bytes", 10), 0); memcpy(want + n, "tail bytes", 10); n += 10;
+    char id[65];
+    sha256_hex(want, n, id);
+    ASSERT_EQ(vol_write_commit_as(w, id), 0);
+    vol_reader_t *r;
+    uint64_t size = 0;
+    ASSERT_EQ(vol_read_open(v, id, &r, &size), 0);
+    ASSERT_EQ(size, n);
+    uint8_t *got = xmalloc(n);
+    ASSERT_EQ(vol_read(r, got, n, 0), (ssize_t)n);
+    ASSERT(!memcmp(got, want, n));
+    xfree(got);
+    vol_read_close(r);
+  }
+  xfree(al);
+  xfree(want);
+  vol_close(v);
+}
+
 static void anonymous_puts(void) {
   const char *dirs[2];
   store_t *s = mkstore(2, 1, dirs, VERIFY_READS_ALWAYS);
@@ -280,7 +320,7 @@ static void anonymous_puts(void) {
 }
 
 void suite_bufpool(void) { RUN(pool_limits); RUN(pool_one_buffer_many_threads); }
-void suite_volume(void) { RUN(volume_stale_tmp_removed); }
+void suite_volume(void) { RUN(volume_stale_tmp_removed); RUN(volume_direct_writes); }
 void suite_store(void) {
   RUN(store_roundtrip_and_failures); RUN(corruption_and_repair); RUN(trash_cycle); RUN(index_dedups_replicas); RUN(anonymous_puts);
 }
