@@ -66,6 +66,7 @@ bench: deps
 	@bash bench/datasets.sh
 	@bash bench/mirror.sh
 	@bash bench/scaleout.sh
+	@bash bench/growth.sh
 
 clean:
 	rm -rf build bin

@@ -9,12 +9,7 @@ ROOT=$PWD
 B=$ROOT/build/bench-ds
 rm -rf "$B"; mkdir -p "$B"
 CAIRN=$ROOT/bin/cairn
-RES=$ROOT/bench/out/results.txt; mkdir -p "$(dirname "$RES")"; touch "$RES"
-HIST=$ROOT/bench/out/history.txt; REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-row() {   # to the table, and dated to the history
-  printf '%-58s %s\n' "$1" "$2" | tee -a "$RES"
-  printf '%s %s datasets: %s = %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$REV" "$1" "$2" >> "$HIST"
-}
+SUITE=datasets; . bench/lib.sh
 now() { date +%s.%N; }
 "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$B/data" > /dev/null 2> "$B/cairn.log" &
 PID=$!

@@ -2,21 +2,28 @@
  *   loadgen put TEMPLATE SIZE COUNT CONC [AK:SK]     PUT COUNT distinct random blocks of SIZE
  *                                                    bytes; writes their ids to stdout
  *   loadgen get TEMPLATE IDFILE COUNT CONC [AK:SK]   GET ids from IDFILE round robin
+ *   loadgen head TEMPLATE IDFILE COUNT CONC [AK:SK]  the same with HEAD
  * TEMPLATE contains {id} (the sha256) and optionally {p} (its first two hex digits), e.g.
  * http://127.0.0.1:9000/v1/blocks/{id} or http://127.0.0.1:8080/blocks/{p}/{id}.
  * With AK:SK requests are SigV4-signed (CURLOPT_AWS_SIGV4) with x-amz-content-sha256.
- * Prints one summary line on stderr: ops, seconds, ops/s, MB/s, p50 and p99 latency (ms).
+ * SIGINT or SIGTERM: no new requests, the running ones finish, the summary is printed (a load
+ * that runs for as long as something else takes).
+ * Prints one summary line on stderr: ops, seconds, ops/s, MB/s, p50, p99 and max latency (ms).
  * PUT bodies are never held in memory: body i is a counter-based pseudo-random stream (a 64-bit
  * mix of a per-run seed, i and the word's position), generated once to hash it and again while it
  * is sent, so 16 connections of 1 GiB each cost no more memory than one of 4 KiB. */
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+static volatile sig_atomic_t stopping;
+static void on_signal(int sig) { (void)sig; stopping = 1; }
 
 static double now(void) {
   struct timespec t;
@@ -65,7 +72,7 @@ static int cmpd(const void *a, const void *b) { double x = *(const double *)a, y
 
 int main(int argc, char **argv) {
   if (argc < 6) { fprintf(stderr, "usage: see the comment at the top of loadgen.c\n"); return 2; }
-  int put = !strcmp(argv[1], "put");
+  int put = !strcmp(argv[1], "put"), head = !strcmp(argv[1], "head");
   const char *tpl = argv[2];
   size_t count = strtoull(argv[4], NULL, 10), conc = strtoull(argv[5], NULL, 10);
   const char *cred = argc > 6 ? argv[6] : NULL;
@@ -106,6 +113,8 @@ int main(int argc, char **argv) {
     fclose(f);
     if (!nids) { fprintf(stderr, "no ids in %s\n", argv[3]); return 1; }
   }
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   CURLM *m = curl_multi_init();
   curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)conc);
@@ -116,7 +125,7 @@ int main(int argc, char **argv) {
   for (size_t j = 0; j < conc; j++) jobs[j].h = curl_easy_init();
   size_t running_jobs = 0;
   for (;;) {
-    for (size_t j = 0; j < conc && started < count; j++) {
+    for (size_t j = 0; j < conc && started < count && !stopping; j++) {
       struct job *jb = &jobs[j];
       if (jb->t0) continue;
       size_t i = started++;
@@ -136,6 +145,7 @@ int main(int argc, char **argv) {
         curl_easy_setopt(h, CURLOPT_USERPWD, cred);
       }
       curl_easy_setopt(h, CURLOPT_HTTPHEADER, jb->hdrs);
+      if (head) curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
       if (put) {
         jb->off = 0;
         jb->size = size;
@@ -175,8 +185,9 @@ int main(int argc, char **argv) {
   }
   double secs = now() - t0;
   qsort(lat, done, sizeof *lat, cmpd);
-  fprintf(stderr, "ops=%zu errors=%zu secs=%.3f ops_per_s=%.1f MBps=%.1f p50_ms=%.2f p99_ms=%.2f\n",
+  fprintf(stderr, "ops=%zu errors=%zu secs=%.3f ops_per_s=%.1f MBps=%.1f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
           done, errors, secs, (double)done / secs, (double)bytes / secs / 1e6,
-          done ? lat[done / 2] * 1e3 : 0, done ? lat[(size_t)((double)done * 0.99)] * 1e3 : 0);
+          done ? lat[done / 2] * 1e3 : 0, done ? lat[(size_t)((double)done * 0.99)] * 1e3 : 0,
+          done ? lat[done - 1] * 1e3 : 0);
   return errors ? 1 : 0;
 }

@@ -3,20 +3,14 @@
 # from nginx, then through cairn's regional mirror on a miss (waiting for the copy, then following
 # the 302), on a miss with ?stream=1 (bytes while the copy runs), and on a hit: time to first byte
 # and total time of each, as ratios to nginx, and cairn's peak RSS. Appends to bench/out/results.txt
-# and one dated line per figure to bench/out/history.txt.
+# and one dated line per figure to bench/out/history.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=$ROOT/build/bench-mirror
 rm -rf "$B"; mkdir -p "$B/up/files" "$B/up/logs"
 CAIRN=$ROOT/bin/cairn
-RES=$ROOT/bench/out/results.txt; HIST=$ROOT/bench/out/history.txt
-mkdir -p "$(dirname "$RES")"; touch "$RES" "$HIST"
-REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-row() {
-  printf '%-58s %s\n' "$1" "$2" | tee -a "$RES"
-  printf '%s %s mirror: %s = %s\n' "$(date -u +%FT%TZ)" "$REV" "$1" "$2" >> "$HIST"
-}
+SUITE=mirror; . bench/lib.sh
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 NPORT=$(port)

@@ -12,8 +12,8 @@ gcc -O2 -Wall -Wextra -Werror -o "$B/loadgen" bench/loadgen.c -lcurl -lcrypto
 LG=$B/loadgen
 CAIRN=$ROOT/bin/cairn
 DATA=$B/data
-OUT=$ROOT/bench/out; mkdir -p "$OUT"
-RES=$OUT/results.txt; : > "$RES"
+mkdir -p "$ROOT/bench/out"; : > "$ROOT/bench/out/results.txt"
+SUITE=blocks; . bench/lib.sh
 PID=
 
 start_cairn() {
@@ -32,11 +32,21 @@ start_cairn() {
   CURL_TPL="http://127.0.0.1:$PORT/v1/blocks/{id}"
 }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
-row() { printf '%-58s %s\n' "$1" "$2" | tee -a "$RES"; }
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -f "$B/nginx.pid" ] && kill "$(cat "$B/nginx.pid")" 2>/dev/null; true; }
 trap cleanup EXIT
 
-echo "# cairn benchmark, $(date -u +%FT%TZ), $(nproc) cores" | tee -a "$RES"
+echo "# cairn benchmark, $(date -u +%FT%TZ), commit $REV, $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)" | tee -a "$RES"
+# this machine's limits, measured first: every ratio below and in s3.sh is against these
+mkdir -p "$DATA"
+SUITE=machine
+MD5_MBPS=$(digest_rate md5); SHA_MBPS=$(digest_rate sha256)
+DD512_MBPS=$(dd_rate "$DATA" 536870912); DD1G_MBPS=$(dd_rate "$DATA" 1073741824)
+export MD5_MBPS SHA_MBPS DD512_MBPS DD1G_MBPS   # for s3.sh
+row "openssl md5, one core, MB/s" "$MD5_MBPS"
+row "openssl sha256, one core, MB/s" "$SHA_MBPS"
+row "dd conv=fsync 512 MiB into the data dir, MB/s" "$DD512_MBPS"
+row "dd conv=fsync 1 GiB into the data dir, MB/s" "$DD1G_MBPS"
+SUITE=blocks
 start_cairn --verify-reads never
 "$LG" put "$CURL_TPL" 8388608 32 4 "$CRED" > "$B/ids8m" 2> "$B/put8m.txt"
 "$LG" put "$CURL_TPL" 4096 2000 16 "$CRED" > "$B/ids4k" 2> "$B/put4k.txt"
@@ -79,22 +89,15 @@ n1=$(field MBps < "$B/g1_ngx.txt"); c1=$(field MBps < "$B/g1_never.txt")
 row "GET 8 MiB, 1 conn: nginx MB/s" "$n1"
 row "GET 8 MiB, 1 conn: cairn verify_reads=never MB/s (ratio)" "$c1 ($(echo "scale=2; $c1/$n1" | bc))"
 
-# the machine's PUT limit: SHA-256 speed and durable write rate of the data disk
-sha=$(openssl speed -evp sha256 -bytes 8388608 -seconds 3 2>/dev/null | awk '/^sha256/{v=$NF} END{sub("k","",v); printf "%.0f", v*1000/1e6}')
-head -c 536870912 /dev/urandom > /dev/shm/cairn-bench-dd
-ddr=$( { dd if=/dev/shm/cairn-bench-dd of="$DATA/dd-test" bs=8M conv=fsync 2>&1 >/dev/null; } | awk '/copied/{print $(NF-1), $NF}')
-rm -f /dev/shm/cairn-bench-dd "$DATA/dd-test"
-ddmb=$(echo "$ddr" | awk '{v=$1; if ($2 ~ /^GB/) v*=1000; if ($2 ~ /^kB/) v/=1000; printf "%.0f", v}')
-limit=$(( sha < ddmb ? sha : ddmb ))
-row "openssl sha256 (8 MiB buffers) MB/s" "$sha"
-row "dd conv=fsync 512 MiB into the data dir MB/s" "$ddmb"
+# the PUT limit: the lower of SHA-256 and the durable write rate of the data disk (measured above)
+limit=$(( SHA_MBPS < DD512_MBPS ? SHA_MBPS : DD512_MBPS ))
 sync   # earlier phases' dirty pages would otherwise be flushed during the PUT runs
 "$LG" put "$CURL_TPL" 8388608 48 1 "$CRED" 2> "$B/p1.txt" > /dev/null
 sync
 "$LG" put "$CURL_TPL" 8388608 96 4 "$CRED" 2> "$B/p4.txt" > /dev/null
 p1=$(field MBps < "$B/p1.txt"); p4=$(field MBps < "$B/p4.txt")
-row "PUT 8 MiB, 1 conn MB/s (ratio to limit $limit)" "$p1 ($(echo "scale=2; $p1/$limit" | bc))"
-row "PUT 8 MiB, 4 conns MB/s (ratio to limit $limit)" "$p4 ($(echo "scale=2; $p4/$limit" | bc))"
+row "PUT 8 MiB, 1 conn MB/s (ratio to limit $limit)" "$p1 ($(ratio "$p1" "$limit"))"
+row "PUT 8 MiB, 4 conns MB/s (ratio to limit $limit)" "$p4 ($(ratio "$p4" "$limit"))"
 
 "$LG" put "$CURL_TPL" 4096 4000 16 "$CRED" 2> "$B/p4k.txt" > /dev/null
 "$LG" get "$CURL_TPL" "$B/ids4k" 20000 16 "$CRED" 2> "$B/g4k.txt" > /dev/null
@@ -110,8 +113,5 @@ start_cairn
 hwm=$(awk '/VmHWM/{print int($2/1024)}' /proc/$PID/status)
 row "64 concurrent 8 MiB PUTs: MB/s, errors" "$(field MBps < "$B/p64.txt"), $(field errors < "$B/p64.txt")"
 row "peak RSS MiB during them (target <= 32 + pool 64)" "$hwm"
-echo "# raw loadgen lines in $B/*.txt; this table in bench/out/results.txt"
+echo "# raw loadgen lines in $B/*.txt; this table in bench/out/results.txt, every figure also in bench/out/history.tsv"
 bash bench/s3.sh
-# every figure of this run and s3.sh's, dated, appended to the history (datasets.sh and mirror.sh add theirs)
-REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-grep -v '^#' "$RES" | sed "s/^/$(date -u +%Y-%m-%dT%H:%M:%SZ) $REV /" >> "$OUT/history.txt"

@@ -6,7 +6,7 @@
 # objects with 16 connections (bench/loadgen) with metadata in SQLite versus PostgreSQL, and through
 # 1, 2 and 3 nodes over the same PostgreSQL (each node pinned to a core in turn: this machine has
 # two, shared with the load generator, PostgreSQL and RGW), with 64 MiB PUT and GET through them. Skipped (one line) when Ceph or
-# PostgreSQL is not installed. Appends to bench/out/history.txt.
+# PostgreSQL is not installed. Appends to bench/out/history.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -15,12 +15,7 @@ for c in ceph-mon ceph-osd radosgw; do command -v $c > /dev/null || { echo "# sc
 B=$ROOT/build/bench-scale; rm -rf "$B"; mkdir -p "$B"
 PGD=$(mktemp -d /tmp/cairn-bench-pg-XXXXXX)
 CAIRN=$ROOT/bin/cairn
-RES=$ROOT/bench/out/results.txt; mkdir -p "$(dirname "$RES")"; touch "$RES"
-HIST=$ROOT/bench/out/history.txt; REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-row() {
-  printf '%-64s %s\n' "$1" "$2" | tee -a "$RES"
-  printf '%s %s scale-out: %s = %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$REV" "$1" "$2" >> "$HIST"
-}
+SUITE=scale-out; . bench/lib.sh
 now() { date +%s.%N; }
 PID=
 cleanup() {

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# make bench, cost growth: one bucket filled with 1,000 objects of 1 MiB, then with small (4 KiB)
+# objects to 10k, 100k and 1M, and at each size: ListObjectsV2 page latency (first page, a page in
+# the middle, the first page with a delimiter), HEAD and GET p50/p99/max with 16 connections, the
+# same GETs while a gc runs (a pause shows as max), a gc run's time and the server's peak RSS, server
+# start time (until /readyz answers 200), meta.db size per object and `cairn fsck` time per GiB.
+# BENCH_SCALE=0 skips it (one line); BENCH_SCALE_MAX (default 1000000) stops the growth earlier.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+if [ "${BENCH_SCALE:-1}" = 0 ]; then echo "# growth: skipped (BENCH_SCALE=0)"; exit 0; fi
+MAX=${BENCH_SCALE_MAX:-1000000}
+SUITE=growth; . bench/lib.sh
+B=$ROOT/build/bench-growth
+rm -rf "$B"; mkdir -p "$B"
+CAIRN=$ROOT/bin/cairn
+LG=$ROOT/build/bench/loadgen
+[ -x "$LG" ] || gcc -O2 -Wall -Wextra -Werror -o "$LG" bench/loadgen.c -lcurl -lcrypto
+PID=
+trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; true' EXIT
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+now() { date +%s.%N; }
+
+# start: the server on its data directory; sets PID, URL, CRED; prints the seconds until /readyz is 200
+start() {
+  local t0; t0=$(now)
+  "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$B/data" --gc-grace 0s > /dev/null 2> "$B/cairn.log" &
+  PID=$!
+  for _ in $(seq 2000); do grep -q 'listening on' "$B/cairn.log" 2>/dev/null && break; sleep 0.01; done
+  URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$B/cairn.log" | head -1)
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" = 200 ]; do sleep 0.01; done
+  CRED="$(awk '/access_key/{print $3}' "$B/data/credentials"):$(awk '/secret_key/{print $3}' "$B/data/credentials")"
+  echo "$(now) - $t0" | bc
+}
+stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
+# median of 11 signed GETs of URL's path+query, ms
+list_ms() {
+  for _ in $(seq 11); do
+    curl -s -o /dev/null -w '%{time_total}\n' --aws-sigv4 aws:amz:us-east-1:s3 --user "$CRED" \
+      -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' "$URL/$1"
+  done | sort -n | sed -n 6p | awk '{printf "%.1f", $1 * 1000}'
+}
+
+start > /dev/null
+AWS_ACCESS_KEY_ID=${CRED%%:*} AWS_SECRET_ACCESS_KEY=${CRED#*:} /usr/bin/aws --endpoint-url "$URL" \
+  --region us-east-1 s3 mb s3://bench > /dev/null
+echo "# growth: one bucket, 1,000 x 1 MiB objects, then 4 KiB objects (keys XX/<sha256>) up to $MAX" | tee -a "$RES"
+"$LG" put "$URL/bench/big/{id}" 1048576 1000 4 "$CRED" > "$B/ids-big" 2> "$B/put-big.txt"
+have=0
+: > "$B/ids"
+for level in 10000 100000 1000000; do
+  [ "$level" -le "$MAX" ] || break
+  n=$((level - have))
+  t0=$(now)
+  "$LG" put "$URL/bench/{p}/{id}" 4096 "$n" 16 "$CRED" >> "$B/ids" 2> "$B/put.txt"
+  have=$level
+  k=$(printf "%'d" "$level")
+  row "$k objects: fill rate of the last $(printf "%'d" "$n"), PUT/s (errors)" \
+    "$(field ops_per_s < "$B/put.txt") ($(field errors < "$B/put.txt"))"
+  mid=$(sort "$B/ids" | sed -n "$((level / 2))p")
+  row "$k objects: ListObjectsV2 first page of 1000, ms" "$(list_ms "bench?list-type=2&max-keys=1000")"
+  row "$k objects: ListObjectsV2 page from the middle, ms" "$(list_ms "bench?list-type=2&max-keys=1000&start-after=${mid:0:2}%2F$mid")"
+  row "$k objects: ListObjectsV2 delimiter / (256 prefixes), ms" "$(list_ms "bench?list-type=2&delimiter=%2F")"
+  "$LG" head "$URL/bench/{p}/{id}" "$B/ids" 20000 16 "$CRED" 2> "$B/head.txt" > /dev/null
+  "$LG" get "$URL/bench/{p}/{id}" "$B/ids" 20000 16 "$CRED" 2> "$B/get.txt" > /dev/null
+  for op in head get; do
+    row "$k objects: $(echo $op | tr a-z A-Z) 4 KiB, 16 conns: ops/s, p50/p99/max ms" \
+      "$(field ops_per_s < "$B/$op.txt"), $(field p50_ms < "$B/$op.txt")/$(field p99_ms < "$B/$op.txt")/$(field max_ms < "$B/$op.txt")"
+  done
+  # gc with GETs running beside it: its time, the server's peak RSS, and the GETs' worst latency
+  "$LG" get "$URL/bench/{p}/{id}" "$B/ids" 400000 16 "$CRED" 2> "$B/get-gc.txt" > /dev/null &
+  LGP=$!
+  t0=$(now)
+  CAIRN_URL=$URL CAIRN_ACCESS_KEY=${CRED%%:*} CAIRN_SECRET_KEY=${CRED#*:} "$CAIRN" gc > "$B/gc.json"
+  gcs=$(echo "$(now) - $t0" | bc)
+  kill -TERM $LGP 2>/dev/null; wait $LGP 2>/dev/null || true
+  row "$k objects: gc run, s; server peak RSS MiB" "$(printf %.2f "$gcs"); $(awk '/VmHWM/{print int($2/1024)}' /proc/$PID/status)"
+  row "$k objects: GETs during the gc: p99/max ms" "$(field p99_ms < "$B/get-gc.txt")/$(field max_ms < "$B/get-gc.txt")"
+  stop
+  db=$(du -cb "$B/data"/meta.db* | tail -1 | cut -f1)
+  row "$k objects: meta.db (+WAL) bytes per object" "$((db / (level + 1000)))"
+  t0=$(now)
+  "$CAIRN" fsck "$B/data" > "$B/fsck.txt"
+  fs=$(echo "$(now) - $t0" | bc)
+  gib=$(awk '{gsub(",",""); for (i=1;i<=NF;i++) if ($(i+1) ~ /^bytes/) print $i / 1073741824}' "$B/fsck.txt" | head -1)
+  row "$k objects: cairn fsck, s per GiB of blocks" "$(echo "scale=2; $fs / $gib" | bc)"
+  row "$k objects: server start until /readyz 200, s" "$(printf %.2f "$(start)")"
+done
