@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make bench, datasets part: push and pull of a 1 GiB tree (random files, some duplicated, many
-# small ones): MB/s and dedup; then one byte inserted near the start of its largest file and the
-# tree pushed again: bytes uploaded with FastCDC versus `--chunking fixed` (8 MiB blocks) versus
-# `tar | curl` of the whole tree (which sends everything again).
+# small ones): MB/s and dedup, against restic backup/restore of the same tree into a repository on
+# cairn's S3 API and casync make/extract with a local store (ratios > 1: cairn faster); then one
+# byte inserted near the start of its largest file and the tree pushed again: bytes uploaded with
+# FastCDC versus `--chunking fixed` (8 MiB blocks) versus `tar | curl` of the whole tree (which
+# sends everything again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -32,13 +34,41 @@ sync; t0=$(now)
 "$CAIRN" push -q ds:v1 "$T" > "$B/push1.out"
 t1=$(now)
 up=$(grep -o '[0-9]* bytes uploaded' "$B/push1.out" | cut -d' ' -f1)
+push_s=$(echo "$t1 - $t0" | bc)
 row "push 1 GiB tree: MB/s (tree bytes / wall time)" "$(echo "scale=1; $SIZE / ($t1 - $t0) / 1000000" | bc)"
 row "push 1 GiB tree: dedup (bytes not uploaded)" "$(grep -o 'dedup [0-9.]*%' "$B/push1.out") ($up of $SIZE bytes sent)"
 t0=$(now)
 "$CAIRN" pull -q ds:v1 "$B/pulled"
 t1=$(now)
+pull_s=$(echo "$t1 - $t0" | bc)
 row "pull 1 GiB tree (no local cache): MB/s" "$(echo "scale=1; $SIZE / ($t1 - $t0) / 1000000" | bc)"
 diff -r "$T" "$B/pulled" > /dev/null && row "pull: tree identical" yes || row "pull: tree identical" NO
+
+# the same tree with restic (a repository on cairn's S3 API) and casync (a local chunk store)
+export AWS_ACCESS_KEY_ID=$CAIRN_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$CAIRN_SECRET_KEY RESTIC_PASSWORD=bench
+export RESTIC_CACHE_DIR=$B/restic-cache
+curl -s -o /dev/null --aws-sigv4 aws:amz:us-east-1:s3 --user "$CAIRN_ACCESS_KEY:$CAIRN_SECRET_KEY" \
+  -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -X PUT "$CAIRN_URL/restic"
+restic -q -r "s3:$CAIRN_URL/restic" init > /dev/null
+sync; t0=$(now)
+restic -q -r "s3:$CAIRN_URL/restic" backup "$T" > /dev/null
+t1=$(now); rb=$(echo "$t1 - $t0" | bc)
+t0=$(now)
+restic -q -r "s3:$CAIRN_URL/restic" restore latest --target "$B/restic-out" > /dev/null
+t1=$(now); rr=$(echo "$t1 - $t0" | bc)
+mbs() { echo "scale=1; $SIZE / $1 / 1000000" | bc; }
+row "push vs restic backup (on cairn's S3 API): MB/s (ratio)" "$(mbs "$push_s") vs $(mbs "$rb") ($(ratio "$rb" "$push_s"))"
+row "pull vs restic restore: MB/s (ratio)" "$(mbs "$pull_s") vs $(mbs "$rr") ($(ratio "$rr" "$pull_s"))"
+if command -v casync > /dev/null; then
+  sync; t0=$(now)
+  casync make --store="$B/casync.castr" "$B/tree.caidx" "$T" > /dev/null
+  t1=$(now); cm=$(echo "$t1 - $t0" | bc)
+  t0=$(now)
+  casync extract --store="$B/casync.castr" "$B/tree.caidx" "$B/casync-out" > /dev/null
+  t1=$(now); ce=$(echo "$t1 - $t0" | bc)
+  row "push vs casync make (a local store): MB/s (ratio)" "$(mbs "$push_s") vs $(mbs "$cm") ($(ratio "$cm" "$push_s"))"
+  row "pull vs casync extract: MB/s (ratio)" "$(mbs "$pull_s") vs $(mbs "$ce") ($(ratio "$ce" "$pull_s"))"
+fi
 
 # fixed-size blocks: the same tree as another dataset
 "$CAIRN" push -q --chunking fixed fixed:v1 "$T" > /dev/null

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make bench, cost growth: one bucket filled with 1,000 objects of 1 MiB, then with small (4 KiB)
-# objects to 10k, 100k and 1M, and at each size: ListObjectsV2 page latency (first page, a page in
-# the middle, the first page with a delimiter), HEAD and GET p50/p99/max with 16 connections, the
-# same GETs while a gc runs (a pause shows as max), a gc run's time and the server's peak RSS, server
-# start time (until /readyz answers 200), meta.db size per object and `cairn fsck` time per GiB.
+# objects to 10k, 100k and 1M, and at each size: list latency (ListObjectsV2's first page, a page
+# in the middle, the first page with a delimiter, a prefix's first page; ListObjectVersions' first
+# page and with a delimiter), HEAD and GET p50/p99/max with 16 connections, the same GETs while a
+# gc runs (a pause shows as max), a gc run's time and the server's peak RSS, server start time
+# (until /readyz answers 200), meta.db size per object and `cairn fsck` time per GiB.
 # BENCH_SCALE=0 skips it (one line); BENCH_SCALE_MAX (default 1000000) stops the growth earlier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; true' EXIT
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 now() { date +%s.%N; }
 
-# start: the server on its data directory; sets PID, URL, CRED; prints the seconds until /readyz is 200
+# start: the server on its data directory; sets PID, URL, CRED and UP_S (seconds until /readyz is 200)
 start() {
   local t0; t0=$(now)
   "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$B/data" --gc-grace 0s > /dev/null 2> "$B/cairn.log" &
@@ -30,18 +31,22 @@ start() {
   URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$B/cairn.log" | head -1)
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" = 200 ]; do sleep 0.01; done
   CRED="$(awk '/access_key/{print $3}' "$B/data/credentials"):$(awk '/secret_key/{print $3}' "$B/data/credentials")"
-  echo "$(now) - $t0" | bc
+  UP_S=$(echo "$(now) - $t0" | bc)
 }
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
-# median of 11 signed GETs of URL's path+query, ms
+# median of 11 signed GETs of URL's path+query (its parameters in sorted order: curl 7.88 signs
+# them as given), ms; "HTTP nnn" when one is not a 200
 list_ms() {
-  for _ in $(seq 11); do
-    curl -s -o /dev/null -w '%{time_total}\n' --aws-sigv4 aws:amz:us-east-1:s3 --user "$CRED" \
+  local out
+  out=$(for _ in $(seq 11); do
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --aws-sigv4 aws:amz:us-east-1:s3 --user "$CRED" \
       -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' "$URL/$1"
-  done | sort -n | sed -n 6p | awk '{printf "%.1f", $1 * 1000}'
+  done)
+  if echo "$out" | grep -qv '^200 '; then echo "HTTP $(echo "$out" | grep -v '^200 ' | head -1 | cut -d' ' -f1)"; return; fi
+  echo "$out" | cut -d' ' -f2 | sort -n | sed -n 6p | awk '{printf "%.1f", $1 * 1000}'
 }
 
-start > /dev/null
+start
 AWS_ACCESS_KEY_ID=${CRED%%:*} AWS_SECRET_ACCESS_KEY=${CRED#*:} /usr/bin/aws --endpoint-url "$URL" \
   --region us-east-1 s3 mb s3://bench > /dev/null
 echo "# growth: one bucket, 1,000 x 1 MiB objects, then 4 KiB objects (keys XX/<sha256>) up to $MAX" | tee -a "$RES"
@@ -60,7 +65,10 @@ for level in 10000 100000 1000000; do
   mid=$(sort "$B/ids" | sed -n "$((level / 2))p")
   row "$k objects: ListObjectsV2 first page of 1000, ms" "$(list_ms "bench?list-type=2&max-keys=1000")"
   row "$k objects: ListObjectsV2 page from the middle, ms" "$(list_ms "bench?list-type=2&max-keys=1000&start-after=${mid:0:2}%2F$mid")"
-  row "$k objects: ListObjectsV2 delimiter / (256 prefixes), ms" "$(list_ms "bench?list-type=2&delimiter=%2F")"
+  row "$k objects: ListObjectsV2 delimiter / (256 prefixes), ms" "$(list_ms "bench?delimiter=%2F&list-type=2")"
+  row "$k objects: ListObjectsV2 prefix ab/ (1 key in 256), ms" "$(list_ms "bench?list-type=2&max-keys=1000&prefix=ab%2F")"
+  row "$k objects: ListObjectVersions first page, ms" "$(list_ms "bench?max-keys=1000&versions=")"
+  row "$k objects: ListObjectVersions delimiter /, ms" "$(list_ms "bench?delimiter=%2F&versions=")"
   "$LG" head "$URL/bench/{p}/{id}" "$B/ids" 20000 16 "$CRED" 2> "$B/head.txt" > /dev/null
   "$LG" get "$URL/bench/{p}/{id}" "$B/ids" 20000 16 "$CRED" 2> "$B/get.txt" > /dev/null
   for op in head get; do
@@ -84,5 +92,6 @@ for level in 10000 100000 1000000; do
   fs=$(echo "$(now) - $t0" | bc)
   gib=$(awk '{gsub(",",""); for (i=1;i<=NF;i++) if ($(i+1) ~ /^bytes/) print $i / 1073741824}' "$B/fsck.txt" | head -1)
   row "$k objects: cairn fsck, s per GiB of blocks" "$(echo "scale=2; $fs / $gib" | bc)"
-  row "$k objects: server start until /readyz 200, s" "$(printf %.2f "$(start)")"
+  start
+  row "$k objects: server start until /readyz 200, s" "$(printf %.2f "$UP_S")"
 done

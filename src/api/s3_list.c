@@ -134,9 +134,9 @@ int s3_list_objects(req_t *r, struct s3_req *q) {
     l.skip = xstrdup(from);
   /* max-keys=0: nothing, and nothing more to fetch (S3 answers IsTruncated false) */
   if (vers)
-    rc = svc_object_versions_list(a->svc, &q->who, q->bucket, l.prefix, from, vm, l.max ? on_key : stop_at_once, &l, l.owner);
+    rc = svc_object_versions_list(a->svc, &q->who, q->bucket, l.prefix, l.delim, from, vm, l.max ? on_key : stop_at_once, &l, l.owner);
   else
-    rc = svc_object_list(a->svc, &q->who, q->bucket, l.prefix, from, l.max ? on_key : stop_at_once, &l, l.owner);
+    rc = svc_object_list(a->svc, &q->who, q->bucket, l.prefix, l.delim, from, l.max ? on_key : stop_at_once, &l, l.owner);
   xfree(from);
   if (rc < 0) {
     sbuf_free(&l.contents); sbuf_free(&l.prefixes); xfree(l.last); xfree(l.skip);

@@ -9,6 +9,7 @@
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include <pthread.h>
+#include <string.h>
 
 /* Group commit of object puts: callers queue their row; whoever finds no leader becomes it and
  * writes every queued row in one transaction (one fsync), then wakes the others. */
@@ -53,6 +54,15 @@ meta_t *meta_wrap(const struct meta_ops *ops, void *impl) {
   m->nrd = 0;
   atomic_init(&m->next_rd, 0);
   return m;
+}
+
+char *meta_key_ceiling(const char *cp, size_t n) {
+  enum { PAD = 300 };   /* 1,200 bytes: longer than any key */
+  char *a = xmalloc(n + 4 * PAD + 1);
+  memcpy(a, cp, n);
+  for (int i = 0; i < PAD; i++) memcpy(a + n + 4 * i, "\xf4\x8f\xbf\xbf", 4);
+  a[n + 4 * PAD] = 0;
+  return a;
 }
 
 void meta_add_reader(meta_t *m, void *impl) {

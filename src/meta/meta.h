@@ -361,6 +361,11 @@ extern const struct meta_migration meta_migrations[];
 extern const int meta_nmigrations;
 
 meta_t *meta_wrap(const struct meta_ops *ops, void *impl);
+/* A string above every key that starts with the n bytes at cp and below every other key greater
+ * than them: cp followed by more U+10FFFF than a key can hold (keys compare bytewise, no valid
+ * UTF-8 sorts above it, keys are at most 1,024 bytes). Listings seek past a common prefix with it
+ * and bound a prefix's range. Caller frees. */
+char *meta_key_ceiling(const char *cp, size_t n);
 /* A second connection of the same backend, for the hot lookups (user by key, bucket, object):
  * they then run beside a commit's fsync instead of behind it. At most META_READERS; closed by
  * meta_close. Only committed state is read there, so only calls no transaction depends on use it. */

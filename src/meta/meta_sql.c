@@ -367,19 +367,27 @@ static int s_object_delete(void *impl, const char *bucket, const char *key) {
   return rc;
 }
 
+/* Keys in [lo, ceiling(prefix)), lo the larger of after (exclusive) and prefix (inclusive): an index
+ * range, so a page costs its rows however many keys sort before or after the prefix. */
 static int s_object_list(void *impl, const char *bucket, const char *prefix, const char *after,
                          int limit, meta_object_cb cb, void *ctx) {
   struct msql *m = impl;
   sqlst *st;
+  int from_prefix = strcmp(prefix, after) > 0;
   /* byte-order comparison (BINARY collation) is S3's UTF-8 order */
-  if (sqldb_prepare(m->db, OBJECT_COLS " WHERE bucket = ?1 AND key > ?2 AND"
-                         " substr(CAST(key AS BLOB), 1, length(CAST(?3 AS BLOB))) = CAST(?3 AS BLOB)"
-                         " ORDER BY key LIMIT ?4", &st))
-    return msql_err(m, "prepare");
+  if (sqldb_prepare(m->db, from_prefix ? OBJECT_COLS " WHERE bucket = ?1 AND key >= ?2 AND key < ?3 AND"
+                                     " substr(CAST(key AS BLOB), 1, length(CAST(?4 AS BLOB))) = CAST(?4 AS BLOB)"
+                                     " ORDER BY key LIMIT ?5"
+                                   : OBJECT_COLS " WHERE bucket = ?1 AND key > ?2 AND key < ?3 AND"
+                                     " substr(CAST(key AS BLOB), 1, length(CAST(?4 AS BLOB))) = CAST(?4 AS BLOB)"
+                                     " ORDER BY key LIMIT ?5", &st))
+    return msql_err(m, "prepare");   /* not cached: a callback may list again */
+  char *ceil = meta_key_ceiling(prefix, strlen(prefix));
   sql_bind_text(st, 1, bucket);
-  sql_bind_text(st, 2, after);
-  sql_bind_text(st, 3, prefix);
-  sql_bind_int64(st, 4, limit);
+  sql_bind_text(st, 2, from_prefix ? prefix : after);
+  sql_bind_text(st, 3, ceil);
+  sql_bind_text(st, 4, prefix);
+  sql_bind_int64(st, 5, limit);
   int rc = 0, r;
   while (!rc && (r = sql_step(st)) == SQLDB_ROW) {
     struct meta_object o;
@@ -388,6 +396,7 @@ static int s_object_list(void *impl, const char *bucket, const char *prefix, con
     meta_object_clear(&o);
   }
   sqldb_finalize(st);
+  xfree(ceil);
   return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Whether a version row is the key's newest: no current object and the highest seq. */
@@ -192,25 +193,30 @@ int msql_object_version_delete(void *impl, const char *bucket, const char *key, 
   return in_tx(m, rc);
 }
 
+/* Each side is an index range ([lo, ceiling(prefix)), lo the larger of the marker and the prefix)
+ * cut to one page before the two are merged, so a page costs its rows, not the bucket's. */
 int msql_object_versions_list(void *impl, const char *bucket, const char *prefix, const char *after_key,
                               int64_t after_seq, int limit, meta_object_cb cb, void *ctx) {
   struct msql *m = impl;
   sqlst *st;
+  if (strcmp(prefix, after_key) > 0) { after_key = prefix; after_seq = INT64_MAX; }   /* every version of it */
   /* byte order (BINARY collation) as S3; newest first within a key */
-#define WHERE_ " WHERE bucket = ?1 AND (key > ?2 OR (key = ?2 AND seq < ?3)) AND" \
-               " substr(CAST(key AS BLOB), 1, length(CAST(?4 AS BLOB))) = CAST(?4 AS BLOB)"
-  if (sqldb_prepare(m->db, "SELECT * FROM (SELECT bucket, key, size, etag, content_type, created_ms, NULL, headers, tags,"
-                                " NULL, version_id, seq, 0, 0, 1 FROM objects" WHERE_ " UNION ALL SELECT v.bucket, v.key, v.size,"
-                                " v.etag, v.content_type, v.created_ms, NULL, v.headers, v.tags, NULL, v.version_id, v.seq,"
-                                " v.delete_marker, v.noncurrent_ms, " LATEST_EXPR " FROM object_versions v" WHERE_ ") AS u"
-                                " ORDER BY key, seq DESC LIMIT ?5", &st))
-    return msql_err(m, "prepare");
+#define WHERE_ " WHERE bucket = ?1 AND key >= ?2 AND key < ?6 AND NOT (key = ?2 AND seq >= ?3) AND" \
+               " substr(CAST(key AS BLOB), 1, length(CAST(?4 AS BLOB))) = CAST(?4 AS BLOB) ORDER BY key, seq DESC LIMIT ?5"
+  if (sqldb_prepare(m->db, "SELECT * FROM (SELECT * FROM (SELECT bucket, key, size, etag, content_type, created_ms, NULL,"
+                                " headers, tags, NULL, version_id, seq, 0, 0, 1 FROM objects" WHERE_ ") AS c UNION ALL"
+                                " SELECT * FROM (SELECT v.bucket, v.key, v.size, v.etag, v.content_type, v.created_ms, NULL,"
+                                " v.headers, v.tags, NULL, v.version_id, v.seq, v.delete_marker, v.noncurrent_ms, " LATEST_EXPR
+                                " FROM object_versions v" WHERE_ ") AS o) AS u ORDER BY key, seq DESC LIMIT ?5", &st))
+    return msql_err(m, "prepare");   /* not cached: a callback may list again */
 #undef WHERE_
+  char *ceil = meta_key_ceiling(prefix, strlen(prefix));
   sql_bind_text(st, 1, bucket);
   sql_bind_text(st, 2, after_key);
   sql_bind_int64(st, 3, after_seq);
   sql_bind_text(st, 4, prefix);
   sql_bind_int64(st, 5, limit);
+  sql_bind_text(st, 6, ceil);
   int rc = 0, r;
   while (!rc && (r = sql_step(st)) == SQLDB_ROW) {
     struct meta_object o;
@@ -219,5 +225,6 @@ int msql_object_versions_list(void *impl, const char *bucket, const char *prefix
     meta_object_clear(&o);
   }
   sqldb_finalize(st);
+  xfree(ceil);
   return rc;
 }

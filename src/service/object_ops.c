@@ -108,9 +108,12 @@ int svc_object_set_tags(svc_t *s, const struct principal *p, enum authz_action a
   return rc ? rc : meta_object_set_tags(s->meta, bucket, key, vid, tags);
 }
 
-/* ---- listing: batches of 1000 rows, expired objects hidden ---- */
+/* ---- listing: batches of 1000 rows, expired objects hidden, one row per common prefix ---- */
 
-struct list_ctx { meta_object_cb cb; void *ctx; char *rules; int64_t now, day_ms; int rows, stopped; char *after; };
+struct list_ctx {
+  meta_object_cb cb; void *ctx; char *rules; int64_t now, day_ms; int rows, stopped; char *after;
+  const char *prefix, *delim; int seek;
+};
 
 static int list_row(void *ctx, const struct meta_object *o) {
   struct list_ctx *l = ctx;
@@ -119,23 +122,33 @@ static int list_row(void *ctx, const struct meta_object *o) {
   l->after = xstrdup(o->key);
   if (l->rules && lifecycle_expired(l->rules, o->key, o->tags, o->created_ms, l->now, l->day_ms)) return 0;
   int rc = l->cb(l->ctx, o);
-  if (rc) l->stopped = rc;
-  return rc;
+  if (rc) { l->stopped = rc; return rc; }
+  const char *d = *l->delim ? strstr(o->key + strlen(l->prefix), l->delim) : NULL;
+  if (d) {   /* the caller has its common prefix now: go on after every key under it */
+    xfree(l->after);
+    l->after = meta_key_ceiling(o->key, (size_t)(d - o->key) + strlen(l->delim));
+    l->seek = 1;
+    return 1;
+  }
+  return 0;
 }
 
 int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
-                    const char *after, meta_object_cb cb, void *ctx, char owner[65]) {
+                    const char *delim, const char *after, meta_object_cb cb, void *ctx, char owner[65]) {
   struct meta_bucket b;
   int rc = svc_bucket_load(s, p, bucket, AZ_LIST_BUCKET, NULL, prefix, &b);
   if (rc) return rc;
   if (owner) snprintf(owner, 65, "%s", b.owner);
-  struct list_ctx l = {cb, ctx, b.lifecycle, time_now_ms(), s->cfg->lifecycle_day_ms, 0, 0, xstrdup(after ? after : "")};
+  struct list_ctx l = {cb, ctx, b.lifecycle, time_now_ms(), s->cfg->lifecycle_day_ms, 0, 0, xstrdup(after ? after : ""),
+                       prefix, delim ? delim : "", 0};
   b.lifecycle = NULL;   /* l owns the rules now */
   meta_bucket_clear(&b);
   do {
     l.rows = 0;
+    l.seek = 0;
     rc = meta_object_list(s->meta, bucket, prefix, l.after, 1000, list_row, &l);
-  } while (!rc && !l.stopped && l.rows == 1000);
+    if (l.seek && rc == 1) rc = 0;
+  } while (!rc && !l.stopped && (l.rows == 1000 || l.seek));
   xfree(l.rules);
   xfree(l.after);
   return rc < 0 ? rc : l.stopped;

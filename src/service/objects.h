@@ -45,10 +45,13 @@ int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, 
 int svc_object_set_tags(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
                         const char *key, const char *vid, const char *tags);
 /* Every key > after starting with prefix, in byte order, lifecycle-expired ones hidden (LIST_BUCKET
- * with s3:prefix = prefix). cb returns non-zero to stop (that value is returned). owner (may be
- * NULL): the bucket's owner, who owns its objects (listings show it). */
+ * with s3:prefix = prefix). With a delimiter (NULL or "": none), only the first visible key of each
+ * common prefix (prefix, then anything, then delim) is given: the listing then seeks past the rest,
+ * so a page of common prefixes costs one index seek per prefix, not a row per key under them.
+ * cb returns non-zero to stop (that value is returned). owner (may be NULL): the bucket's owner,
+ * who owns its objects (listings show it). */
 int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
-                    const char *after, meta_object_cb cb, void *ctx, char owner[65]);
+                    const char *delim, const char *after, meta_object_cb cb, void *ctx, char owner[65]);
 
 /* ---- versions (versions.c) ---- */
 #define VERSION_ID_LEN 32   /* hex characters of a generated version id */
@@ -73,9 +76,10 @@ int svc_object_get_version(svc_t *s, const struct principal *p, enum authz_actio
 void svc_object_latest_marker(svc_t *s, const char *bucket, const char *key, struct meta_object *out);
 /* ListObjectVersions (LIST_VERSIONS): every version of keys starting with prefix, after key_marker
  * (all its versions, or with vid_marker those older than that one), in key order, newest first. cb
- * as svc_object_list's. EVERSIONID when vid_marker is not a version of key_marker. */
+ * and delim as svc_object_list's (one version per common prefix, then past it). EVERSIONID when
+ * vid_marker is not a version of key_marker. */
 int svc_object_versions_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
-                             const char *key_marker, const char *vid_marker, meta_object_cb cb, void *ctx,
+                             const char *delim, const char *key_marker, const char *vid_marker, meta_object_cb cb, void *ctx,
                              char owner[65]);
 
 /* ---- multipart uploads ---- */

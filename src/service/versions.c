@@ -107,7 +107,10 @@ void svc_object_latest_marker(svc_t *s, const char *bucket, const char *key, str
 
 /* ---- ListObjectVersions: batches of 1000 rows ---- */
 
-struct vlist { meta_object_cb cb; void *ctx; int rows, stopped; char *after; int64_t after_seq; };
+struct vlist {
+  meta_object_cb cb; void *ctx; int rows, stopped; char *after; int64_t after_seq;
+  const char *prefix, *delim; int seek;
+};
 
 static int vlist_row(void *ctx, const struct meta_object *o) {
   struct vlist *l = ctx;
@@ -116,31 +119,43 @@ static int vlist_row(void *ctx, const struct meta_object *o) {
   l->after = xstrdup(o->key);
   l->after_seq = o->seq;
   int rc = l->cb(l->ctx, o);
-  if (rc) l->stopped = rc;
-  return rc;
+  if (rc) { l->stopped = rc; return rc; }
+  const char *d = *l->delim ? strstr(o->key + strlen(l->prefix), l->delim) : NULL;
+  if (d) {   /* its common prefix is given: on after every version of every key under it */
+    xfree(l->after);
+    l->after = meta_key_ceiling(o->key, (size_t)(d - o->key) + strlen(l->delim));
+    l->after_seq = -1;
+    l->seek = 1;
+    return 1;
+  }
+  return 0;
 }
 
 int svc_object_versions_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,
-                             const char *key_marker, const char *vid_marker, meta_object_cb cb, void *ctx,
+                             const char *delim, const char *key_marker, const char *vid_marker, meta_object_cb cb, void *ctx,
                              char owner[65]) {
   struct meta_bucket b;
   int rc = svc_bucket_load(s, p, bucket, AZ_LIST_VERSIONS, NULL, prefix, &b);
   if (rc) return rc;
   if (owner) snprintf(owner, 65, "%s", b.owner);
   meta_bucket_clear(&b);
-  struct vlist l = {cb, ctx, 0, 0, xstrdup(key_marker ? key_marker : ""), -1};
+  struct vlist l = {cb, ctx, 0, 0, xstrdup(key_marker ? key_marker : ""), -1, prefix, delim ? delim : "", 0};
   if (vid_marker && *vid_marker) {   /* resume after that version of key_marker */
     struct meta_object m;
     rc = svc_version_id_ok(vid_marker) ? meta_object_version_get(s->meta, bucket, l.after, vid_marker, &m) : CAIRN_EVERSIONID;
     if (rc == CAIRN_ENOSUCHVERSION) rc = CAIRN_EVERSIONID;
     if (!rc) { l.after_seq = m.seq; meta_object_clear(&m); }
   }
+  int page = 1000;
   while (!rc) {
     l.rows = 0;
+    l.seek = 0;
     char *after = xstrdup(l.after);
-    rc = meta_object_versions_list(s->meta, bucket, prefix, after, l.after_seq, 1000, vlist_row, &l);
+    rc = meta_object_versions_list(s->meta, bucket, prefix, after, l.after_seq, page, vlist_row, &l);
     xfree(after);
-    if (rc || l.stopped || l.rows < 1000) break;
+    if (l.seek && rc == 1) rc = 0;
+    if (rc || l.stopped || (l.rows < page && !l.seek)) break;
+    page = l.seek ? 32 : 1000;   /* past a common prefix the next one is often near: small pages */
   }
   xfree(l.after);
   return rc < 0 ? rc : l.stopped;

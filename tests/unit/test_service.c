@@ -61,6 +61,58 @@ static int read_obj(svc_t *s, const struct principal *p, const char *b, const ch
 static int count_cb(void *ctx, const struct meta_object *o) { (void)o; ++*(int *)ctx; return 0; }
 static int bucket_count_cb(void *ctx, const char *n, int64_t c) { (void)n; (void)c; ++*(int *)ctx; return 0; }
 
+struct seen { int n; char keys[8][16]; };
+static int seen_cb(void *ctx, const struct meta_object *o) {
+  struct seen *v = ctx;
+  if (v->n < 8) snprintf(v->keys[v->n], sizeof v->keys[0], "%s", o->key);
+  v->n++;
+  return 0;
+}
+
+/* A listing with a delimiter is given one key per common prefix (then seeks past the others),
+ * including keys under it that sort above anything short, and 2,500 keys under one prefix. */
+static void list_with_delimiter(void) {
+  svc_t *s = open_svc();
+  ASSERT(s);
+  ASSERT_EQ(svc_bucket_create(s, &alice, "dlist", NULL), 0);
+  const char *keys[] = {"a/1", "a/2", "a/\xf4\x8f\xbf\xbf", "a0", "b/x/1", "b/y", "c", "p/q/1", "p/r"};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+    struct meta_object o = obj("dlist", keys[i], "x");
+    ASSERT_EQ(svc_object_put(s, &alice, &o), 0);
+  }
+  char k[32];
+  for (int i = 0; i < 2500; i++) {
+    snprintf(k, sizeof k, "m/%05d", i);
+    struct meta_object o = obj("dlist", k, "x");
+    ASSERT_EQ(svc_object_put(s, &alice, &o), 0);
+  }
+  struct seen v = {0};
+  ASSERT_EQ(svc_object_list(s, &alice, "dlist", "", "/", "", seen_cb, &v, NULL), 0);
+  ASSERT_EQ(v.n, 6);   /* a/ a0 b/ c m/ p/ */
+  ASSERT_STREQ(v.keys[0], "a/1");
+  ASSERT_STREQ(v.keys[1], "a0");
+  ASSERT_STREQ(v.keys[2], "b/x/1");
+  ASSERT_STREQ(v.keys[3], "c");
+  ASSERT_STREQ(v.keys[4], "m/00000");
+  ASSERT_STREQ(v.keys[5], "p/q/1");
+  memset(&v, 0, sizeof v);   /* under a prefix, after a marker */
+  ASSERT_EQ(svc_object_list(s, &alice, "dlist", "p/", "/", "", seen_cb, &v, NULL), 0);
+  ASSERT_EQ(v.n, 2);
+  ASSERT_STREQ(v.keys[0], "p/q/1");
+  ASSERT_STREQ(v.keys[1], "p/r");
+  memset(&v, 0, sizeof v);
+  ASSERT_EQ(svc_object_list(s, &alice, "dlist", "", "/", "b/", seen_cb, &v, NULL), 0);
+  ASSERT_EQ(v.n, 4);   /* a marker inside b/ still lists b/'s next key: the caller skips b/ itself */
+  memset(&v, 0, sizeof v);
+  ASSERT_EQ(svc_object_list(s, &alice, "dlist", "", NULL, "", seen_cb, &v, NULL), 0);
+  ASSERT_EQ(v.n, 2509);   /* no delimiter: every key */
+  memset(&v, 0, sizeof v);
+  ASSERT_EQ(svc_object_versions_list(s, &alice, "dlist", "", "/", "", NULL, seen_cb, &v, NULL), 0);
+  ASSERT_EQ(v.n, 6);
+  ASSERT_STREQ(v.keys[4], "m/00000");
+  close_svc(s);
+}
+
 static void buckets_and_objects(void) {
   svc_t *s = open_svc();
   ASSERT(s);
@@ -89,8 +141,8 @@ static void buckets_and_objects(void) {
   ASSERT_EQ(svc_object_set_tags(s, &bob, AZ_PUT_OBJECT_TAGGING, "alpha", "k", NULL, "{\"a\":\"b\"}"), CAIRN_EAUTH);
   int n = 0;
   char owner[65];
-  ASSERT_EQ(svc_object_list(s, &bob, "alpha", "", "", count_cb, &n, NULL), CAIRN_EAUTH);
-  ASSERT_EQ(svc_object_list(s, &alice, "alpha", "", "", count_cb, &n, owner), 0);
+  ASSERT_EQ(svc_object_list(s, &bob, "alpha", "", NULL, "", count_cb, &n, NULL), CAIRN_EAUTH);
+  ASSERT_EQ(svc_object_list(s, &alice, "alpha", "", NULL, "", count_cb, &n, owner), 0);
   ASSERT_STREQ(owner, "alice");
   ASSERT_EQ(n, 1);
   ASSERT_EQ(svc_bucket_delete(s, &bob, "alpha"), CAIRN_EAUTH);
@@ -275,5 +327,5 @@ static void mirror_rules(void) {
 }
 
 void suite_service(void) {
-  RUN(buckets_and_objects); RUN(multipart); RUN(blocks_and_datasets); RUN(users_and_ownership); RUN(mirror_rules);
+  RUN(buckets_and_objects); RUN(list_with_delimiter); RUN(multipart); RUN(blocks_and_datasets); RUN(users_and_ownership); RUN(mirror_rules);
 }

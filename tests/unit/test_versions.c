@@ -97,19 +97,19 @@ static void enabled(void) {
   /* the listing: newest first, the marker latest */
   ASSERT_EQ(put(s, "vbk", "j", "other", NULL), 0);
   struct seen v = {0};
-  ASSERT_EQ(svc_object_versions_list(s, &bob, "vbk", "", "", NULL, seen_cb, &v, NULL), CAIRN_EAUTH);
-  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", "", NULL, seen_cb, &v, NULL), 0);
+  ASSERT_EQ(svc_object_versions_list(s, &bob, "vbk", "", NULL, "", NULL, seen_cb, &v, NULL), CAIRN_EAUTH);
+  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", NULL, "", NULL, seen_cb, &v, NULL), 0);
   ASSERT_EQ(v.n, 5);
   ASSERT_STREQ(v.rows[0], "j:latest");
   ASSERT_STREQ(v.rows[1], "k:marker:latest");
   ASSERT_STREQ(v.rows[2], "k");
   ASSERT_STREQ(v.rows[4], "k");
   struct seen w = {0};   /* resuming after v2 of k: only the null version is older */
-  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", "k", v2, seen_cb, &w, NULL), 0);
+  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", NULL, "k", v2, seen_cb, &w, NULL), 0);
   ASSERT_EQ(w.n, 2);
-  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", "k", "ffffffffffffffffffffffffffffffff", seen_cb, &w, NULL), CAIRN_EVERSIONID);
+  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", NULL, "k", "ffffffffffffffffffffffffffffffff", seen_cb, &w, NULL), CAIRN_EVERSIONID);
   struct seen x = {0};
-  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", "", NULL, stop_after_two, &x, NULL), 1);
+  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", NULL, "", NULL, stop_after_two, &x, NULL), 1);
   /* deleting the marker brings v2 back; deleting v2 makes v1 current */
   ASSERT_EQ(svc_object_delete(s, &alice, "vbk", "k", marker, &d), 0);
   ASSERT_EQ(d.delete_marker, 1);
@@ -141,7 +141,7 @@ static void suspended(void) {
   ASSERT_STREQ(n1, "null");
   ASSERT_EQ(put(s, "vbk", "k", "three", n2), 0);   /* replaces the null version, keeps v1 */
   struct seen v = {0};
-  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", "", NULL, seen_cb, &v, NULL), 0);
+  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", NULL, "", NULL, seen_cb, &v, NULL), 0);
   ASSERT_EQ(v.n, 2);
   ASSERT_EQ(get(s, "k", "null", buf, sizeof buf), 0);
   ASSERT_STREQ(buf, "three");
@@ -152,7 +152,7 @@ static void suspended(void) {
   ASSERT_STREQ(d.version_id, "null");
   ASSERT_EQ(d.delete_marker, 1);
   struct seen w = {0};
-  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", "", NULL, seen_cb, &w, NULL), 0);
+  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", NULL, "", NULL, seen_cb, &w, NULL), 0);
   ASSERT_EQ(w.n, 2);
   ASSERT_STREQ(w.rows[0], "k:marker:latest");
   svc_close(s);
@@ -191,7 +191,7 @@ static void lifecycle_of_versions(void) {
   ASSERT_EQ(lifecycle_sweep(s->meta, 1, &deleted, &aborted), 0);
   ASSERT_EQ(deleted, 1);   /* the lone marker */
   struct seen v = {0};
-  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", "", NULL, seen_cb, &v, NULL), 0);
+  ASSERT_EQ(svc_object_versions_list(s, &alice, "vbk", "", NULL, "", NULL, seen_cb, &v, NULL), 0);
   ASSERT_EQ(v.n, 1);
   ASSERT_STREQ(v.rows[0], "k:latest");
   xfree(rules);
