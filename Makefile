@@ -1,7 +1,7 @@
 # cairn - plain Makefile with pkg-config. `make` builds bin/cairn; `make run`, `make test`,
 # `make fuzz`, `make bench` as in the README.
 CC      ?= gcc
-PKGS    := libmicrohttpd libcurl jansson inih sqlite3 libpq libcrypto expat zlib libarchive fuse3 libcmark libacl
+PKGS    := libmicrohttpd libcurl jansson inih sqlite3 libpq libcrypto expat zlib libarchive fuse3 libcmark-gfm libacl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g

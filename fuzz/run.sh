@@ -19,6 +19,7 @@ declare -A SRC=(
   [fuzz_s3_classify]="src/api/s3_classify.c"
   [fuzz_policy]="src/service/policy.c src/service/authz.c"
   [fuzz_uri]="src/http/uri.c"
+  [fuzz_dav_propfind]="src/api/dav_propfind.c"
   [fuzz_mirror_url]="src/service/mirror_fetch.c"
   [fuzz_post_policy]="src/service/post_policy.c"
   [fuzz_s3_list]="src/volume/s3_list.c src/util/xmlpath.c"

@@ -1,5 +1,6 @@
 /* fs_view.c - a dataset version as a file tree (see fs_view.h). */
 #include "fs_view.h"
+#include "mime.h"
 #include "../crypto/hash.h"
 #include "../http/range.h"
 #include "../service/datasets.h"
@@ -97,7 +98,8 @@ int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *
     break;
   case RANGE_NONE: break;
   }
-  http_add_header(r, "Content-Type", "application/octet-stream");
+  http_add_header(r, "Content-Type", mime_type(e->path));
+  http_add_header(r, "X-Content-Type-Options", "nosniff");
   if (!strcmp(r->method, "HEAD") || !len) return !strcmp(r->method, "HEAD") ? http_respond_head(r, status, len) : http_respond_buf(r, status, NULL, "", 0);
   struct manifest m;
   copy_blocks(e, &m);

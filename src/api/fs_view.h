@@ -32,6 +32,10 @@ int fs_view_send_file(req_t *r, const struct fs_view *v, const struct ds_entry *
 char *fs_view_read_small(req_t *r, const struct ds_entry *e, size_t max);
 /* fs.c: a directory as JSON or HTML (with README.md), and the href encoding dav.c shares. */
 int fs_send_dir(req_t *r, struct fs_view *v, const char *dir);
+/* fs.c: "" for the root of /fs or /dav, NAME for a dataset's own level, NULL below a tag. */
+const char *fs_index_name(req_t *r);
+/* fs.c: the datasets the caller can read (name "") or a dataset's tags, as HTML or JSON. */
+int fs_send_index(req_t *r, const char *name);
 void fs_url_part(sbuf_t *b, const char *s);    /* percent-encodes everything but unreserved */
 
 #endif
