@@ -5,7 +5,8 @@
 # task lists, autolinks, no raw HTML); files with a media type from their name and nosniff; a
 # presigned listing links to its entries with presigned URLs; WebDAV from the root (PROPFIND of
 # /dav/ and /dav/NAME/, rclone browsing from the root), PROPFIND bodies: malformed is 400, a
-# DOCTYPE is refused, propname answers names, properties cairn lacks come back in a 404 propstat.
+# DOCTYPE is refused, propname answers names, properties cairn lacks come back in a 404 propstat;
+# litmus against the read-only share, its one expected failure listed.
 . "$(dirname "$0")/lib.sh"
 start_server || exit 1
 src=$T/src
@@ -89,3 +90,13 @@ check "  ... the known one in a 200 propstat" grep -q '<D:getcontenttype>text/ma
 check "  ... the unknown one in a 404 propstat, in its namespace" grep -q '<R:colour xmlns:R="urn:x"/></D:prop><D:status>HTTP/1.1 404 Not Found' "$T/pf.xml"
 head -c 70000 /dev/zero | tr '\0' ' ' > "$T/big.xml"
 expect "PROPFIND with a body over 64 KiB: 400" "$(curl -s -o /dev/null -w '%{http_code}' -X PROPFIND --data-binary @"$T/big.xml" "$URL/dav/pubds/v1/")" 400
+
+# litmus (Debian): every suite first creates a collection, which a read-only share refuses; the
+# expected failure is exactly that MKCOL (403), after the OPTIONS check passed
+if command -v litmus > /dev/null; then
+  (cd "$T" && timeout 60 litmus "$URL/dav/pubds/v1/" > "$T/litmus.out" 2>&1)
+  check "litmus: init (OPTIONS) passes" grep -q '0\. init\.* *pass' "$T/litmus.out"
+  check "  ... the expected failure: MKCOL refused with 403 on the read-only share" grep -q "begin.*FAIL (Could not create new collection.*403 Forbidden" "$T/litmus.out"
+else
+  echo "ok - SKIP litmus: not installed"
+fi
