@@ -135,6 +135,22 @@ static char *markdown_html(const char *md, size_t len) {
   return html;
 }
 
+static int has_slash(req_t *r) {
+  size_t n = strlen(r->path);
+  return !n || r->path[n - 1] == '/';
+}
+
+/* 301 to the same path with a trailing slash (and the same query). */
+static int redirect_slash(req_t *r) {
+  sbuf_t loc = {0};
+  sbuf_adds(&loc, r->raw_path);
+  sbuf_addc(&loc, '/');
+  if (*r->raw_query) { sbuf_addc(&loc, '?'); sbuf_adds(&loc, r->raw_query); }
+  http_add_header(r, "Location", loc.s);
+  sbuf_free(&loc);
+  return http_respond_buf(r, 301, "text/plain", "", 0);
+}
+
 int fs_send_dir(req_t *r, struct fs_view *v, const char *dir) {
   const char *acc = http_header(r, "Accept");
   if (acc && strstr(acc, "application/json")) {
@@ -143,16 +159,7 @@ int fs_send_dir(req_t *r, struct fs_view *v, const char *dir) {
     return json_respond(r, 200, json_pack("{s:s,s:s,s:s,s:o}", "dataset", v->name, "version", v->version,
                                           "path", dir, "entries", l.json));
   }
-  size_t n = strlen(r->path);
-  if (n && r->path[n - 1] != '/') {   /* relative links need the trailing slash */
-    sbuf_t loc = {0};
-    sbuf_adds(&loc, r->raw_path);
-    sbuf_addc(&loc, '/');
-    if (*r->raw_query) { sbuf_addc(&loc, '?'); sbuf_adds(&loc, r->raw_query); }
-    http_add_header(r, "Location", loc.s);
-    sbuf_free(&loc);
-    return http_respond_buf(r, 301, "text/plain", "", 0);
-  }
+  if (!has_slash(r)) return redirect_slash(r);   /* relative links need the trailing slash */
   sbuf_t h = {0};
   static const char *const cols[] = {"Name", "Size", "Modified", NULL};
   fs_page_begin(&h, r, cols);
@@ -233,16 +240,7 @@ int fs_send_index(req_t *r, const char *name) {
   api_principal(r, &who);
   const char *acc = http_header(r, "Accept"), *after = http_query(r, "after");
   int json = acc && strstr(acc, "application/json");
-  size_t n = strlen(r->path);
-  if (!json && n && r->path[n - 1] != '/') {   /* /fs/NAME -> /fs/NAME/ */
-    sbuf_t loc = {0};
-    sbuf_adds(&loc, r->raw_path);
-    sbuf_addc(&loc, '/');
-    if (*r->raw_query) { sbuf_addc(&loc, '?'); sbuf_adds(&loc, r->raw_query); }
-    http_add_header(r, "Location", loc.s);
-    sbuf_free(&loc);
-    return http_respond_buf(r, 301, "text/plain", "", 0);
-  }
+  if (!json && !has_slash(r)) return redirect_slash(r);   /* /fs/NAME -> /fs/NAME/ */
   sbuf_t h = {0};
   struct relink k;
   relink_init(r, &k);
