@@ -4,7 +4,8 @@
 # in the middle, the first page with a delimiter, a prefix's first page; ListObjectVersions' first
 # page and with a delimiter), HEAD and GET p50/p99/max with 16 connections, the same GETs while a
 # gc runs (a pause shows as max), a gc run's time and the server's peak RSS, server start time
-# (until /readyz answers 200), meta.db size per object and `cairn fsck` time per GiB.
+# (until /readyz answers 200), meta.db size per object and `cairn fsck` time per GiB; then a dataset
+# of 100,000 files: push, pull, the /fs listing of a directory of 20,000, the FUSE mount's ls -lR.
 # BENCH_SCALE=0 skips it (one line); BENCH_SCALE_MAX (default 1000000) stops the growth earlier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,12 +36,12 @@ start() {
 }
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
 # median of 11 signed GETs of URL's path+query (its parameters in sorted order: curl 7.88 signs
-# them as given), ms; "HTTP nnn" when one is not a 200
+# them as given) with an optional extra header, ms; "HTTP nnn" when one is not a 200
 list_ms() {
   local out
   out=$(for _ in $(seq 11); do
     curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --aws-sigv4 aws:amz:us-east-1:s3 --user "$CRED" \
-      -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' "$URL/$1"
+      -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -H "${2:-X-Bench: 1}" "$URL/$1"
   done)
   if echo "$out" | grep -qv '^200 '; then echo "HTTP $(echo "$out" | grep -v '^200 ' | head -1 | cut -d' ' -f1)"; return; fi
   echo "$out" | cut -d' ' -f2 | sort -n | sed -n 6p | awk '{printf "%.1f", $1 * 1000}'
@@ -95,3 +96,38 @@ for level in 10000 100000 1000000; do
   start
   row "$k objects: server start until /readyz 200, s" "$(printf %.2f "$UP_S")"
 done
+
+# a dataset of many files (BENCH_SCALE_FILES, default 100,000: 80 directories of 1,000 and one of
+# 20,000): push, pull, the /fs listing of the large directory (HTML and JSON), the FUSE mount's
+# ls -lR (where /dev/fuse is usable)
+NF=${BENCH_SCALE_FILES:-100000}
+BIG=$((NF / 5))
+TREE=$B/tree
+python3 - "$TREE" "$NF" "$BIG" <<'PY'
+import os, sys
+root, n, big = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+os.makedirs(f"{root}/large", exist_ok=True)
+for i in range(n):
+    d = f"{root}/large" if i < big else f"{root}/d{(i - big) // 1000:03d}"
+    if i >= big and (i - big) % 1000 == 0: os.makedirs(d, exist_ok=True)
+    with open(f"{d}/f{i:06d}.txt", "w") as f: f.write(f"file {i}\n" * 8)
+PY
+export CAIRN_URL=$URL CAIRN_ACCESS_KEY=${CRED%%:*} CAIRN_SECRET_KEY=${CRED#*:} CAIRN_CACHE_DIR=$B/cache CAIRN_CACHE_MAX=0
+k=$(printf "%'d" "$NF")
+t0=$(now); "$CAIRN" push -q many:v1 "$TREE" > /dev/null; t1=$(now)
+row "dataset of $k files: push, s" "$(printf %.1f "$(echo "$t1 - $t0" | bc)")"
+t0=$(now); "$CAIRN" pull -q many:v1 "$B/pulled" > /dev/null; t1=$(now)
+row "dataset of $k files: pull, s" "$(printf %.1f "$(echo "$t1 - $t0" | bc)")"
+diff -rq "$TREE" "$B/pulled" > /dev/null && row "dataset of $k files: pulled tree identical" yes || row "dataset of $k files: pulled tree identical" NO
+for kind in html json; do
+  acc=$([ $kind = json ] && echo application/json || echo text/html)
+  row "dataset of $k files: /fs listing of a directory of $(printf "%'d" "$BIG") ($kind), ms" \
+    "$(list_ms "fs/many/v1/large/" "Accept: $acc")"
+done
+if [ -c /dev/fuse ] && command -v fusermount3 > /dev/null && mkdir -p "$B/mnt" && "$CAIRN" mount many:v1 "$B/mnt" 2> /dev/null; then
+  t0=$(now); ls -lR "$B/mnt" > /dev/null; t1=$(now)
+  fusermount3 -u "$B/mnt"
+  row "dataset of $k files: ls -lR of the FUSE mount, s" "$(printf %.2f "$(echo "$t1 - $t0" | bc)")"
+else
+  row "dataset of $k files: ls -lR of the FUSE mount" "skipped (no usable /dev/fuse)"
+fi
