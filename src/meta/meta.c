@@ -4,11 +4,11 @@
  * callbacks may call meta again). The per-request lookups (user by key, bucket, object) go to
  * reader connections when the backend opened some, each under its own mutex, so they do not
  * queue behind a group commit's fsync. */
-#include <stdatomic.h>
 #include "meta.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Group commit of object puts: callers queue their row; whoever finds no leader becomes it and

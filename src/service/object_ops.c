@@ -123,14 +123,17 @@ static int list_row(void *ctx, const struct meta_object *o) {
   if (l->rules && lifecycle_expired(l->rules, o->key, o->tags, o->created_ms, l->now, l->day_ms)) return 0;
   int rc = l->cb(l->ctx, o);
   if (rc) { l->stopped = rc; return rc; }
-  const char *d = *l->delim ? strstr(o->key + strlen(l->prefix), l->delim) : NULL;
-  if (d) {   /* the caller has its common prefix now: go on after every key under it */
-    xfree(l->after);
-    l->after = meta_key_ceiling(o->key, (size_t)(d - o->key) + strlen(l->delim));
-    l->seek = 1;
-    return 1;
-  }
-  return 0;
+  char *past = svc_list_seek(o->key, l->prefix, l->delim);
+  if (!past) return 0;
+  xfree(l->after);   /* the caller has its common prefix now: go on after every key under it */
+  l->after = past;
+  l->seek = 1;
+  return 1;
+}
+
+char *svc_list_seek(const char *key, const char *prefix, const char *delim) {
+  const char *d = *delim && strlen(key) >= strlen(prefix) ? strstr(key + strlen(prefix), delim) : NULL;
+  return d ? meta_key_ceiling(key, (size_t)(d - key) + strlen(delim)) : NULL;
 }
 
 int svc_object_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,

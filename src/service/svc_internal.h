@@ -43,4 +43,8 @@ int svc_bucket_versioning(svc_t *s, const struct principal *p, const char *bucke
 int svc_bucket_load(svc_t *s, const struct principal *p, const char *name, enum authz_action a,
                     const char *key, const char *prefix, struct meta_bucket *out);
 
+/* Listing with a delimiter: when key (under prefix) holds delim, the position past every key of
+ * its common prefix (meta_key_ceiling, heap), else NULL. */
+char *svc_list_seek(const char *key, const char *prefix, const char *delim);
+
 #endif

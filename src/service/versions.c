@@ -120,15 +120,13 @@ static int vlist_row(void *ctx, const struct meta_object *o) {
   l->after_seq = o->seq;
   int rc = l->cb(l->ctx, o);
   if (rc) { l->stopped = rc; return rc; }
-  const char *d = *l->delim ? strstr(o->key + strlen(l->prefix), l->delim) : NULL;
-  if (d) {   /* its common prefix is given: on after every version of every key under it */
-    xfree(l->after);
-    l->after = meta_key_ceiling(o->key, (size_t)(d - o->key) + strlen(l->delim));
-    l->after_seq = -1;
-    l->seek = 1;
-    return 1;
-  }
-  return 0;
+  char *past = svc_list_seek(o->key, l->prefix, l->delim);
+  if (!past) return 0;
+  xfree(l->after);   /* its common prefix is given: on after every version of every key under it */
+  l->after = past;
+  l->after_seq = -1;
+  l->seek = 1;
+  return 1;
 }
 
 int svc_object_versions_list(svc_t *s, const struct principal *p, const char *bucket, const char *prefix,

@@ -27,7 +27,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-struct local { char *root; char uuid[33]; atomic_uint seq; int direct; };
+struct local { char *root; char uuid[33]; atomic_uint seq; atomic_int direct; };
 struct lwriter { struct local *l; char id[65]; char *tmp; int fd; int direct; };
 
 #define DIRECT_ALIGN 4096
@@ -98,10 +98,10 @@ static int l_write_open(void *impl, const char *id, void **out) {
   w->tmp = xasprintf("%s/tmp/%s.%d.%u", l->root, id ? id : "anonymous", (int)getpid(),
                      atomic_fetch_add(&l->seq, 1));
   w->fd = -1;
-  if (l->direct) {
+  if (atomic_load(&l->direct)) {
     w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT, 0644);
     if (w->fd >= 0) w->direct = 1;
-    else if (errno == EINVAL) l->direct = 0;   /* this filesystem has no O_DIRECT: buffered from now on */
+    else if (errno == EINVAL) atomic_store(&l->direct, 0);   /* this filesystem has no O_DIRECT: buffered from now on */
   }
   if (w->fd < 0) w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (w->fd < 0) {
@@ -382,7 +382,7 @@ int vol_open_local(const char *dir, const struct vol_opts *o, vol_t **out) {
   }
   if (!rc) rc = load_uuid(l);
   if (rc) { l_close(l); return rc; }
-  l->direct = o && o->direct_writes;
+  atomic_store(&l->direct, o && o->direct_writes);
   *out = vol_wrap(&local_driver, l, dir, o);
   return 0;
 }
