@@ -12,41 +12,49 @@
 #include <stdio.h>
 #include <string.h>
 
-static void view_free(void *p) { dsm_free(&((struct fs_view *)p)->m); }
+struct view_hold { svc_t *svc; ds_view_t *view; };
+static void view_release(void *p) {
+  struct view_hold *h = p;
+  svc_ds_view_close(h->svc, h->view);
+}
+
+/* The error answered; non-zero, so the caller stops (http_fail itself returns 0: "answered"). */
+static int refuse(req_t *r, int err, const char *why) {
+  http_fail(r, err, why);
+  return 1;
+}
 
 int fs_view_open(req_t *r, struct fs_view *v, const char **rest) {
   struct app *a = r->app;
   memset(v, 0, sizeof *v);
-  dsm_init(&v->m);
-  mempool_on_cleanup(r->pool, view_free, v);
   const char *t = r->tail, *s1 = strchr(t, '/');
   const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
   size_t nl = s1 ? (size_t)(s1 - t) : strlen(t);
   size_t tl = s1 ? (s2 ? (size_t)(s2 - s1 - 1) : strlen(s1 + 1)) : 0;
   if (!nl || nl >= sizeof v->name || !tl || tl >= sizeof v->tag)
-    return http_fail(r, CAIRN_ENOENT, "use /fs/NAME/TAG/PATH");
+    return refuse(r, CAIRN_ENOENT, "use /fs/NAME/TAG/PATH");
   memcpy(v->name, t, nl);
   memcpy(v->tag, s1 + 1, tl);
   *rest = s2 ? s2 + 1 : "";
   struct principal who;
   api_principal(r, &who);
-  char *manifest;
-  int rc = svc_ds_open(a->svc, &who, v->name, v->tag, v->version, &v->immutable, &v->public_read, &manifest);
-  if (rc == CAIRN_EAUTH) return http_fail(r, rc, "this dataset is private: sign the request or use a presigned URL");
-  if (rc) return http_fail(r, rc, "no such dataset, tag or version");
-  const char *why;
-  rc = dsm_parse(manifest, strlen(manifest), &v->m, &why);
-  xfree(manifest);
-  if (rc) return http_fail(r, CAIRN_EIO, "stored manifest is unreadable");
+  int rc = svc_ds_view_open(a->svc, &who, v->name, v->tag, v->version, &v->immutable, &v->public_read, &v->view);
+  if (rc == CAIRN_EAUTH) return refuse(r, rc, "this dataset is private: sign the request or use a presigned URL");
+  if (rc == CAIRN_EIO) return refuse(r, rc, "stored manifest is unreadable");
+  if (rc) return refuse(r, rc, "no such dataset, tag or version");
+  struct view_hold *h = mempool_alloc(r->pool, sizeof *h);
+  *h = (struct view_hold){a->svc, v->view};
+  mempool_on_cleanup(r->pool, view_release, h);
+  v->m = ds_view_manifest(v->view);
   return 0;
 }
 
 const struct ds_entry *fs_view_lookup(const struct fs_view *v, const char *path, int *is_dir) {
-  return dsm_lookup(&v->m, path, is_dir);
+  return dsm_lookup(v->m, path, is_dir);
 }
 
 void fs_view_children(const struct fs_view *v, const char *dir, fs_child_cb cb, void *ctx) {
-  dsm_children(&v->m, dir, cb, ctx);
+  dsm_children(v->m, dir, cb, ctx);
 }
 
 static long read_cb(void *cls, uint64_t pos, char *buf, size_t max) {

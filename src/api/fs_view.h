@@ -5,17 +5,19 @@
 #define CAIRN_FS_VIEW_H
 #include "app.h"
 #include "../dataset/dsmanifest.h"
+#include "../service/datasets.h"
 #include "../util/sbuf.h"
 
 struct fs_view {
   char name[160], tag[160], version[65];
   int immutable;             /* a version tag or a version id: the bytes never change */
   int public_read;
-  struct ds_manifest m;
+  const struct ds_manifest *m;   /* shared with other readers of the version (svc_ds_view_open) */
+  ds_view_t *view;
 };
 
 /* Splits "NAME/TAG/rest" (r->tail) and loads the version; *rest is the path in the tree ("" for
- * the root). Checks access (a key, or a public dataset). 0, or the error already answered. */
+ * the root). Checks access (a key, or a public dataset). 0, or non-zero once the error is answered. */
 int fs_view_open(req_t *r, struct fs_view *v, const char **rest);
 /* The entry at path (symlinks followed); NULL with *is_dir set for the root or an implicit
  * directory, NULL with *is_dir 0 when nothing is there. */

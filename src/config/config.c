@@ -120,6 +120,8 @@ static const struct setting table[] = {
    "ballast file in data_dir, given back when the disk is full so deletes and gc keep working (0: none)"},
   {"json_body_max", C_SIZE, F(json_body_max), "4MiB", NULL, "largest JSON request body"},
   {"manifest_max", C_SIZE, F(manifest_max), "64MiB", NULL, "largest dataset manifest accepted"},
+  {"manifest_cache", C_SIZE, F(manifest_cache), "64MiB", NULL,
+   "parsed dataset manifests kept for /fs and /dav (most recently used first; 0: none)"},
   {"inline_max", C_SIZE, F(inline_max), "32KiB", NULL, "objects up to this size live in the metadata row (0: never)"},
   {"max_object_size", C_SIZE, F(max_object_size), "5GiB", NULL, "largest PutObject / UploadPart body (S3: 5 GiB)"},
   {"shutdown_timeout", C_DUR, F(shutdown_timeout_ms), "30s", NULL,

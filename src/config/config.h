@@ -15,6 +15,7 @@ struct config {
   uint64_t max_block;
   uint64_t max_object_size;
   uint64_t manifest_max;
+  uint64_t manifest_cache;     /* bytes of parsed manifests kept for /fs and /dav */
   uint64_t inline_max;        /* PutObject bodies up to this size are stored in the object row */      /* dataset manifest body */   /* one PutObject or UploadPart body */
   uint64_t buffers;
   uint64_t buffer_size;

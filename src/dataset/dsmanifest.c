@@ -241,17 +241,23 @@ const struct ds_entry *dsm_find(const struct ds_manifest *m, const char *path) {
   return NULL;
 }
 
-int dsm_has_children(const struct ds_manifest *m, const char *dir) {
-  size_t n = strlen(dir);
-  size_t lo = 0, hi = m->n;   /* first entry >= "dir/" */
-  char *key = xmalloc(n + 2);
-  memcpy(key, dir, n);
-  key[n] = '/';
-  key[n + 1] = 0;
+/* The first entry whose path is >= key (entries are sorted by path, strcmp order). */
+static size_t lower_bound(const struct ds_manifest *m, const char *key) {
+  size_t lo = 0, hi = m->n;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (strcmp(m->e[mid].path, key) < 0) lo = mid + 1; else hi = mid;
   }
+  return lo;
+}
+
+int dsm_has_children(const struct ds_manifest *m, const char *dir) {
+  size_t n = strlen(dir);
+  char *key = xmalloc(n + 2);   /* "dir/": its subtree starts at the first entry >= it */
+  memcpy(key, dir, n);
+  key[n] = '/';
+  key[n + 1] = 0;
+  size_t lo = lower_bound(m, key);
   int yes = lo < m->n && !strncmp(m->e[lo].path, key, n + 1);
   xfree(key);
   return yes;
@@ -270,19 +276,22 @@ const struct ds_entry *dsm_lookup(const struct ds_manifest *m, const char *path,
 
 void dsm_children(const struct ds_manifest *m, const char *dir, dsm_child_cb cb, void *ctx) {
   size_t n = strlen(dir);
-  char last[DS_MAX_PATH + 1] = "";
-  for (size_t i = 0; i < m->n; i++) {
+  char pre[DS_MAX_PATH + 2];   /* "dir/" ("" for the root): the subtree is one run of entries */
+  snprintf(pre, sizeof pre, "%s%s", dir, n ? "/" : "");
+  size_t pl = strlen(pre);
+  for (size_t i = lower_bound(m, pre); i < m->n;) {
     const char *p = m->e[i].path;
-    if (n && (strncmp(p, dir, n) || p[n] != '/')) continue;
-    const char *rest = n ? p + n + 1 : p;
-    const char *slash = strchr(rest, '/');
-    if (!slash) { cb(ctx, rest, &m->e[i]); snprintf(last, sizeof last, "%s", rest); continue; }
-    size_t k = (size_t)(slash - rest);   /* an implicit directory (archives without dir entries) */
-    if (strlen(last) == k && !strncmp(last, rest, k)) continue;
-    snprintf(last, sizeof last, "%.*s", (int)k, rest);
-    char full[DS_MAX_PATH + 1];
-    snprintf(full, sizeof full, "%.*s", (int)(rest - p + k), p);
-    if (!dsm_find(m, full)) cb(ctx, last, NULL);
+    if (strncmp(p, pre, pl)) break;   /* past the subtree */
+    const char *rest = p + pl, *slash = strchr(rest, '/');
+    if (!slash) { cb(ctx, rest, &m->e[i]); i++; continue; }
+    /* a deeper entry: its first-level directory, given once (with no entry when the manifest has
+     * none: archives without directory entries), then a jump past everything under it */
+    char full[DS_MAX_PATH + 2];
+    size_t k = (size_t)(slash - p);
+    snprintf(full, sizeof full, "%.*s", (int)k, p);
+    if (!dsm_find(m, full)) cb(ctx, full + pl, NULL);
+    snprintf(full + k, sizeof full - k, "0");   /* '0' follows '/': the first path after "full/..." */
+    i = lower_bound(m, full);
   }
 }
 

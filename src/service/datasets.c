@@ -168,8 +168,9 @@ int svc_ds_version_get(svc_t *s, const struct principal *p, const char *name, co
   return rc ? rc : meta_ds_version_get(s->meta, name, id, out);
 }
 
-int svc_ds_open(svc_t *s, const struct principal *p, const char *name, const char *tag, char version[65],
-                int *immutable, int *public_read, char **manifest) {
+/* Read access, then tag (or a 64-hex version id) -> version. */
+static int ds_resolve(svc_t *s, const struct principal *p, const char *name, const char *tag, char version[65],
+                      int *immutable, int *public_read) {
   struct meta_dataset d;
   int rc = svc_ds_get(s, p, name, 0, &d);
   if (rc) return rc;
@@ -177,12 +178,19 @@ int svc_ds_open(svc_t *s, const struct principal *p, const char *name, const cha
   if (strlen(tag) == 64 && strspn(tag, "0123456789abcdef") == 64) {
     memcpy(version, tag, 65);
     *immutable = 1;
-  } else {
-    struct meta_dstag t;
-    if ((rc = meta_ds_tag_get(s->meta, name, tag, &t))) return rc;
-    memcpy(version, t.version, 65);
-    *immutable = !t.floating;
+    return 0;
   }
+  struct meta_dstag t;
+  if ((rc = meta_ds_tag_get(s->meta, name, tag, &t))) return rc;
+  memcpy(version, t.version, 65);
+  *immutable = !t.floating;
+  return 0;
+}
+
+int svc_ds_open(svc_t *s, const struct principal *p, const char *name, const char *tag, char version[65],
+                int *immutable, int *public_read, char **manifest) {
+  int rc = ds_resolve(s, p, name, tag, version, immutable, public_read);
+  if (rc) return rc;
   struct meta_dsversion v;
   if ((rc = meta_ds_version_get(s->meta, name, version, &v))) return rc;
   *manifest = v.manifest;
@@ -190,6 +198,31 @@ int svc_ds_open(svc_t *s, const struct principal *p, const char *name, const cha
   meta_dsversion_clear(&v);
   return 0;
 }
+
+int svc_ds_view_open(svc_t *s, const struct principal *p, const char *name, const char *tag, char version[65],
+                     int *immutable, int *public_read, ds_view_t **out) {
+  int rc = ds_resolve(s, p, name, tag, version, immutable, public_read);
+  if (rc) return rc;
+  /* keyed by dataset and version: a version id is only readable through a dataset that has it */
+  char *key = xasprintf("%s\n%s", name, version);
+  ds_view_t *v = ds_views_get(s->views, key);
+  if (!v) {
+    struct meta_dsversion dv;
+    if (!(rc = meta_ds_version_get(s->meta, name, version, &dv))) {
+      struct ds_manifest m;
+      const char *why;
+      size_t len = strlen(dv.manifest);
+      rc = dsm_parse(dv.manifest, len, &m, &why) ? CAIRN_EIO : 0;   /* stored, so it was checked */
+      meta_dsversion_clear(&dv);
+      if (!rc) v = ds_views_add(s->views, key, &m, 2 * len + 256);
+    }
+  }
+  xfree(key);
+  *out = v;
+  return rc;
+}
+
+void svc_ds_view_close(svc_t *s, ds_view_t *v) { ds_views_release(s->views, v); }
 
 int svc_ds_locators(svc_t *s, const struct principal *p, const char *name, const char *id, char **out) {
   struct meta_dsversion v;

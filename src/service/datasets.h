@@ -5,6 +5,7 @@
 #ifndef CAIRN_SERVICE_DATASETS_H
 #define CAIRN_SERVICE_DATASETS_H
 #include "svc.h"
+#include "ds_views.h"
 #include "../meta/meta.h"   /* the record types it hands out */
 #include <stddef.h>
 
@@ -30,6 +31,11 @@ int svc_ds_list(svc_t *s, const struct principal *p, const char *after, int limi
  * caller xfrees) with its id; *immutable when the bytes can never change (a version tag or id). */
 int svc_ds_open(svc_t *s, const struct principal *p, const char *name, const char *tag, char version[65],
                 int *immutable, int *public_read, char **manifest);
+/* svc_ds_open's parsed manifest, shared with other readers of the version (ds_views.h): read
+ * ds_view_manifest(*out) until svc_ds_view_close. */
+int svc_ds_view_open(svc_t *s, const struct principal *p, const char *name, const char *tag, char version[65],
+                     int *immutable, int *public_read, ds_view_t **out);
+void svc_ds_view_close(svc_t *s, ds_view_t *v);
 int svc_ds_version_get(svc_t *s, const struct principal *p, const char *name, const char *id, struct meta_dsversion *out);
 /* {"<id>+<size>": "<signed locator>", ...} for every block of a readable version (heap JSON). */
 int svc_ds_locators(svc_t *s, const struct principal *p, const char *name, const char *id, char **json);

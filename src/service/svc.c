@@ -105,6 +105,7 @@ int svc_open(const struct config *c, svc_t **out, int *created, struct user_keys
   struct svc *s = xcalloc(1, sizeof *s);
   s->cfg = c;
   s->started_ms = time_now_ms();
+  s->views = ds_views_create(c->manifest_cache);
   *created = 0;
   int rc = setup(s, c, created, admin, err, errlen);
   if (rc) { svc_close(s); return rc; }
@@ -124,6 +125,7 @@ void svc_close(svc_t *s) {
   if (s->meta) meta_close(s->meta);
   shares_destroy(s->shares);
   space_destroy(s->space);
+  ds_views_destroy(s->views);
   memset(&s->keys, 0, sizeof s->keys);
   xfree(s);
 }

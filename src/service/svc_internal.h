@@ -2,6 +2,7 @@
 #ifndef CAIRN_SVC_INTERNAL_H
 #define CAIRN_SVC_INTERNAL_H
 #include "svc.h"
+#include "ds_views.h"
 #include "buckets.h"   /* enum svc_versioning */
 #include "keyring.h"
 #include "shares.h"
@@ -22,6 +23,7 @@ struct svc {
   space_t *space;
   tasks_t *tasks;
   spools_t *spools;            /* running mirror copies, for streaming readers */
+  ds_views_t *views;           /* parsed manifests of dataset versions being read */
   struct svc_metrics metrics;
   atomic_uint_fast64_t ds_gen;   /* moves when a dataset tag may have moved (here, or on another node) */
   int64_t started_ms;

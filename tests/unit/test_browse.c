@@ -4,6 +4,7 @@
 #include "test.h"
 #include "api/dav_propfind.h"
 #include "api/mime.h"
+#include "service/ds_views.h"
 #include "util/err.h"
 #include <stdio.h>
 
@@ -61,4 +62,54 @@ static void propfind_bodies(void) {
   ASSERT_EQ(parse(many, &pf), CAIRN_EMALFORMEDXML);   /* more properties than it keeps */
 }
 
-void suite_browse(void) { RUN(media_types); RUN(propfind_bodies); }
+static struct ds_manifest one_file(const char *path) {
+  struct ds_manifest m;
+  dsm_init(&m);
+  dsm_add(&m, path, DS_FILE);
+  return m;
+}
+
+/* Parsed manifests are shared while in use, kept most-recently-used-first within the budget, and
+ * a view in use is never freed (ASan would see it). */
+static void manifest_views(void) {
+  ds_views_t *c = ds_views_create(100);
+  size_t n, bytes;
+  ASSERT(!ds_views_get(c, "a\nv1"));
+  struct ds_manifest m = one_file("x");
+  ds_view_t *a = ds_views_add(c, "a\nv1", &m, 60);
+  ASSERT_EQ(m.n, 0);   /* taken over */
+  ASSERT_STREQ(ds_view_manifest(a)->e[0].path, "x");
+  ASSERT(ds_views_get(c, "a\nv1") == a);   /* shared */
+  struct ds_manifest m2 = one_file("y");
+  ASSERT(ds_views_add(c, "a\nv1", &m2, 60) == a);   /* a second parse of the same loses */
+  ASSERT_EQ(m2.n, 0);
+  ds_views_release(c, a);
+  ds_views_release(c, a);
+  ds_views_release(c, a);
+  ds_views_stats(c, &n, &bytes);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(bytes, 60);
+  struct ds_manifest m3 = one_file("z");
+  ds_view_t *b = ds_views_add(c, "b\nv1", &m3, 60);   /* over budget: the unused cold one goes */
+  ds_views_stats(c, &n, &bytes);
+  ASSERT_EQ(n, 1);
+  ASSERT(!ds_views_get(c, "a\nv1"));
+  struct ds_manifest m4 = one_file("w");
+  ds_view_t *d = ds_views_add(c, "d\nv1", &m4, 60);   /* b is in use: both stay, over budget */
+  ds_views_stats(c, &n, &bytes);
+  ASSERT_EQ(n, 2);
+  ASSERT_STREQ(ds_view_manifest(b)->e[0].path, "z");
+  ds_views_release(c, b);   /* now b, the colder and unused, goes */
+  ds_views_stats(c, &n, &bytes);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(bytes, 60);
+  struct ds_manifest big = one_file("huge");
+  ds_view_t *h = ds_views_add(c, "h\nv1", &big, 1000);   /* bigger than the budget: never kept */
+  ASSERT_STREQ(ds_view_manifest(h)->e[0].path, "huge");
+  ASSERT(!ds_views_get(c, "h\nv1"));
+  ds_views_release(c, h);   /* freed here */
+  ds_views_release(c, d);
+  ds_views_destroy(c);
+}
+
+void suite_browse(void) { RUN(media_types); RUN(propfind_bodies); RUN(manifest_views); }

@@ -101,4 +101,43 @@ static void symlink_chains(void) {
   dsm_free(&m);
 }
 
-void suite_dsmanifest(void) { RUN(path_rules); RUN(canonical_id); RUN(refused); RUN(symlink_chains); }
+struct kids { int n; char names[8][16]; int has_entry[8]; };
+static void kid(void *ctx, const char *name, const struct ds_entry *e) {
+  struct kids *k = ctx;
+  if (k->n < 8) { snprintf(k->names[k->n], sizeof k->names[0], "%s", name); k->has_entry[k->n] = e != NULL; }
+  k->n++;
+}
+
+/* A directory's children: files, explicit directories (with their entry) and implicit ones
+ * (archives without directory entries: given once, no entry), found by seeking, not scanning. */
+static void children(void) {
+  struct ds_manifest m;
+  dsm_init(&m);
+  const char *files[] = {"a.txt", "a/x", "a/y/z", "b/c", "b/d", "c.txt"};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) dsm_add(&m, files[i], DS_FILE);
+  dsm_add(&m, "a", DS_DIR)->mode = 0755;
+  const char *why;
+  ASSERT_EQ(dsm_finish(&m, &why), 0);
+  struct kids k = {0};
+  dsm_children(&m, "", kid, &k);
+  ASSERT_EQ(k.n, 4);
+  ASSERT_STREQ(k.names[0], "a"); ASSERT_EQ(k.has_entry[0], 1);
+  ASSERT_STREQ(k.names[1], "a.txt");
+  ASSERT_STREQ(k.names[2], "b"); ASSERT_EQ(k.has_entry[2], 0);
+  ASSERT_STREQ(k.names[3], "c.txt");
+  memset(&k, 0, sizeof k);
+  dsm_children(&m, "a", kid, &k);
+  ASSERT_EQ(k.n, 2);
+  ASSERT_STREQ(k.names[0], "x");
+  ASSERT_STREQ(k.names[1], "y"); ASSERT_EQ(k.has_entry[1], 0);
+  memset(&k, 0, sizeof k);
+  dsm_children(&m, "a/y", kid, &k);
+  ASSERT_EQ(k.n, 1);
+  ASSERT_STREQ(k.names[0], "z");
+  memset(&k, 0, sizeof k);
+  dsm_children(&m, "nope", kid, &k);
+  ASSERT_EQ(k.n, 0);
+  dsm_free(&m);
+}
+
+void suite_dsmanifest(void) { RUN(path_rules); RUN(canonical_id); RUN(refused); RUN(symlink_chains); RUN(children); }
