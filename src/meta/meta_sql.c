@@ -388,15 +388,20 @@ static int s_object_list(void *impl, const char *bucket, const char *prefix, con
   sql_bind_text(st, 3, ceil);
   sql_bind_text(st, 4, prefix);
   sql_bind_int64(st, 5, limit);
-  int rc = 0, r;
-  while (!rc && (r = sql_step(st)) == SQLDB_ROW) {
+  int rc = msql_objects_each(st, cb, ctx);
+  xfree(ceil);
+  return rc;
+}
+
+int msql_objects_each(sqlst *st, meta_object_cb cb, void *ctx) {
+  int rc = 0;
+  while (!rc && sql_step(st) == SQLDB_ROW) {
     struct meta_object o;
     msql_row_to_object(st, &o, 0);
     rc = cb(ctx, &o);
     meta_object_clear(&o);
   }
   sqldb_finalize(st);
-  xfree(ceil);
   return rc;
 }
 

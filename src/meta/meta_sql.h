@@ -23,6 +23,8 @@ int msql_exec(struct msql *m, const char *sql);
  * delete_marker, noncurrent_ms and is_latest. */
 #define MSQL_OBJECT_COLS "bucket, key, size, etag, content_type, created_ms, manifest, headers, tags, data, version_id, seq"
 void msql_row_to_object(sqlst *st, struct meta_object *o, int with_manifest);
+/* Steps st, giving each row (without manifest) to cb until it answers non-zero; finalizes st. */
+int msql_objects_each(sqlst *st, meta_object_cb cb, void *ctx);
 int msql_object_put(void *impl, const struct meta_object *o);   /* insert or replace the current row */
 
 /* meta_sql_versions.c: object versions. put_version_locked: inside the caller's transaction. */

@@ -217,14 +217,7 @@ int msql_object_versions_list(void *impl, const char *bucket, const char *prefix
   sql_bind_text(st, 4, prefix);
   sql_bind_int64(st, 5, limit);
   sql_bind_text(st, 6, ceil);
-  int rc = 0, r;
-  while (!rc && (r = sql_step(st)) == SQLDB_ROW) {
-    struct meta_object o;
-    msql_row_to_object(st, &o, 0);
-    rc = cb(ctx, &o);
-    meta_object_clear(&o);
-  }
-  sqldb_finalize(st);
+  int rc = msql_objects_each(st, cb, ctx);
   xfree(ceil);
   return rc;
 }
