@@ -12,7 +12,6 @@ B=$ROOT/build/bench-ds
 rm -rf "$B"; mkdir -p "$B"
 CAIRN=$ROOT/bin/cairn
 SUITE=datasets; . bench/lib.sh
-now() { date +%s.%N; }
 "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$B/data" > /dev/null 2> "$B/cairn.log" &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT

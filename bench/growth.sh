@@ -17,24 +17,16 @@ B=$ROOT/build/bench-growth
 rm -rf "$B"; mkdir -p "$B"
 CAIRN=$ROOT/bin/cairn
 LG=$ROOT/build/bench/loadgen
-[ -x "$LG" ] || gcc -O2 -Wall -Wextra -Werror -o "$LG" bench/loadgen.c -lcurl -lcrypto
+[ -x "$LG" ] || { mkdir -p "$(dirname "$LG")"; gcc -O2 -Wall -Wextra -Werror -o "$LG" bench/loadgen.c -lcurl -lcrypto; }
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; true' EXIT
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
-now() { date +%s.%N; }
 
 # start: the server on its data directory; sets PID, URL, CRED and UP_S (seconds until /readyz is 200)
 start() {
-  local t0; t0=$(now)
-  "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$B/data" --gc-grace 0s > /dev/null 2> "$B/cairn.log" &
-  PID=$!
-  for _ in $(seq 2000); do grep -q 'listening on' "$B/cairn.log" 2>/dev/null && break; sleep 0.01; done
-  URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$B/cairn.log" | head -1)
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" = 200 ]; do sleep 0.01; done
-  CRED="$(awk '/access_key/{print $3}' "$B/data/credentials"):$(awk '/secret_key/{print $3}' "$B/data/credentials")"
-  UP_S=$(echo "$(now) - $t0" | bc)
+  cairn_start "$B/data" "$B/cairn.log" --gc-grace 0s
+  PID=$CAIRN_PID URL=http://127.0.0.1:$CAIRN_PORT
 }
-stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; }
+stop() { cairn_stop; PID=; }
 # median of 11 signed GETs of URL's path+query (its parameters in sorted order: curl 7.88 signs
 # them as given) with an optional extra header, ms; "HTTP nnn" when one is not a 200
 list_ms() {

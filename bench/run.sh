@@ -16,22 +16,11 @@ mkdir -p "$ROOT/bench/out"; : > "$ROOT/bench/out/results.txt"
 SUITE=blocks; . bench/lib.sh
 PID=
 
-start_cairn() {
-  [ -n "$PID" ] && { kill -TERM "$PID"; wait "$PID" || true; }
-  : > "$B/cairn.log"
-  "$CAIRN" serve --listen 127.0.0.1:0 --data-dir "$DATA" --log-level warn "$@" > "$B/cairn.out" 2> "$B/cairn.log" &
-  PID=$!
-  for _ in $(seq 100); do grep -q listening "$B/cairn.log" 2>/dev/null && break; sleep 0.05; done
-  # log level warn hides the listening line; find the port from /proc instead
-  PORT=""
-  for _ in $(seq 100); do
-    PORT=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$PID," '$0 ~ p {split($4,a,":"); print a[length(a)]}' | head -1)
-    [ -n "$PORT" ] && break; sleep 0.05
-  done
-  CRED="$(awk '/access_key/{print $3}' "$DATA/credentials"):$(awk '/secret_key/{print $3}' "$DATA/credentials")"
+start_cairn() {   # a fresh server on $DATA (flags: serve options); sets PID, PORT, CRED, CURL_TPL
+  cairn_start "$DATA" "$B/cairn.log" --log-level warn "$@"
+  PID=$CAIRN_PID PORT=$CAIRN_PORT
   CURL_TPL="http://127.0.0.1:$PORT/v1/blocks/{id}"
 }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -f "$B/nginx.pid" ] && kill "$(cat "$B/nginx.pid")" 2>/dev/null; true; }
 trap cleanup EXIT
 

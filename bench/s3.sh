@@ -17,7 +17,6 @@ if [ ! -x "$ROOT/build/bench-node/node_modules/.bin/s3rver" ]; then
   mkdir -p "$ROOT/build/bench-node"
   (cd "$ROOT/build/bench-node" && npm install --silent --no-audit --no-fund s3rver@3 >/dev/null 2>&1)
 fi
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 CP= SP= NGX=
 cleanup() {
@@ -27,18 +26,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# cairn_up DIR [flags]: a fresh cairn on a free port; sets CP, CPORT, CRED
+# cairn_up DIR [flags]: a fresh cairn on a free port with a bucket "bench"; sets CP, CPORT, CRED
 cairn_up() {
-  local d=$1; shift
-  [ -n "$CP" ] && { kill "$CP"; wait "$CP" 2>/dev/null || true; }
-  "$ROOT/bin/cairn" serve --listen 127.0.0.1:0 --data-dir "$d" --log-level warn "$@" > /dev/null 2>&1 &
-  CP=$!
-  CPORT=
-  for _ in $(seq 200); do
-    CPORT=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$CP," '$0 ~ p {split($4,a,":"); print a[length(a)]}' | head -1)
-    [ -n "$CPORT" ] && break; sleep 0.05
-  done
-  CRED="$(awk '/access_key/{print $3}' "$d/credentials"):$(awk '/secret_key/{print $3}' "$d/credentials")"
+  local d=$1
+  shift
+  cairn_start "$d" "$d.log" --log-level warn "$@"
+  CP=$CAIRN_PID CPORT=$CAIRN_PORT
   AWS_ACCESS_KEY_ID=${CRED%%:*} AWS_SECRET_ACCESS_KEY=${CRED#*:} /usr/bin/aws --endpoint-url "http://127.0.0.1:$CPORT" \
     --region us-east-1 s3 mb s3://bench > /dev/null
 }

@@ -16,7 +16,6 @@ B=$ROOT/build/bench-scale; rm -rf "$B"; mkdir -p "$B"
 PGD=$(mktemp -d /tmp/cairn-bench-pg-XXXXXX)
 CAIRN=$ROOT/bin/cairn
 SUITE=scale-out; . bench/lib.sh
-now() { date +%s.%N; }
 PID=
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true
@@ -84,7 +83,6 @@ row "trash a 1 MiB block on RGW: copy+delete vs marker object, ms each" "$move_m
 # PutObject 4 KiB, 16 connections, 4,000 objects: SQLite versus PostgreSQL metadata (inline in both)
 LG=$B/loadgen
 gcc -O2 -Wall -Wextra -Werror -o "$LG" bench/loadgen.c -lcurl -lcrypto
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
 for meta in sqlite postgres; do
   if [ $meta = postgres ]; then   # an empty database: this node creates its admin
     psql "$PG_URL" -q -c "SET client_min_messages = warning" -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public"

@@ -69,10 +69,15 @@ void ds_views_destroy(ds_views_t *c) {
   xfree(c);
 }
 
-ds_view_t *ds_views_get(ds_views_t *c, const char *key) {
-  pthread_mutex_lock(&c->mu);
+static struct ds_view *find(ds_views_t *c, const char *key) {   /* under mu */
   struct ds_view *v = c->hot;
   while (v && strcmp(v->key, key)) v = v->next;
+  return v;
+}
+
+ds_view_t *ds_views_get(ds_views_t *c, const char *key) {
+  pthread_mutex_lock(&c->mu);
+  struct ds_view *v = find(c, key);
   if (v) {   /* most recently used now */
     unlink_view(c, v);
     push_hot(c, v);
@@ -90,8 +95,7 @@ ds_view_t *ds_views_add(ds_views_t *c, const char *key, struct ds_manifest *m, s
   mine->cost = cost;
   mine->refs = 1;
   pthread_mutex_lock(&c->mu);
-  struct ds_view *v = c->hot;
-  while (v && strcmp(v->key, key)) v = v->next;
+  struct ds_view *v = find(c, key);
   if (v) {   /* another request parsed it first */
     v->refs++;
     pthread_mutex_unlock(&c->mu);
