@@ -15,7 +15,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 CORE_SRC := $(filter-out src/cli/%,$(LIB_SRC))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test unit integration fuzz bench clean clang-check
+.PHONY: all deps run test unit integration fuzz bench clean clang-check ui e2e
 
 all: bin/cairn
 
@@ -32,9 +32,21 @@ build/obj/%.o: src/%.c
 
 -include $(OBJ:.o=.d)
 build/obj/api/openapi.o: src/api/openapi.json   # embedded with .incbin
+build/obj/api/ui.o: build/ui.pack                 # the web console, embedded with .incbin
+
+# The console's built files (committed in ui/dist; `make ui` rebuilds them with npm) as one blob.
+UI_DIST := $(shell find ui/dist -type f 2>/dev/null | sort)
+build/ui.pack: scripts/ui_pack.sh $(UI_DIST)
+	@mkdir -p build
+	bash scripts/ui_pack.sh ui/dist > $@.tmp && mv $@.tmp $@
+
+# Rebuilds ui/dist from ui/src (Vite 7; packages from the npm registry, pinned by ui/package-lock.json).
+ui:
+	cd ui && npm ci --no-audit --no-fund && npx vite build
+	@$(MAKE) --no-print-directory all
 
 # Unit tests: every pure module, under AddressSanitizer and UndefinedBehaviorSanitizer.
-build/unit-tests: $(CORE_SRC) $(UNIT_SRC) $(wildcard src/*/*.h) tests/unit/test.h src/api/openapi.json
+build/unit-tests: $(CORE_SRC) $(UNIT_SRC) $(wildcard src/*/*.h) tests/unit/test.h src/api/openapi.json build/ui.pack
 	@mkdir -p build
 	$(CC) $(CFLAGS) -O1 $(SAN) -Isrc -o $@ $(CORE_SRC) $(UNIT_SRC) $(LDLIBS)
 
@@ -53,7 +65,7 @@ integration: all
 	@bash tests/run.sh --integration-only
 
 # Builds everything with clang into a separate tree (the issue asks that clang builds it too).
-clang-check:
+clang-check: build/ui.pack
 	@mkdir -p build/clang
 	clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread -O2 $(PKG_CFLAGS) -o build/clang/cairn $(LIB_SRC) $(CLI_SRC) $(LDLIBS)
 

@@ -16,6 +16,9 @@ struct app {
 extern const struct route api_routes[];
 extern const int api_nroutes;
 
+/* "/" opened by a browser (anonymous GET, Accept: text/html, no query): answers a redirect to the
+ * console at /ui/ and returns 0; -1 for every other request (S3 clients are unaffected). */
+int api_ui_redirect(req_t *r);
 /* auth_lookup_fn over the service layer */
 int app_auth_lookup(void *app, const char *access_key, char **secret, char role[16], char name[65]);
 /* Who sent r: admin, user (its name) or anonymous, and from which address. */

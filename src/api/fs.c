@@ -87,6 +87,7 @@ struct listing { const struct relink *k; json_t *json; sbuf_t *html; const struc
 
 static void add_child(void *ctx, const char *name, const struct ds_entry *e) {
   struct listing *l = ctx;
+  if (e && e->type == DS_FILE && !strcmp(name, "README.md")) l->readme = e;
   if (l->json) {
     json_t *o = json_pack("{s:s,s:s}", "name", name, "type", type_name(e));
     if (e) {
@@ -99,7 +100,6 @@ static void add_child(void *ctx, const char *name, const struct ds_entry *e) {
     return;
   }
   int dir = !e || e->type == DS_DIR;
-  if (e && e->type == DS_FILE && !strcmp(name, "README.md")) l->readme = e;
   sbuf_t href = {0}, text = {0};
   link_href(&href, l->k, name, dir);
   sbuf_adds(&text, name);
@@ -151,13 +151,25 @@ static int redirect_slash(req_t *r) {
   return http_respond_buf(r, 301, "text/plain", "", 0);
 }
 
+/* The directory's README.md as HTML (malloc'd), or NULL when it is too large or unreadable. */
+static char *readme_html(req_t *r, const struct ds_entry *readme) {
+  char *md = fs_view_read_small(r, readme, README_MAX);
+  if (!md) return NULL;
+  char *html = markdown_html(md, strlen(md));
+  xfree(md);
+  return html;
+}
+
 int fs_send_dir(req_t *r, struct fs_view *v, const char *dir) {
   const char *acc = http_header(r, "Accept");
   if (acc && strstr(acc, "application/json")) {
     struct listing l = {NULL, json_array(), NULL, NULL};
     fs_view_children(v, dir, add_child, &l);
-    return json_respond(r, 200, json_pack("{s:s,s:s,s:s,s:o}", "dataset", v->name, "version", v->version,
-                                          "path", dir, "entries", l.json));
+    json_t *j = json_pack("{s:s,s:s,s:s,s:o}", "dataset", v->name, "version", v->version, "path", dir, "entries", l.json);
+    char *html = l.readme ? readme_html(r, l.readme) : NULL;
+    if (html) json_object_set_new(j, "readme_html", json_string(html));   /* cmark: raw HTML already dropped */
+    free(html);
+    return json_respond(r, 200, j);
   }
   if (!has_slash(r)) return redirect_slash(r);   /* relative links need the trailing slash */
   sbuf_t h = {0};
@@ -169,16 +181,12 @@ int fs_send_dir(req_t *r, struct fs_view *v, const char *dir) {
   fs_view_children(v, dir, add_child, &l);
   relink_free(&k);
   fs_page_table_end(&h);
-  if (l.readme) {
-    char *md = fs_view_read_small(r, l.readme, README_MAX);
-    if (md) {
-      char *html = markdown_html(md, strlen(md));
-      sbuf_adds(&h, "<article class=\"readme\">\n");
-      sbuf_adds(&h, html);
-      sbuf_adds(&h, "</article>\n");
-      free(html);
-      xfree(md);
-    }
+  char *html = l.readme ? readme_html(r, l.readme) : NULL;
+  if (html) {
+    sbuf_adds(&h, "<article class=\"readme\">\n");
+    sbuf_adds(&h, html);
+    sbuf_adds(&h, "</article>\n");
+    free(html);
   }
   fs_page_end(&h);
   return fs_page_send(r, &h, v->immutable ? 3600 : 60);

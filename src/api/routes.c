@@ -11,7 +11,7 @@
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
     h_users_delete, h_s3, h_gc, h_tasks, h_metrics, h_mirror_redirect, h_mirror_purge, h_ping, h_buckets, h_datasets, h_fs, h_dav,
-    h_projects, h_users_home, h_openapi;
+    h_projects, h_users_home, h_openapi, h_ui;
 
 static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
@@ -47,6 +47,8 @@ const struct route api_routes[] = {
   {"GET", "/v1/datasets", AUTH_USER, &h_datasets, NULL},
   {"*", "/v1/datasets/", AUTH_USER_OR_LOCATOR, &h_datasets, NULL},   /* public datasets: anonymous reads */
   {"*", "/v1/", AUTH_NONE, &h_not_found, NULL},
+  {"*", "/ui", AUTH_NONE, &h_ui, NULL},      /* the web console: static files, signed in the browser */
+  {"*", "/ui/", AUTH_NONE, &h_ui, NULL},
   {"*", "/fs/", AUTH_USER_OR_LOCATOR, &h_fs, NULL},
   {"*", "/dav/", AUTH_USER_OR_LOCATOR, &h_dav, NULL},   /* the rest of /v1 is not S3 */
   {"*", "/", AUTH_USER_OR_LOCATOR, &h_s3, s3_respond_error},   /* the S3 API; anonymous reads of public buckets */

@@ -48,6 +48,7 @@ static void object_cleanup(void *p) {
 
 static int s3_begin(req_t *r) {
   struct app *a = r->app;
+  if (!api_ui_redirect(r)) return 0;
   struct s3_req *q = mempool_alloc(r->pool, sizeof *q);
   manifest_init(&q->m);
   mempool_on_cleanup(r->pool, object_cleanup, q);

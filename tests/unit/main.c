@@ -26,7 +26,7 @@ const char *test_tmpdir(void) {
 
 #define SUITES(X) X(hex) X(mempool) X(timeutil) X(config) X(range) X(locator) X(sigv4) X(sigv2) X(seal) \
   X(bufpool) X(volume) X(store) X(err) X(fastcdc) X(manifest) X(awschunk) X(base64) X(dsmanifest) X(meta) \
-  X(s3_classify) X(authz) X(service) X(tasks) X(lifecycle) X(cors) X(post_policy) X(bucket_settings) X(versions) X(sse) X(s3_checksum) X(spaces) X(openapi) X(browse)
+  X(s3_classify) X(authz) X(service) X(tasks) X(lifecycle) X(cors) X(post_policy) X(bucket_settings) X(versions) X(sse) X(s3_checksum) X(spaces) X(openapi) X(browse) X(ui)
 #define DECL(s) void suite_##s(void);
 SUITES(DECL)
 
