@@ -68,6 +68,8 @@ if [ ! -d "$ROOT/ui/node_modules/playwright-core" ]; then
   (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error) > "$T/npm.log" 2>&1 ||
     { cat "$T/npm.log"; fail "console e2e: npm ci in ui/"; exit 0; }
 fi
+(cd "$ROOT/ui" && npx vite build --logLevel error --outDir "$T/dist" --emptyOutDir) > "$T/vite.log" 2>&1
+check "the committed ui/dist is the build of ui/src (make ui was run)" diff -r "$T/dist" "$ROOT/ui/dist"
 rm -rf "$ROOT/build/ui-screens"
 (cd "$ROOT/ui" && DATASET=demo SHOTS="$ROOT/build/ui-screens" timeout 600 node e2e/console.test.js) 2>&1 | tee "$T/e2e.out" | grep -E '^(ok|not ok) - '
 grep -qE '^(ok|not ok) - ' "$T/e2e.out" || { tail -30 "$T/e2e.out"; fail "console e2e ran no check"; }
