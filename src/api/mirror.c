@@ -2,7 +2,7 @@
  * 302 to the region's copy, or waits for the copy (woken when a task ends, never polling) and past
  * mirror_max_wait answers 302 to the upstream itself; with ?stream=1 a miss is answered 200 with the
  * bytes as the copy makes them; DELETE /v1/purge/s3/<region>/<url> (admin);
- * GET /v1/ping. */
+ * GET /v1/mirrors (admin: the entries, paged); GET /v1/ping. */
 #include "app.h"
 #include "json_body.h"
 #include "../service/admin.h"
@@ -13,6 +13,7 @@
 #include "../util/timeutil.h"
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct wait { double until; uint64_t gen; int started; };
@@ -130,6 +131,21 @@ static int purge(req_t *r) {
   return http_respond_buf(r, 204, NULL, "", 0);
 }
 
+/* GET /v1/mirrors?after=&limit=: the entries, a page at a time (admin). */
+static int list(req_t *r) {
+  struct app *a = r->app;
+  struct principal who;
+  api_principal(r, &who);
+  const char *lim = http_query(r, "limit");
+  char *end = NULL;
+  long n = lim ? strtol(lim, &end, 10) : 100;
+  if (lim && (!*lim || *end)) return http_fail(r, CAIRN_EINVAL, "limit must be a number 1..1000");
+  json_t *j;
+  int rc = svc_mirror_list(a->svc, &who, http_query(r, "after"), n < 1 || n > 1000 ? 0 : (int)n, &j);
+  if (rc) return http_fail(r, rc, rc == CAIRN_EINVAL ? "limit must be 1..1000 and after a previous page's next" : NULL);
+  return json_respond(r, 200, j);
+}
+
 static int ping(req_t *r) {
   struct app *a = r->app;
   if (!r->auth_rc) return http_respond_buf(r, 200, "application/json", "\"pong\"", 6);   /* the filer-gateway's, signed in */
@@ -139,3 +155,4 @@ static int ping(req_t *r) {
 const struct handler h_mirror_redirect = {NULL, NULL, redirect};
 const struct handler h_mirror_purge = {NULL, NULL, purge};
 const struct handler h_ping = {ping, NULL, NULL};
+const struct handler h_mirror_list = {list, NULL, NULL};

@@ -11,7 +11,7 @@
 extern const struct handler h_block_put, h_block_get, h_block_delete, h_block_untrash,
     h_block_missing, h_block_index, h_healthz, h_readyz, h_status, h_users_list, h_users_create,
     h_users_delete, h_s3, h_gc, h_tasks, h_metrics, h_mirror_redirect, h_mirror_purge, h_ping, h_buckets, h_datasets, h_fs, h_dav,
-    h_projects, h_users_home, h_openapi, h_ui;
+    h_projects, h_users_home, h_openapi, h_ui, h_mirror_list;
 
 static int not_found(req_t *r) { return http_fail(r, CAIRN_ENOENT, "no such endpoint"); }
 static const struct handler h_not_found = {not_found, NULL, NULL};
@@ -41,6 +41,7 @@ const struct route api_routes[] = {
   {"GET", "/v1/tasks", AUTH_USER, &h_tasks, NULL},
   {"GET", "/v1/redirect/", AUTH_NONE, &h_mirror_redirect, NULL},   /* cloud-mirror's redirect is public */
   {"DELETE", "/v1/purge/", AUTH_ADMIN, &h_mirror_purge, NULL},
+  {"GET", "/v1/mirrors", AUTH_ADMIN, &h_mirror_list, NULL},
   {"GET", "/v1/ping", AUTH_USER_OR_LOCATOR, &h_ping, NULL},   /* anonymous: cloud-mirror's; signed in: "pong" */
   {"*", "/v1/tasks/", AUTH_USER, &h_tasks, NULL},
   {"*", "/v1/buckets/", AUTH_USER, &h_buckets, NULL},

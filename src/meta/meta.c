@@ -238,6 +238,9 @@ int meta_counts(meta_t *m, struct meta_counts *out) { CALL(m->ops->counts(m->imp
 int meta_mirror_get(meta_t *m, const char *r, const char *h, struct meta_mirror *o) { CALL(m->ops->mirror_get(m->impl, r, h, o)); }
 int meta_mirror_put(meta_t *m, const struct meta_mirror *e) { CALL(m->ops->mirror_put(m->impl, e)); }
 int meta_mirror_delete(meta_t *m, const char *r, const char *h) { CALL(m->ops->mirror_delete(m->impl, r, h)); }
+int meta_mirror_list(meta_t *m, const char *ar, const char *ah, int limit, meta_mirror_cb cb, void *ctx) {
+  CALL(m->ops->mirror_list(m->impl, ar, ah, limit, cb, ctx));
+}
 void meta_mirror_clear(struct meta_mirror *e) {
   xfree(e->url); xfree(e->error); xfree(e->error_detail);
   e->url = e->error = e->error_detail = NULL;

@@ -85,6 +85,7 @@ struct meta_mirror {
   char *error, *error_detail;
   int64_t updated_ms;
 };
+typedef int (*meta_mirror_cb)(void *ctx, const struct meta_mirror *e);   /* non-zero stops, and is returned */
 
 /* A project or home space (service/spaces.h): kind "project" or "home"; bucket: the cairn
  * system's bucket ("" for the others); used_bytes: distinct block bytes of the bucket (dedup
@@ -182,6 +183,7 @@ struct meta_ops {
   int (*mirror_get)(void *impl, const char *region, const char *url_hash, struct meta_mirror *out);
   int (*mirror_put)(void *impl, const struct meta_mirror *e);
   int (*mirror_delete)(void *impl, const char *region, const char *url_hash);
+  int (*mirror_list)(void *impl, const char *after_region, const char *after_hash, int limit, meta_mirror_cb cb, void *ctx);
   int (*task_counts)(void *impl, meta_task_count_cb cb, void *ctx);
   int (*bucket_config_get)(void *impl, const char *bucket, const char *name, char **value);
   int (*bucket_config_set)(void *impl, const char *bucket, const char *name, const char *value);
@@ -320,6 +322,9 @@ int meta_counts(meta_t *m, struct meta_counts *out);
 int meta_mirror_get(meta_t *m, const char *region, const char *url_hash, struct meta_mirror *out);
 int meta_mirror_put(meta_t *m, const struct meta_mirror *e);
 int meta_mirror_delete(meta_t *m, const char *region, const char *url_hash);
+/* Entries ordered by (region, url hash), from just after (after_region, after_hash) ("" "" from the
+ * start), at most limit; cb's entry lives for the call. */
+int meta_mirror_list(meta_t *m, const char *after_region, const char *after_hash, int limit, meta_mirror_cb cb, void *ctx);
 void meta_mirror_clear(struct meta_mirror *e);
 int meta_task_counts(meta_t *m, meta_task_count_cb cb, void *ctx);   /* cb per (kind, state, n) */
 /* A bucket's named configuration document (cors, ...). get: CAIRN_ENOENT when it has none,

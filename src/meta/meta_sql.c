@@ -675,7 +675,7 @@ static const struct meta_ops sql_ops = {
   msql_ds_version_put, msql_ds_version_get, msql_ds_get, msql_ds_list, msql_ds_set_public,
   n_ds_tag_set, msql_ds_tag_get, n_ds_tag_delete, msql_ds_tag_list, msql_ds_tag_history,
   msql_ds_prune, msql_block_claim, msql_block_claimed, n_task_add, msql_task_claim,
-  msql_task_renew, n_task_finish, msql_task_get, msql_task_list, n_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_task_counts, msql_bucket_config_get, msql_bucket_config_set,
+  msql_task_renew, n_task_finish, msql_task_get, msql_task_list, n_task_cancel, msql_task_prune, msql_counts, msql_mirror_get, msql_mirror_put, msql_mirror_delete, msql_mirror_list, msql_task_counts, msql_bucket_config_get, msql_bucket_config_set,
   msql_space_put, msql_space_get, msql_space_delete, msql_space_list, msql_space_member_set, msql_space_members, msql_space_usage_set, msql_space_sample, msql_space_samples, s_lease_take, s_tx, s_ping,
   s_schema_version, s_close, s_lost, s_shared, s_listen,
 };

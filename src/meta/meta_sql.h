@@ -87,6 +87,7 @@ int msql_counts(void *impl, struct meta_counts *out);
 int msql_mirror_get(void *impl, const char *region, const char *url_hash, struct meta_mirror *out);
 int msql_mirror_put(void *impl, const struct meta_mirror *e);
 int msql_mirror_delete(void *impl, const char *region, const char *url_hash);
+int msql_mirror_list(void *impl, const char *after_region, const char *after_hash, int limit, meta_mirror_cb cb, void *ctx);
 int msql_bucket_config_get(void *impl, const char *bucket, const char *name, char **value);
 int msql_bucket_config_set(void *impl, const char *bucket, const char *name, const char *value);
 int msql_task_counts(void *impl, meta_task_count_cb cb, void *ctx);

@@ -1,4 +1,4 @@
-/* meta_sql_mirror.c - the SQL side of regional mirror entries: read, upsert, delete. */
+/* meta_sql_mirror.c - the SQL side of regional mirror entries: read, list, upsert, delete. */
 #include "meta_sql.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
@@ -9,11 +9,27 @@ static char *dup_col(sqlst *st, int i) {
   return sql_column_isnull(st, i) ? NULL : xstrdup(sql_column_text(st, i));
 }
 
+#define MIRROR_COLS "url, state, task_id, etag, last_modified, size, expires_ms, http_status, error, error_detail, updated_ms"
+
+/* The row's columns from `first` on (MIRROR_COLS order) into e; url, error, error_detail on the heap. */
+static void read_entry(sqlst *st, int first, struct meta_mirror *e) {
+  e->url = dup_col(st, first);
+  snprintf(e->state, sizeof e->state, "%s", sql_column_text(st, first + 1));
+  snprintf(e->task_id, sizeof e->task_id, "%s", sql_column_text(st, first + 2));
+  snprintf(e->etag, sizeof e->etag, "%s", sql_column_text(st, first + 3));
+  snprintf(e->last_modified, sizeof e->last_modified, "%s", sql_column_text(st, first + 4));
+  e->size = (uint64_t)sql_column_int64(st, first + 5);
+  e->expires_ms = sql_column_int64(st, first + 6);
+  e->http_status = sql_column_int(st, first + 7);
+  e->error = dup_col(st, first + 8);
+  e->error_detail = dup_col(st, first + 9);
+  e->updated_ms = sql_column_int64(st, first + 10);
+}
+
 int msql_mirror_get(void *impl, const char *region, const char *url_hash, struct meta_mirror *e) {
   struct msql *m = impl;
   sqlst *st;
-  if (sqldb_prepare(m->db, "SELECT url, state, task_id, etag, last_modified, size, expires_ms, http_status,"
-                         " error, error_detail, updated_ms FROM mirror_entries WHERE region = ? AND url_hash = ?", &st))
+  if (sqldb_prepare(m->db, "SELECT " MIRROR_COLS " FROM mirror_entries WHERE region = ? AND url_hash = ?", &st))
     return msql_err(m, "prepare");
   sql_bind_text(st, 1, region);
   sql_bind_text(st, 2, url_hash);
@@ -22,21 +38,35 @@ int msql_mirror_get(void *impl, const char *region, const char *url_hash, struct
     memset(e, 0, sizeof *e);
     snprintf(e->region, sizeof e->region, "%s", region);
     snprintf(e->url_hash, sizeof e->url_hash, "%s", url_hash);
-    e->url = dup_col(st, 0);
-    snprintf(e->state, sizeof e->state, "%s", sql_column_text(st, 1));
-    snprintf(e->task_id, sizeof e->task_id, "%s", sql_column_text(st, 2));
-    snprintf(e->etag, sizeof e->etag, "%s", sql_column_text(st, 3));
-    snprintf(e->last_modified, sizeof e->last_modified, "%s", sql_column_text(st, 4));
-    e->size = (uint64_t)sql_column_int64(st, 5);
-    e->expires_ms = sql_column_int64(st, 6);
-    e->http_status = sql_column_int(st, 7);
-    e->error = dup_col(st, 8);
-    e->error_detail = dup_col(st, 9);
-    e->updated_ms = sql_column_int64(st, 10);
+    read_entry(st, 0, e);
     rc = 0;
   } else if (r != SQLDB_DONE) {
     rc = msql_err(m, "select mirror entry");
   }
+  sqldb_finalize(st);
+  return rc;
+}
+
+int msql_mirror_list(void *impl, const char *after_region, const char *after_hash, int limit, meta_mirror_cb cb, void *ctx) {
+  struct msql *m = impl;
+  sqlst *st;
+  if (sqldb_prepare(m->db, "SELECT region, url_hash, " MIRROR_COLS " FROM mirror_entries WHERE region > ? OR"
+                         " (region = ? AND url_hash > ?) ORDER BY region, url_hash LIMIT ?", &st))
+    return msql_err(m, "prepare");
+  sql_bind_text(st, 1, after_region);
+  sql_bind_text(st, 2, after_region);
+  sql_bind_text(st, 3, after_hash);
+  sql_bind_int64(st, 4, limit);
+  int r, rc = 0;
+  while (!rc && (r = sql_step(st)) == SQLDB_ROW) {
+    struct meta_mirror e = {0};
+    snprintf(e.region, sizeof e.region, "%s", sql_column_text(st, 0));
+    snprintf(e.url_hash, sizeof e.url_hash, "%s", sql_column_text(st, 1));
+    read_entry(st, 2, &e);
+    rc = cb(ctx, &e);
+    meta_mirror_clear(&e);
+  }
+  if (!rc && r != SQLDB_DONE) rc = msql_err(m, "list mirror entries");
   sqldb_finalize(st);
   return rc;
 }

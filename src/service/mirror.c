@@ -148,6 +148,38 @@ int svc_mirror_purge(svc_t *s, const struct principal *p, const char *region, co
   return rc2 && rc2 != CAIRN_ENOENT ? rc2 : 0;
 }
 
+struct list_page { json_t *arr; int n; char last[64 + 1 + 64 + 1]; };
+
+static int list_entry(void *ctx, const struct meta_mirror *e) {
+  struct list_page *pg = ctx;
+  char updated[32], expires[32];
+  time_format_iso8601_ms(e->updated_ms, updated, sizeof updated);
+  time_format_iso8601_ms(e->expires_ms, expires, sizeof expires);
+  json_array_append_new(pg->arr, json_pack("{s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:s?}", "region", e->region, "url", e->url ? e->url : "",
+                                           "state", e->state, "size", (json_int_t)e->size, "etag", e->etag, "updated", updated,
+                                           "expires", expires, "error", e->error));
+  snprintf(pg->last, sizeof pg->last, "%s.%s", e->url_hash, e->region);
+  pg->n++;
+  return 0;
+}
+
+int svc_mirror_list(svc_t *s, const struct principal *p, const char *after, int limit, json_t **out) {
+  if (p->kind != PRINCIPAL_ADMIN) return CAIRN_EAUTH;
+  if (limit < 1 || limit > 1000) return CAIRN_EINVAL;
+  char region[64] = "", hash[65] = "";
+  if (after) {   /* "HASH.REGION", as the previous page's next (no character a URL must escape) */
+    size_t n = strlen(after);
+    if (n < 66 || n - 65 >= sizeof region || after[64] != '.' || !hex_is_lower(after, 64)) return CAIRN_EINVAL;
+    memcpy(hash, after, 64);
+    memcpy(region, after + 65, n - 65 + 1);
+  }
+  struct list_page pg = {json_array(), 0, ""};
+  int rc = meta_mirror_list(s->meta, region, hash, limit, list_entry, &pg);
+  if (rc) { json_decref(pg.arr); return rc; }
+  *out = json_pack("{s:o,s:s?}", "entries", pg.arr, "next", pg.n == limit ? pg.last : NULL);
+  return 0;
+}
+
 void svc_mirror_count_fallback(svc_t *s) { atomic_fetch_add(&s->metrics.mirror_fallbacks, 1); }
 
 /* ---- the copy task ---- */

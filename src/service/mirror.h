@@ -10,6 +10,7 @@
 #define CAIRN_MIRROR_H
 #include "svc.h"
 #include "mirror_spool.h"
+#include <jansson.h>
 #include <stdint.h>
 
 enum mirror_outcome {
@@ -38,6 +39,10 @@ int svc_mirror_redirect(svc_t *s, const char *region, const char *url, int first
 spool_t *svc_mirror_stream(svc_t *s, const char *region, const char *url);
 /* Deletes the copy and its entry (admin). CAIRN_ENOENT: unknown region. */
 int svc_mirror_purge(svc_t *s, const struct principal *p, const char *region, const char *url);
+/* The mirror's entries (admin), ordered by region and URL hash, a page of at most limit (1..1000)
+ * after the token `after` (NULL: from the start): {"entries": [{region, url, state, size, etag,
+ * updated, expires, error}], "next": token or null}. CAIRN_EINVAL: a malformed token. */
+int svc_mirror_list(svc_t *s, const struct principal *p, const char *after, int limit, json_t **out);
 /* The mirror's task kind, registered by svc_open. */
 void mirror_register(svc_t *s);
 /* Counts a redirect that waited past mirror_max_wait and went to the upstream. */

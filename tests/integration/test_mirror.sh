@@ -112,6 +112,23 @@ expect "  ... from the upstream" "$(upstream_gets /files/a.bin)" $((n + 1))
 expect "a second region copies on its own" "$(mirror eu-test /files/a.bin)" 302
 check "  ... into its own bucket" grep -q "/mirror-eu-test/" "$T/loc"
 
+# GET /v1/mirrors: the entries, paged (what the console's Mirrors page shows)
+scurl "$URL/v1/mirrors" > "$T/entries.json"
+check "GET /v1/mirrors lists the entries with region, URL and state" $PY -c "
+import json,sys; e=json.load(open(sys.argv[1]))['entries']
+assert any(x['region']=='eu-test' and x['url']==sys.argv[2] and x['state']=='present' and x['size']>0 for x in e), e
+assert any(x['state']=='present' and x['region']=='us-test' for x in e), e" "$T/entries.json" "$UPURL/files/a.bin"
+scurl "$URL/v1/mirrors?limit=1" > "$T/p1.json"
+next=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['next'])" "$T/p1.json")
+scurl "$URL/v1/mirrors?after=$next&limit=1000" > "$T/p2.json"
+check "  ... a page at a time: page 1 plus the rest is the whole list, in order" $PY -c "
+import json,sys; a,b,c=(json.load(open(f)) for f in sys.argv[1:4])
+k=lambda x:(x['region'],x['url']); assert [k(x) for x in a['entries']+b['entries']]==[k(x) for x in c['entries']], (a,b,c)
+assert len(a['entries'])==1 and b['next'] is None" "$T/p1.json" "$T/p2.json" "$T/entries.json"
+expect "  ... only for an admin (anonymous 403)" "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/mirrors")" 403
+expect "  ... a made-up page token is 400" "$(sstatus "$URL/v1/mirrors?after=abc.us-test")" 400
+expect "  ... limit 0 is 400" "$(sstatus "$URL/v1/mirrors?limit=0")" 400
+
 # ?stream=1: a miss is answered with the bytes while the copy runs (256 MiB at 64 MB/s upstream)
 for i in 1 2; do
   curl -s -D "$T/sh.$i" -o "$T/s256.$i" -w '%{http_code}' "$URL/v1/redirect/s3/us-test/$(enc "$UPURL/big/256m.bin")?stream=1" > "$T/ss.$i" &
