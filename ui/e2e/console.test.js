@@ -38,7 +38,15 @@ const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
 page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
 page.setDefaultTimeout(30000);
-const shot = (name) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+// Every page shot is also checked for form controls and buttons without an accessible name.
+const unnamed = [];
+async function shot(name) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const bad = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')].filter((e) =>
+    !(e.labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.tagName === 'BUTTON' && e.textContent.trim())))
+    .map((e) => e.outerHTML.slice(0, 80)));
+  for (const b of bad) unnamed.push(`${name}: ${b}`);
+}
 
 async function signIn(secret) {   // on the sign-in page
   await page.getByLabel('Access key').fill(AK);
@@ -177,16 +185,32 @@ await check('a gc task queued from the console finishes', async () => {
 await check("create a project and change its quota", async () => {
   await page.goto(`${URL}/ui/#/projects`);
   await page.getByLabel('Project ID').fill(PROJECT);
-  await page.getByLabel('Quota (GB)').fill('2');
+  await page.getByLabel('Quota (GB)', { exact: true }).fill('2');
   await page.getByRole('button', { name: 'Create' }).click();
   await page.getByRole('link', { name: PROJECT }).click();
-  await page.getByLabel('Quota (GB)').fill('5');
+  await page.getByLabel('Quota (GB)', { exact: true }).fill('5');
   await page.getByRole('button', { name: 'Set quota' }).click();
   await page.locator('#message .ok', { hasText: 'set to 5 GB' }).waitFor({ timeout: 60000 });
   const p = await (await api.fetch(`${URL}/v1/projects/${PROJECT}`)).json();
   expect(p.storage.quotaGb === 5 && p.storage.quotaBytes === 5 * 2 ** 30, JSON.stringify(p.storage));
   await page.locator('figure svg.graph, p.empty').first().waitFor();
   await shot('project');
+});
+
+await check("provision the admin's home, then change its quota", async () => {
+  await page.goto(`${URL}/ui/#/projects`);
+  await page.getByRole('heading', { name: 'Homes' }).waitFor();
+  await page.getByLabel('User', { exact: true }).selectOption('admin');
+  await page.getByLabel('Home quota (GB)').fill('3');
+  await page.getByRole('button', { name: 'Provision home' }).click();
+  const q = page.getByLabel('home quota of admin (GB)');
+  await q.waitFor({ timeout: 60000 });
+  await q.fill('4');
+  await page.locator('tr', { hasText: 'admin' }).getByRole('button', { name: 'Set' }).click();
+  await page.locator('#message .ok', { hasText: 'Home quota of admin set to 4 GB' }).waitFor({ timeout: 60000 });
+  const u = await (await api.fetch(`${URL}/v1/users/admin`)).json();
+  expect(JSON.stringify(u).includes('"quotaGb":4'), JSON.stringify(u));
+  await shot('projects');
 });
 
 for (const [name, path, heading] of [['server', '#/server', 'Volumes'], ['mirrors', '#/mirrors', 'Entries'], ['api', '#/api', 'Schemas']]) {
@@ -210,6 +234,10 @@ await check('sign out forgets the secret', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in to cairn' }).waitFor();
   expect(await page.evaluate(() => sessionStorage.getItem('cairn.session') === null), 'the session is still stored');
+});
+
+await check('every control on every page has an accessible name', async () => {
+  expect(unnamed.length === 0, unnamed.slice(0, 5).join(' | '));
 });
 
 await check('no script errors on any page', async () => {

@@ -9,10 +9,10 @@ function s(tag, attrs, ...kids) {
   return e;
 }
 
-function human(n) {
-  const u = ['B', 'KB', 'MB', 'GB', 'TB'];
+function human(n) {   // binary units, as the rest of the console
+  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
-  while (n >= 1000 && i < u.length - 1) { n /= 1000; i++; }
+  while (n >= 1024 && i < u.length - 1) { n /= 1024; i++; }
   return `${n.toFixed(n < 10 && i ? 1 : 0)} ${u[i]}`;
 }
 
@@ -34,5 +34,5 @@ export function usageGraph(samples, quota) {
     s('text', { x: W - 8, y: H - 6, 'text-anchor': 'end' }, new Date(t1).toLocaleString()),
     quota ? s('line', { x1: L, y1: Y(quota), x2: W - 8, y2: Y(quota), class: 'quota' }) : '',
     s('path', { d: pts.length > 1 ? line : `M${L},${Y(last)} L${W - 8},${Y(last)}`, class: 'usage' }));
-  return h('figure', svg, h('figcaption', `${samples.length} samples; now ${human(last)}${quota ? ` of a ${human(quota)} quota` : ''}.`));
+  return h('figure', svg, h('figcaption', `${samples.length} sample${samples.length === 1 ? '' : 's'}; now ${human(last)}${quota ? ` of a ${human(quota)} quota` : ''}.`));
 }

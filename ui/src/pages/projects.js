@@ -1,6 +1,7 @@
-// projects.js - projects (the filer-gateway's API): list and create; one project's quota (change
-// it), usage over time as a graph, members and roles (add, change, remove), delete. Changes are
-// tasks: the page waits for each to end and shows how it ended.
+// projects.js - projects and homes (the filer-gateway's API): projects listed and created; one
+// project's quota (change it), usage over time as a graph, members and roles (add, change,
+// remove), delete; users' homes (admins: provision one, change its quota). Changes are tasks: the
+// page waits for each to end and shows how it ended.
 import { json, signedIn } from '../api.js';
 import { h, mount, table, attempt, bytes, loading, button, field, say } from '../dom.js';
 import { usageGraph } from '../graph.js';
@@ -10,11 +11,11 @@ const ROLES = ['manager', 'contributor', 'viewer', 'traverse'];
 const GB = 2 ** 30;   // the filer-gateway's quotaGb counts GiB
 
 // Waits (long poll, a minute at most) for a filer-gateway task; throws when it did not succeed.
-async function finished(answer) {
+async function finished(answer, kind = 'project') {
   const id = answer?.taskID;
   if (!id) return;
   for (let i = 0; i < 60; i++) {
-    const t = await json('GET', `/v1/tasks/project/${enc(id)}`);
+    const t = await json('GET', `/v1/tasks/${kind}/${enc(id)}`);
     const st = t.taskStatus?.status;
     if (st === 'succeeded') return;
     if (st === 'failed' || st === 'canceled') throw new Error(t.taskStatus.error || `the task ${st}`);
@@ -30,7 +31,7 @@ function usageBar(s) {
 }
 
 export async function projectsPage(main) {
-  mount(main, h('h1', 'Projects'), loading());
+  mount(main, h('h1', 'Projects and homes'), loading());
   const j = await attempt(() => json('GET', '/v1/projects'));
   if (!j) return;
   const id = h('input', { required: true, pattern: '[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]', title: '3 to 63 lowercase letters, digits, dots and hyphens (it names the bucket)', spellcheck: 'false' });
@@ -42,10 +43,34 @@ export async function projectsPage(main) {
       `Project ${id.value.trim()} created.`);
     if (ok !== undefined) projectsPage(main);
   });
-  mount(main, h('h1', 'Projects'), signedIn()?.admin ? form : null,
+  const homes = h('section.card', h('h2', 'Homes'));
+  mount(main, h('h1', 'Projects and homes'), signedIn()?.admin ? form : null,
     table(['Project', 'System', 'Usage', 'Members'], j.projects.map((p) => [
       h('a', { href: `#/p/${enc(p.projectID)}` }, p.projectID), p.storage?.system || '', usageBar(p.storage || {}), String((p.members || []).length)]),
-    'No projects yet.'));
+    'No projects yet.'), signedIn()?.admin ? homes : null);
+  if (signedIn()?.admin) await homesCard(homes, () => projectsPage(main));
+}
+
+// Users' homes (admins): each user's home with its usage and quota, provisioning one.
+async function homesCard(card, reload) {
+  const j = await attempt(() => json('GET', '/v1/users'));
+  if (!j) return;
+  const rows = j.users.filter((u) => u.storage && u.storage.system !== 'none').map((u) => {
+    const q = h('input', { type: 'number', min: 0, step: 1, value: u.storage.quotaGb ?? 0, 'aria-label': `home quota of ${u.userID} (GB)` });
+    return [u.userID, usageBar(u.storage), h('span.actions', q, button('Set', () => attempt(async () =>
+      finished(await json('PATCH', `/v1/users/${enc(u.userID)}`, { body: { storage: { quotaGb: Number(q.value) } } }), 'user'),
+    `Home quota of ${u.userID} set to ${q.value} GB.`).then((r) => r !== undefined && reload())))];
+  });
+  const who = h('select', j.users.filter((u) => !u.storage || u.storage.system === 'none').map((u) => h('option', { value: u.userID }, u.userID)));
+  const quota = h('input', { type: 'number', min: 0, step: 1, value: 10, required: true });
+  const form = h('form.inline', { 'aria-label': 'Provision a home' }, field('User', who), field('Home quota (GB)', quota), h('button', { type: 'submit' }, 'Provision home'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const r = await attempt(async () => finished(await json('POST', '/v1/users', { body: { userID: who.value, storage: { system: 'cairn', quotaGb: Number(quota.value) } } }), 'user'),
+      `Home of ${who.value} provisioned.`);
+    if (r !== undefined) reload();
+  });
+  mount(card, h('h2', 'Homes'), table(['User', 'Usage', 'Quota (GB)'], rows, 'No homes yet.'), who.options.length ? form : null);
 }
 
 export async function projectPage(main, { args }) {
