@@ -199,7 +199,7 @@ await check("create a project and change its quota", async () => {
 
 await check("provision the admin's home, then change its quota", async () => {
   await page.goto(`${URL}/ui/#/projects`);
-  await page.getByRole('heading', { name: 'Homes' }).waitFor();
+  await page.getByRole('heading', { name: 'Homes', exact: true }).waitFor();
   await page.getByLabel('User', { exact: true }).selectOption('admin');
   await page.getByLabel('Home quota (GB)').fill('3');
   await page.getByRole('button', { name: 'Provision home' }).click();
