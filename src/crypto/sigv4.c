@@ -178,8 +178,18 @@ static int split_query(const char *q, struct qpair **out) {
 }
 
 char *sigv4_canonical_query(const char *raw_query, int drop_signature) {
+  /* A '+' in a query is a space: that is how the server decodes the values it acts on
+   * (libmicrohttpd, as HTML forms), so the signature must cover a space too. Signers that meant
+   * a plus sign sent %2B (every AWS SDK); form-style signers (aws4fetch's presigned URLs) sent '+'
+   * for a space and signed %20. AWS S3 and Ceph RGW read it the same way. */
+  sbuf_t plus = {0};
+  for (const char *p = raw_query; p && *p; p++) {
+    if (*p == '+') sbuf_adds(&plus, "%20");
+    else sbuf_addc(&plus, *p);
+  }
   struct qpair *v = NULL;
-  int n = split_query(raw_query, &v);
+  int n = split_query(plus.s ? plus.s : raw_query, &v);
+  sbuf_free(&plus);
   if (n < 0) return NULL;
   if (n > 1) qsort(v, (size_t)n, sizeof *v, qcmp);
   sbuf_t b = {0};

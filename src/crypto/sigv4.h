@@ -37,6 +37,7 @@ int sigv4_parse_presigned(const char *raw_query, struct sigv4_auth *out);
 char *sigv4_uri_decode(const char *s, size_t n);
 /* Heap strings; caller xfrees. */
 char *sigv4_canonical_uri(const char *raw_path);
+/* The canonical query; a '+' counts as a space (%20), as the server decodes query values. */
 char *sigv4_canonical_query(const char *raw_query, int drop_signature);
 
 /* Returns the joined values of a lowercase header name, or NULL when absent. */

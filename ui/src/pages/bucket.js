@@ -103,7 +103,7 @@ async function objectsTab(body, bucket, prefix, token) {
 export async function download(bucket, key, versionId) {
   const name = key.split('/').pop() || 'download';
   const u = await presign('GET', objectPath(bucket, key), 300, {
-    // RFC 6266 filename* (no space: a space would be a '+' in the URL, which signers read differently)
+    // RFC 6266 filename*: any UTF-8 name, quoted safely
     versionId, 'response-content-disposition': `attachment;filename*=UTF-8''${encodeURIComponent(name)}` });
   const a = h('a', { href: u, download: name, hidden: true });
   document.body.append(a);
