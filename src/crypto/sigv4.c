@@ -1,4 +1,5 @@
-/* sigv4.c - AWS SigV4 canonicalisation and signing (no HTTP, no I/O). */
+/* sigv4.c - AWS SigV4 canonicalisation and signing (no HTTP, no I/O), with the derived signing
+ * keys of recent (secret, date, region, service) kept in a small cache. */
 #include "sigv4.h"
 #include "hash.h"
 #include "../util/alloc.h"
@@ -6,6 +7,7 @@
 #include "../util/hex.h"
 #include "../util/sbuf.h"
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,7 +283,36 @@ char *sigv4_canonical_request(const char *method, const char *canon_uri, const c
   return sbuf_steal(&b);
 }
 
+/* Derived keys change once a day per secret: a request costs one SHA-256 of its scope and secret
+ * (the cache's tag: neither is kept) instead of four HMACs. 64 slots, the last use wins a slot. */
+#define KEY_SLOTS 64
+static struct { uint8_t tag[32], key[32]; int used; } key_cache[KEY_SLOTS];
+static pthread_mutex_t key_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void derive_key(const char *secret, const struct sigv4_auth *a, uint8_t out[32]);
+
 void sigv4_signing_key(const char *secret, const struct sigv4_auth *a, uint8_t out[32]) {
+  sbuf_t id = {0};
+  sbuf_printf(&id, "%s%c%s%c%s%c%s", secret, 0, a->date, 0, a->region, 0, a->service);
+  uint8_t tag[32];
+  sha256(id.s, id.len, tag);
+  memset(id.s, 0, id.len);
+  sbuf_free(&id);
+  unsigned slot = tag[0] % KEY_SLOTS;
+  pthread_mutex_lock(&key_mu);
+  int hit = key_cache[slot].used && !memcmp(key_cache[slot].tag, tag, 32);
+  if (hit) memcpy(out, key_cache[slot].key, 32);
+  pthread_mutex_unlock(&key_mu);
+  if (hit) return;
+  derive_key(secret, a, out);
+  pthread_mutex_lock(&key_mu);
+  memcpy(key_cache[slot].tag, tag, 32);
+  memcpy(key_cache[slot].key, out, 32);
+  key_cache[slot].used = 1;
+  pthread_mutex_unlock(&key_mu);
+}
+
+static void derive_key(const char *secret, const struct sigv4_auth *a, uint8_t out[32]) {
   /* SigV4: "Calculate the signature", derived signing key */
   uint8_t k1[32], k2[32];
   sbuf_t key = {0};

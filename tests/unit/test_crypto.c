@@ -169,7 +169,32 @@ static void locators(void) {
   ASSERT_EQ(locator_parse(bad, &l), CAIRN_EINVAL);
 }
 
+/* The cached signing key is always the one the four HMACs derive, whichever secrets and scopes
+ * share the cache's slots (200 secrets x 2 days, each asked for three times, interleaved). */
+static void signing_key_cache(void) {
+  for (int round = 0; round < 3; round++)
+    for (int i = 0; i < 200; i++)
+      for (int d = 0; d < 2; d++) {
+        char secret[32];
+        snprintf(secret, sizeof secret, "secret-%d", i);
+        struct sigv4_auth a = {0};
+        memcpy(a.date, d ? "20261121" : "20261120", 9);
+        snprintf(a.region, sizeof a.region, "us-east-1");
+        snprintf(a.service, sizeof a.service, "s3");
+        uint8_t got[32], k1[32], k2[32], want[32];
+        sigv4_signing_key(secret, &a, got);
+        char ks[40];
+        snprintf(ks, sizeof ks, "AWS4%s", secret);
+        hmac_sha256(ks, strlen(ks), a.date, strlen(a.date), k1);
+        hmac_sha256(k1, 32, a.region, strlen(a.region), k2);
+        hmac_sha256(k2, 32, a.service, strlen(a.service), k1);
+        hmac_sha256(k1, 32, "aws4_request", 12, want);
+        ASSERT(!memcmp(got, want, 32));
+      }
+}
+
 void suite_sigv4(void) {
+  RUN(signing_key_cache);
   RUN(aws_get_object_example); RUN(aws_put_object_example); RUN(aws_list_objects_example);
   RUN(aws_presigned_example); RUN(authorization_parsing); RUN(canonical_rules);
 }
