@@ -162,7 +162,8 @@ static int s3_body(req_t *r, const char *data, size_t n) {
   return rc;
 }
 
-/* ---- PutObject: finish the chunks, check digests, commit the object row, on a worker ---- */
+/* ---- PutObject: finish the chunks, check digests on a worker; the object row then goes to the
+ * group commit, whose thread resumes the request (the worker does not wait for the fsync) ---- */
 
 struct put_job {
   struct s3_req *q;
@@ -170,6 +171,9 @@ struct put_job {
   const char *ctype, *content_md5, *sha256;   /* copied from the request before deferring */
   const char *headers, *tags;
   struct svc_write_cond cond;
+  struct meta_object o;   /* the row, alive until the commit is done */
+  char *enc;              /* its manifest */
+  http_resume_t *resume;
 };
 
 /* Content-MD5 (base64) and a hex x-amz-content-sha256 must match the body. */
@@ -199,45 +203,60 @@ static int inline_finish(struct put_job *j) {
   return 0;
 }
 
-static void put_commit_job(void *arg) {
+/* The group commit's answer (on its thread, or on the worker when known at once). */
+static void put_committed(void *arg, int rc) {
   struct put_job *j = arg;
   struct s3_req *q = j->q;
+  q->rc = rc;
+  snprintf(q->version_id, sizeof q->version_id, "%s", j->o.version_id);
+  if (rc) *q->expiration = 0;
+  xfree(j->enc);
+  j->enc = NULL;
+  http_resume(j->resume);
+}
+
+static void put_commit_job(void *arg, http_resume_t *t) {
+  struct put_job *j = arg;
+  struct s3_req *q = j->q;
+  j->resume = t;
   if (q->inl) q->rc = inline_finish(j);
   else q->rc = obj_writer_finish(q->w, &q->m, q->md5, q->sha);
   q->w = NULL;
   if (!q->rc) q->rc = check_digests(j);   /* on failure nothing is committed */
-  if (q->rc) return;
+  if (q->rc) { http_resume(t); return; }
   char *enc = manifest_encode(&q->m);
   if (q->part) {
     struct meta_part p = {q->part, q->m.total, "", enc, time_now_ms(), ""};
     snprintf(p.etag, sizeof p.etag, "%s", q->md5);
     if (*q->ck_b64 && s3_checksum_name(q)) snprintf(p.checksum, sizeof p.checksum, "%s:%s", s3_checksum_name(q), q->ck_b64);
     q->rc = svc_part_commit(j->svc, &q->grant, q->upload_id, &p);
-  } else {
-    struct meta_object o = {0};
-    snprintf(o.bucket, sizeof o.bucket, "%s", q->bucket);
-    o.key = (char *)q->key;
-    o.size = q->m.total;
-    snprintf(o.etag, sizeof o.etag, "%s", q->md5);
-    o.content_type = (char *)j->ctype;
-    o.manifest = enc;
-    o.created_ms = time_now_ms();
-    o.headers = (char *)j->headers;
-    o.tags = (char *)j->tags;
-    o.data = q->inl;
-    o.is_inline = q->inl != NULL;
-    q->rc = svc_object_commit(j->svc, &q->grant, &o, &j->cond);
-    snprintf(q->version_id, sizeof q->version_id, "%s", o.version_id);
-    if (!q->rc && q->grant.lifecycle) svc_object_expiration(j->svc, &o, q->expiration, sizeof q->expiration);
+    xfree(enc);
+    http_resume(t);
+    return;
   }
-  xfree(enc);
+  struct meta_object *o = &j->o;
+  memset(o, 0, sizeof *o);
+  snprintf(o->bucket, sizeof o->bucket, "%s", q->bucket);
+  o->key = (char *)q->key;
+  o->size = q->m.total;
+  snprintf(o->etag, sizeof o->etag, "%s", q->md5);
+  o->content_type = (char *)j->ctype;
+  o->manifest = j->enc = enc;
+  o->created_ms = time_now_ms();
+  o->headers = (char *)j->headers;
+  o->tags = (char *)j->tags;
+  o->data = q->inl;
+  o->is_inline = q->inl != NULL;
+  if (q->grant.lifecycle) svc_object_expiration(j->svc, o, q->expiration, sizeof q->expiration);   /* before: it reads */
+  svc_object_commit_async(j->svc, &q->grant, o, &j->cond, put_committed, j);
 }
 
 int s3_defer_commit(req_t *r, struct s3_req *q, const char *ctype, const char *headers, const char *tags) {
   q->committing = 1;
   struct put_job *j = mempool_alloc(r->pool, sizeof *j);
-  *j = (struct put_job){q, ((struct app *)r->app)->svc, mempool_strdup(r->pool, ctype), NULL, NULL, headers, tags, {NULL, NULL}};
-  return http_defer(r, put_commit_job, j);
+  *j = (struct put_job){.q = q, .svc = ((struct app *)r->app)->svc, .ctype = mempool_strdup(r->pool, ctype),
+                        .headers = headers, .tags = tags};
+  return http_defer_handoff(r, put_commit_job, j);
 }
 
 int s3_put_end(req_t *r, struct s3_req *q) {
@@ -252,11 +271,11 @@ int s3_put_end(req_t *r, struct s3_req *q) {
     struct put_job *j = mempool_alloc(r->pool, sizeof *j);
     const char *ct = http_header(r, "Content-Type"), *cm = http_header(r, "Content-MD5");
     const char *ph = r->payload_hash;
-    *j = (struct put_job){q, ((struct app *)r->app)->svc,
-                          mempool_strdup(r->pool, ct ? ct : "binary/octet-stream"),
-                          cm ? mempool_strdup(r->pool, cm) : NULL,
-                          ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL,
-                          s3_headers_from_request(r), s3_tags_from_request(r), {NULL, NULL}};
+    *j = (struct put_job){.q = q, .svc = ((struct app *)r->app)->svc,
+                          .ctype = mempool_strdup(r->pool, ct ? ct : "binary/octet-stream"),
+                          .content_md5 = cm ? mempool_strdup(r->pool, cm) : NULL,
+                          .sha256 = ph && strlen(ph) == 64 ? mempool_strdup(r->pool, ph) : NULL,
+                          .headers = s3_headers_from_request(r), .tags = s3_tags_from_request(r)};
     const char *im = http_header(r, "If-Match"), *inm = http_header(r, "If-None-Match");
     j->cond.if_match = im ? mempool_strdup(r->pool, im) : NULL;
     j->cond.if_none_match = inm ? mempool_strdup(r->pool, inm) : NULL;
@@ -267,7 +286,7 @@ int s3_put_end(req_t *r, struct s3_req *q) {
       j->headers = q->sse_headers = mempool_strdup(r->pool, h);
       xfree(h);
     }
-    return http_defer(r, put_commit_job, j);
+    return http_defer_handoff(r, put_commit_job, j);
   }
   if (q->rc) return http_fail(r, q->rc, NULL);
   char etag[40];

@@ -1,4 +1,5 @@
-/* async.c - a fixed pool of worker threads with a FIFO job queue. */
+/* async.c - a fixed pool of worker threads with a FIFO job queue; jobs that hand their request's
+ * resumption on (http_defer_handoff) are counted until it happens, so stopping waits for them. */
 #include "async.h"
 #include "server_internal.h"
 #include "../util/alloc.h"
@@ -6,7 +7,11 @@
 #include <microhttpd.h>
 #include <pthread.h>
 
-struct job { struct job *next; struct MHD_Connection *conn; void (*fn)(void *); void *arg; };
+struct job {
+  struct job *next; struct MHD_Connection *conn; void (*fn)(void *); void *arg;
+  void (*hfn)(void *, http_resume_t *);   /* a handoff job: fn is NULL */
+};
+struct http_resume { struct MHD_Connection *conn; workq_t *q; };
 
 struct workq {
   pthread_mutex_t mu;
@@ -14,6 +19,8 @@ struct workq {
   struct job *head, *tail;
   int stop;
   unsigned n;
+  unsigned handed;   /* handoffs not resumed yet */
+  pthread_cond_t handed_cv;
   pthread_t *threads;
 };
 
@@ -26,9 +33,16 @@ static void *worker(void *p) {
     if (!j) break;   /* stopping and drained */
     q->head = j->next;
     if (!q->head) q->tail = NULL;
+    if (j->hfn) q->handed++;
     pthread_mutex_unlock(&q->mu);
-    j->fn(j->arg);
-    MHD_resume_connection(j->conn);
+    if (j->hfn) {
+      http_resume_t *t = xmalloc(sizeof *t);
+      *t = (http_resume_t){j->conn, q};
+      j->hfn(j->arg, t);
+    } else {
+      j->fn(j->arg);
+      MHD_resume_connection(j->conn);
+    }
     xfree(j);
     pthread_mutex_lock(&q->mu);
   }
@@ -40,6 +54,7 @@ workq_t *workq_start(unsigned n) {
   workq_t *q = xcalloc(1, sizeof *q);
   pthread_mutex_init(&q->mu, NULL);
   pthread_cond_init(&q->cv, NULL);
+  pthread_cond_init(&q->handed_cv, NULL);
   q->n = n ? n : 1;
   q->threads = xcalloc(q->n, sizeof *q->threads);
   for (unsigned i = 0; i < q->n; i++) pthread_create(&q->threads[i], NULL, worker, q);
@@ -53,16 +68,18 @@ void workq_stop(workq_t *q) {
   pthread_cond_broadcast(&q->cv);
   pthread_mutex_unlock(&q->mu);
   for (unsigned i = 0; i < q->n; i++) pthread_join(q->threads[i], NULL);
+  pthread_mutex_lock(&q->mu);   /* the daemon may stop only once every handed-on request resumed */
+  while (q->handed) pthread_cond_wait(&q->handed_cv, &q->mu);
+  pthread_mutex_unlock(&q->mu);
+  pthread_cond_destroy(&q->handed_cv);
   pthread_mutex_destroy(&q->mu);
   pthread_cond_destroy(&q->cv);
   xfree(q->threads);
   xfree(q);
 }
 
-int http_defer(req_t *r, void (*fn)(void *), void *arg) {
+static int enqueue(req_t *r, struct job *j) {
   workq_t *q = server_workq(r);
-  struct job *j = xmalloc(sizeof *j);
-  *j = (struct job){NULL, r->conn, fn, arg};
   server_waiting(r);
   MHD_suspend_connection(r->conn);   /* before queueing: the worker resumes it */
   pthread_mutex_lock(&q->mu);
@@ -71,4 +88,25 @@ int http_defer(req_t *r, void (*fn)(void *), void *arg) {
   pthread_cond_signal(&q->cv);
   pthread_mutex_unlock(&q->mu);
   return CAIRN_EDEFER;
+}
+
+int http_defer(req_t *r, void (*fn)(void *), void *arg) {
+  struct job *j = xmalloc(sizeof *j);
+  *j = (struct job){NULL, r->conn, fn, arg, NULL};
+  return enqueue(r, j);
+}
+
+int http_defer_handoff(req_t *r, void (*fn)(void *, http_resume_t *), void *arg) {
+  struct job *j = xmalloc(sizeof *j);
+  *j = (struct job){NULL, r->conn, NULL, arg, fn};
+  return enqueue(r, j);
+}
+
+void http_resume(http_resume_t *t) {
+  workq_t *q = t->q;
+  MHD_resume_connection(t->conn);
+  xfree(t);
+  pthread_mutex_lock(&q->mu);
+  if (--q->handed == 0) pthread_cond_broadcast(&q->handed_cv);
+  pthread_mutex_unlock(&q->mu);
 }

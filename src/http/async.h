@@ -15,4 +15,11 @@ void workq_stop(workq_t *q);
  * Returns CAIRN_EDEFER, which `end` returns to the server. fn must not touch r. */
 int http_defer(req_t *r, void (*fn)(void *arg), void *arg);
 
+/* The same for work that ends elsewhere: fn(arg, t) runs on a worker and passes t on; whoever
+ * finishes the work (any thread) calls http_resume(t), exactly once, and only then is `end`
+ * called again. The worker is free as soon as fn returns (nothing waits for the rest). */
+typedef struct http_resume http_resume_t;
+int http_defer_handoff(req_t *r, void (*fn)(void *arg, http_resume_t *t), void *arg);
+void http_resume(http_resume_t *t);
+
 #endif

@@ -12,8 +12,10 @@
 #include <string.h>
 
 /* Group commit of object puts: callers queue their row; whoever finds no leader becomes it and
- * writes every queued row in one transaction (one fsync), then wakes the others. */
-struct put_req { const struct meta_object *o; int rc, done; struct put_req *next; };
+ * writes every queued row in one transaction (one fsync), then wakes the others. Callers that
+ * must not wait (meta_object_put_async) queue instead for the commit thread, which writes each
+ * batch the same way and calls every row's done. */
+struct put_req { const struct meta_object *o; int rc, done; struct put_req *next; meta_done_fn fn; void *ctx; };
 
 struct meta {
   const struct meta_ops *ops;
@@ -23,6 +25,10 @@ struct meta {
   pthread_cond_t gcv;
   struct put_req *head, **tail;
   int leader;
+  struct put_req *ahead, **atail;   /* the commit thread's queue (under gmu) */
+  pthread_cond_t acv;
+  pthread_t committer;
+  int committer_on, stopping;
   struct reader { void *impl; pthread_mutex_t mu; } rd[META_READERS];
   int nrd;
   atomic_uint next_rd;
@@ -51,6 +57,10 @@ meta_t *meta_wrap(const struct meta_ops *ops, void *impl) {
   m->head = NULL;
   m->tail = &m->head;
   m->leader = 0;
+  m->ahead = NULL;
+  m->atail = &m->ahead;
+  pthread_cond_init(&m->acv, NULL);
+  m->committer_on = m->stopping = 0;
   m->nrd = 0;
   atomic_init(&m->next_rd, 0);
   return m;
@@ -96,6 +106,13 @@ static struct reader *reader_take(meta_t *m) {
 
 void meta_close(meta_t *m) {
   if (!m) return;
+  pthread_mutex_lock(&m->gmu);
+  m->stopping = 1;
+  int joined = m->committer_on;
+  pthread_cond_signal(&m->acv);
+  pthread_mutex_unlock(&m->gmu);
+  if (joined) pthread_join(m->committer, NULL);   /* it drains its queue first */
+  pthread_cond_destroy(&m->acv);
   for (int i = 0; i < m->nrd; i++) {
     m->ops->close(m->rd[i].impl);
     pthread_mutex_destroy(&m->rd[i].mu);
@@ -132,7 +149,7 @@ static void put_batch(meta_t *m, struct put_req *batch) {
 }
 
 int meta_object_put(meta_t *m, const struct meta_object *o) {
-  struct put_req me = {o, 0, 0, NULL};
+  struct put_req me = {o, 0, 0, NULL, NULL, NULL};
   pthread_mutex_lock(&m->gmu);
   *m->tail = &me;
   m->tail = &me.next;
@@ -152,6 +169,52 @@ int meta_object_put(meta_t *m, const struct meta_object *o) {
   pthread_mutex_unlock(&m->gmu);
   return me.rc;
 }
+/* The commit thread: every queued row in one batch, then each row's done (outside every lock). */
+static void *committer(void *arg) {
+  meta_t *m = arg;
+  pthread_mutex_lock(&m->gmu);
+  for (;;) {
+    while (!m->ahead && !m->stopping) pthread_cond_wait(&m->acv, &m->gmu);
+    struct put_req *batch = m->ahead;
+    if (!batch) break;   /* stopping, and nothing is left */
+    m->ahead = NULL;
+    m->atail = &m->ahead;
+    pthread_mutex_unlock(&m->gmu);
+    put_batch(m, batch);
+    for (struct put_req *q = batch, *next; q; q = next) {
+      next = q->next;
+      q->fn(q->ctx, q->rc);
+      xfree(q);
+    }
+    pthread_mutex_lock(&m->gmu);
+  }
+  pthread_mutex_unlock(&m->gmu);
+  return NULL;
+}
+
+void meta_object_put_async(meta_t *m, const struct meta_object *o, meta_done_fn done, void *ctx) {
+  struct put_req *q = xmalloc(sizeof *q);
+  *q = (struct put_req){o, 0, 0, NULL, done, ctx};
+  pthread_mutex_lock(&m->gmu);
+  if (m->stopping) {
+    pthread_mutex_unlock(&m->gmu);
+    xfree(q);
+    done(ctx, CAIRN_EBUSY);
+    return;
+  }
+  if (!m->committer_on && !pthread_create(&m->committer, NULL, committer, m)) m->committer_on = 1;
+  if (!m->committer_on) {   /* no thread to be had: commit here */
+    pthread_mutex_unlock(&m->gmu);
+    xfree(q);
+    done(ctx, meta_object_put(m, o));
+    return;
+  }
+  *m->atail = q;
+  m->atail = &q->next;
+  pthread_cond_signal(&m->acv);
+  pthread_mutex_unlock(&m->gmu);
+}
+
 int meta_object_get(meta_t *m, const char *b, const char *k, struct meta_object *o) { CALL_READ(object_get, b, k, o); }
 int meta_object_delete(meta_t *m, const char *b, const char *k) { CALL(m->ops->object_delete(m->impl, b, k)); }
 int meta_object_list(meta_t *m, const char *b, const char *p, const char *a, int l, meta_object_cb cb, void *ctx) {

@@ -227,6 +227,11 @@ int meta_bucket_list(meta_t *m, meta_bucket_cb cb, void *ctx);
 /* Creates or replaces (bucket, key) in one transaction; CAIRN_ENOSUCHBUCKET; CAIRN_EQUOTA when a
  * space's bucket would grow past its quota (nothing written). */
 int meta_object_put(meta_t *m, const struct meta_object *o);
+/* The same without waiting: o (and what it points to) must stay valid until done(ctx, rc) is
+ * called, once, from the commit thread (or from here, when the database is closing). Rows queued
+ * together commit in one transaction. */
+typedef void (*meta_done_fn)(void *ctx, int rc);
+void meta_object_put_async(meta_t *m, const struct meta_object *o, meta_done_fn done, void *ctx);
 int meta_object_get(meta_t *m, const char *bucket, const char *key, struct meta_object *out);
 int meta_object_delete(meta_t *m, const char *bucket, const char *key);   /* CAIRN_ENOSUCHKEY */
 /* Keys > after that start with prefix, in byte order, at most limit of them. */

@@ -96,6 +96,19 @@ int svc_object_commit(svc_t *s, const struct svc_write *w, struct meta_object *o
   return rc ? rc : svc_object_store(s, w->versioning, o);
 }
 
+void svc_object_commit_async(svc_t *s, const struct svc_write *w, struct meta_object *o,
+                             const struct svc_write_cond *cond, meta_done_fn done, void *ctx) {
+  int rc = granted(w, o->bucket, o->key) ? cond_check(s, o->bucket, o->key, cond) : CAIRN_EAUTH;
+  if (rc || w->versioning != VERSIONING_OFF) {   /* versioned writes commit here, as before */
+    done(ctx, rc ? rc : svc_object_store(s, w->versioning, o));
+    return;
+  }
+  o->seq = 0;
+  o->delete_marker = 0;
+  snprintf(o->version_id, sizeof o->version_id, "null");
+  meta_object_put_async(s->meta, o, done, ctx);
+}
+
 int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, const struct meta_part *part) {
   return w && w->allowed ? meta_part_put(s->meta, upload_id, part) : CAIRN_EAUTH;   /* the upload was checked too */
 }

@@ -40,6 +40,11 @@ int object_part(const char *headers, uint64_t size, int n, uint64_t *off, uint64
  * NoSuchKey) and If-None-Match: * (412 when the key exists); checked right before the commit. */
 struct svc_write_cond { const char *if_match, *if_none_match; };
 int svc_object_commit(svc_t *s, const struct svc_write *w, struct meta_object *o, const struct svc_write_cond *cond);
+/* The same without waiting for the group commit: done(ctx, rc) is called once, on this thread
+ * when the answer is known at once, else on the metadata's commit thread; o must stay valid
+ * until then. */
+void svc_object_commit_async(svc_t *s, const struct svc_write *w, struct meta_object *o,
+                             const struct svc_write_cond *cond, meta_done_fn done, void *ctx);
 int svc_part_commit(svc_t *s, const struct svc_write *w, const char *upload_id, const struct meta_part *part);
 /* a: PUT_OBJECT_TAGGING or DELETE_OBJECT_TAGGING; tags JSON; vid (may be NULL): that version. */
 int svc_object_set_tags(svc_t *s, const struct principal *p, enum authz_action a, const char *bucket,
