@@ -3,8 +3,10 @@
  * transaction (a rollback would take it along), so its mutex covers every call (recursive:
  * callbacks may call meta again). The per-request lookups (user by key, bucket, object) go to
  * reader connections when the backend opened some, each under its own mutex, so they do not
- * queue behind a group commit's fsync. */
+ * queue behind a group commit's fsync. Users by key and buckets by name are cached (meta_cache.h)
+ * when no other node shares the database; the writes to them here invalidate the cache. */
 #include "meta.h"
+#include "meta_cache.h"
 #include "../util/alloc.h"
 #include "../util/err.h"
 #include <pthread.h>
@@ -32,6 +34,7 @@ struct meta {
   struct reader { void *impl; pthread_mutex_t mu; } rd[META_READERS];
   int nrd;
   atomic_uint next_rd;
+  meta_cache_t *cache;   /* NULL when other nodes write the same database */
 };
 
 /* A database that cannot be reached answers CAIRN_EBUSY (503 SlowDown: retry), not a 500. */
@@ -63,6 +66,7 @@ meta_t *meta_wrap(const struct meta_ops *ops, void *impl) {
   m->committer_on = m->stopping = 0;
   m->nrd = 0;
   atomic_init(&m->next_rd, 0);
+  m->cache = ops->shared && ops->shared(impl) ? NULL : meta_cache_new();
   return m;
 }
 
@@ -113,6 +117,7 @@ void meta_close(meta_t *m) {
   pthread_mutex_unlock(&m->gmu);
   if (joined) pthread_join(m->committer, NULL);   /* it drains its queue first */
   pthread_cond_destroy(&m->acv);
+  meta_cache_free(m->cache);
   for (int i = 0; i < m->nrd; i++) {
     m->ops->close(m->rd[i].impl);
     pthread_mutex_destroy(&m->rd[i].mu);
@@ -124,13 +129,40 @@ void meta_close(meta_t *m) {
   xfree(m);
 }
 
-int meta_user_add(meta_t *m, const struct meta_user *u) { CALL(m->ops->user_add(m->impl, u)); }
-int meta_user_by_key(meta_t *m, const char *k, struct meta_user *o) { CALL_READ(user_by_key, k, o); }
-int meta_user_rm(meta_t *m, const char *name) { CALL(m->ops->user_rm(m->impl, name)); }
+/* A write that changes users (what) or buckets: the cache forgets them all once it is done. */
+#define CALL_CHANGING(what, expr) do { \
+    pthread_mutex_lock(&m->mu); \
+    int r_ = (expr); \
+    if (r_ == CAIRN_EDB && m->ops->lost && m->ops->lost(m->impl)) r_ = CAIRN_EBUSY; \
+    pthread_mutex_unlock(&m->mu); \
+    if (m->cache) meta_cache_##what##_changed(m->cache); \
+    return r_; \
+  } while (0)
+
+static int read_user(meta_t *m, const char *k, struct meta_user *o) { CALL_READ(user_by_key, k, o); }
+static int read_bucket(meta_t *m, const char *n, struct meta_bucket *o) { CALL_READ(bucket_get, n, o); }
+
+int meta_user_add(meta_t *m, const struct meta_user *u) { CALL_CHANGING(users, m->ops->user_add(m->impl, u)); }
+int meta_user_by_key(meta_t *m, const char *k, struct meta_user *o) {
+  if (!m->cache) return read_user(m, k, o);
+  if (meta_cache_user_get(m->cache, k, o)) return 0;
+  uint64_t gen = meta_cache_users_gen(m->cache);
+  int rc = read_user(m, k, o);
+  if (!rc) meta_cache_user_put(m->cache, gen, o);
+  return rc;
+}
+int meta_user_rm(meta_t *m, const char *name) { CALL_CHANGING(users, m->ops->user_rm(m->impl, name)); }
 int meta_user_list(meta_t *m, meta_user_cb cb, void *ctx) { CALL(m->ops->user_list(m->impl, cb, ctx)); }
-int meta_bucket_create(meta_t *m, const struct meta_bucket *b) { CALL(m->ops->bucket_create(m->impl, b)); }
-int meta_bucket_get(meta_t *m, const char *n, struct meta_bucket *o) { CALL_READ(bucket_get, n, o); }
-int meta_bucket_delete(meta_t *m, const char *n) { CALL(m->ops->bucket_delete(m->impl, n)); }
+int meta_bucket_create(meta_t *m, const struct meta_bucket *b) { CALL_CHANGING(buckets, m->ops->bucket_create(m->impl, b)); }
+int meta_bucket_get(meta_t *m, const char *n, struct meta_bucket *o) {
+  if (!m->cache) return read_bucket(m, n, o);
+  if (meta_cache_bucket_get(m->cache, n, o)) return 0;
+  uint64_t gen = meta_cache_buckets_gen(m->cache);
+  int rc = read_bucket(m, n, o);
+  if (!rc) meta_cache_bucket_put(m->cache, gen, o);
+  return rc;
+}
+int meta_bucket_delete(meta_t *m, const char *n) { CALL_CHANGING(buckets, m->ops->bucket_delete(m->impl, n)); }
 int meta_bucket_list(meta_t *m, meta_bucket_cb cb, void *ctx) { CALL(m->ops->bucket_list(m->impl, cb, ctx)); }
 /* Writes one batch in a transaction; a failed commit fails every row of it. */
 static void put_batch(meta_t *m, struct put_req *batch) {
@@ -255,9 +287,9 @@ int meta_object_version_delete(meta_t *m, const char *b, const char *k, const ch
 int meta_object_versions_list(meta_t *m, const char *b, const char *p, const char *ak, int64_t as, int l, meta_object_cb cb, void *ctx) {
   CALL(m->ops->object_versions_list(m->impl, b, p, ak, as, l, cb, ctx));
 }
-int meta_lifecycle_set(meta_t *m, const char *b, const char *r) { CALL(m->ops->lifecycle_set(m->impl, b, r)); }
-int meta_bucket_set_acl(meta_t *m, const char *b, const char *acl, const char *g) { CALL(m->ops->bucket_set_acl(m->impl, b, acl, g)); }
-int meta_bucket_set_policy(meta_t *m, const char *b, const char *p) { CALL(m->ops->bucket_set_policy(m->impl, b, p)); }
+int meta_lifecycle_set(meta_t *m, const char *b, const char *r) { CALL_CHANGING(buckets, m->ops->lifecycle_set(m->impl, b, r)); }
+int meta_bucket_set_acl(meta_t *m, const char *b, const char *acl, const char *g) { CALL_CHANGING(buckets, m->ops->bucket_set_acl(m->impl, b, acl, g)); }
+int meta_bucket_set_policy(meta_t *m, const char *b, const char *p) { CALL_CHANGING(buckets, m->ops->bucket_set_policy(m->impl, b, p)); }
 void meta_bucket_clear(struct meta_bucket *b) {
   xfree(b->grants);
   xfree(b->policy);
@@ -310,7 +342,7 @@ void meta_mirror_clear(struct meta_mirror *e) {
 }
 int meta_task_counts(meta_t *m, meta_task_count_cb cb, void *ctx) { CALL(m->ops->task_counts(m->impl, cb, ctx)); }
 int meta_bucket_config_get(meta_t *m, const char *b, const char *n, char **v) { CALL(m->ops->bucket_config_get(m->impl, b, n, v)); }
-int meta_bucket_config_set(meta_t *m, const char *b, const char *n, const char *v) { CALL(m->ops->bucket_config_set(m->impl, b, n, v)); }
+int meta_bucket_config_set(meta_t *m, const char *b, const char *n, const char *v) { CALL_CHANGING(buckets, m->ops->bucket_config_set(m->impl, b, n, v)); }
 
 int meta_ping(meta_t *m) { CALL(m->ops->ping(m->impl)); }
 int meta_lease_take(meta_t *m, const char *name, const char *holder, int64_t now_ms, int64_t until_ms) {

@@ -32,7 +32,8 @@ check "put-block of a missing file: non-zero exit" test $rc -ne 0
 
 out=$("$CAIRN" user add bob)
 check "user add through the API prints keys" sh -c "echo '$out' | grep -q 'secret key: '"
-bob_ak=$(echo "$out" | awk '/access key/{print $3}')
+bob_ak=$(echo "$out" | awk '/access key/{print $3}'); bob_sk=$(echo "$out" | awk '/secret key/{print $3}')
+check "bob's key works" sh -c "echo b | CAIRN_ACCESS_KEY=$bob_ak CAIRN_SECRET_KEY=$bob_sk '$CAIRN' put-block - > /dev/null"
 check "user list shows bob" sh -c "'$CAIRN' user list | grep -q '^bob .*$bob_ak'"
 "$CAIRN" user add bob 2> "$T/err"; rc=$?
 check "adding bob twice fails" test $rc -ne 0
@@ -46,9 +47,13 @@ loc=$(echo hi | CAIRN_ACCESS_KEY=$carol_ak CAIRN_SECRET_KEY=$carol_sk "$CAIRN" p
 check "carol's new key works at once" test -n "$loc"
 check "user rm through the API" "$CAIRN" user rm bob
 check "  ... gone from the list" sh -c "! '$CAIRN' user list | grep -q '^bob '"
+check "  ... and his key is refused at once (the server's user cache forgot him)" sh -c \
+  "! (echo b | CAIRN_ACCESS_KEY=$bob_ak CAIRN_SECRET_KEY=$bob_sk '$CAIRN' put-block - > /dev/null 2>&1)"
 "$CAIRN" user rm bob 2> "$T/err"; rc=$?
 check "removing a missing user fails" test $rc -ne 0
 check "user rm --data" "$CAIRN" user rm carol --data "$DATA"
+carol_refused() { ! (echo c | CAIRN_ACCESS_KEY=$carol_ak CAIRN_SECRET_KEY=$carol_sk "$CAIRN" put-block - > /dev/null 2>&1); }
+check "  ... the running server refuses carol's key within its cache's second" wait_for 5 carol_refused
 mkdir -p "$T/home/.config/cairn"
 printf '[default]\naccess_key = %s\nsecret_key = %s\nurl = %s\n' "$AK" "$SK" "$URL" > "$T/home/.config/cairn/credentials"
 loc=$(echo hello | env -u CAIRN_ACCESS_KEY -u CAIRN_SECRET_KEY -u CAIRN_URL HOME="$T/home" "$CAIRN" put-block -)

@@ -1,6 +1,7 @@
 /* test_meta.c - the metadata backend (SQLite, or PostgreSQL with CAIRN_TEST_PG): concurrent object
- * puts (group commit) all land, a put into a missing bucket fails alone, dataset tags follow their
- * rules; the PostgreSQL spelling of SQLite's SQL. */
+ * puts (group commit, waiting or not) all land, a put into a missing bucket fails alone, closing
+ * answers every queued put; the user and bucket cache never serves what this process changed;
+ * dataset tags follow their rules; the PostgreSQL spelling of SQLite's SQL. */
 #include "test.h"
 #include "fixture.h"
 #include "meta/meta.h"
@@ -53,6 +54,79 @@ static void group_commit(void) {
   meta_close(m);
 }
 
+struct async_count { pthread_mutex_t mu; int done, failed; };
+static void async_done(void *ctx, int rc) {
+  struct async_count *c = ctx;
+  pthread_mutex_lock(&c->mu);
+  c->done++;
+  c->failed += rc != 0;
+  pthread_mutex_unlock(&c->mu);
+}
+
+static void async_commit(void) {
+  char where[512];
+  const char *w = fixture_meta_where();
+  ASSERT(w);
+  snprintf(where, sizeof where, "%s", w);
+  ASSERT_EQ(meta_open(where, &m), 0);
+  struct meta_bucket b = {.name = "b", .owner = "admin", .acl = "private", .created_ms = 1};
+  ASSERT_EQ(meta_bucket_create(m, &b), 0);
+  enum { N = 600 };
+  static char keys[N][16];
+  static struct meta_object rows[N];
+  struct async_count c = {PTHREAD_MUTEX_INITIALIZER, 0, 0};
+  for (int i = 0; i < N; i++) {
+    snprintf(keys[i], sizeof keys[i], "a%04d", i);
+    rows[i] = (struct meta_object){.key = keys[i], .size = 1, .content_type = "x", .manifest = "",
+                                   .data = (unsigned char *)"z", .is_inline = 1};
+    snprintf(rows[i].bucket, sizeof rows[i].bucket, "%s", i == 300 ? "missing" : "b");
+    snprintf(rows[i].etag, sizeof rows[i].etag, "e");
+    snprintf(rows[i].version_id, sizeof rows[i].version_id, "null");
+    meta_object_put_async(m, &rows[i], async_done, &c);
+  }
+  meta_close(m);   /* drains the queue: every put answered */
+  ASSERT_EQ(c.done, N);
+  ASSERT_EQ(c.failed, 1);
+  ASSERT_EQ(meta_open(where, &m), 0);   /* the same database again */
+  int n = 0;
+  ASSERT_EQ(meta_object_list(m, "b", "a", "", 5000, count_cb, &n), 0);
+  ASSERT_EQ(n, N - 1);
+  meta_close(m);
+}
+
+static void cache_follows_writes(void) {
+  ASSERT_EQ(fixture_meta_open(&m), 0);
+  struct meta_bucket b = {.name = "cb", .owner = "admin", .acl = "private", .created_ms = 1};
+  ASSERT_EQ(meta_bucket_create(m, &b), 0);
+  struct meta_bucket got;
+  for (int i = 0; i < 2; i++) {   /* the second read is the cached one */
+    ASSERT_EQ(meta_bucket_get(m, "cb", &got), 0);
+    ASSERT_STREQ(got.acl, "private");
+    meta_bucket_clear(&got);
+  }
+  ASSERT_EQ(meta_bucket_set_acl(m, "cb", "public-read", NULL), 0);
+  ASSERT_EQ(meta_bucket_get(m, "cb", &got), 0);
+  ASSERT_STREQ(got.acl, "public-read");
+  meta_bucket_clear(&got);
+  ASSERT_EQ(meta_bucket_config_set(m, "cb", "versioning", "Enabled"), 0);
+  ASSERT_EQ(meta_bucket_get(m, "cb", &got), 0);
+  ASSERT_STREQ(got.versioning, "Enabled");
+  meta_bucket_clear(&got);
+  ASSERT_EQ(meta_bucket_delete(m, "cb"), 0);
+  ASSERT(meta_bucket_get(m, "cb", &got) != 0);
+  struct meta_user u = {.name = "cu", .access_key = "CACHEKEY1", .secret_sealed = "s", .role = "user", .enabled = 1};
+  ASSERT_EQ(meta_user_add(m, &u), 0);
+  struct meta_user gu;
+  for (int i = 0; i < 2; i++) {
+    ASSERT_EQ(meta_user_by_key(m, "CACHEKEY1", &gu), 0);
+    ASSERT_STREQ(gu.secret_sealed, "s");
+    meta_user_clear(&gu);
+  }
+  ASSERT_EQ(meta_user_rm(m, "cu"), 0);
+  ASSERT(meta_user_by_key(m, "CACHEKEY1", &gu) != 0);   /* removed: refused at once */
+  meta_close(m);
+}
+
 static void dataset_tags(void) {
   ASSERT_EQ(fixture_meta_open(&m), 0);
   struct meta_dsversion v1 = {"1111111111111111111111111111111111111111111111111111111111111111", "{}", "", 0, 0, 1, NULL};
@@ -96,4 +170,6 @@ static void pg_translation(void) {
   xfree(t);
 }
 
-void suite_meta(void) { RUN(group_commit); RUN(dataset_tags); RUN(pg_translation); }
+void suite_meta(void) {
+  RUN(group_commit); RUN(async_commit); RUN(cache_follows_writes); RUN(dataset_tags); RUN(pg_translation);
+}
