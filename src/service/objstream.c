@@ -152,9 +152,13 @@ int obj_writer_finish(obj_writer_t *w, struct manifest *m, char md5_hex[33], cha
 
 void obj_writer_abort(obj_writer_t *w) { if (w) writer_free(w); }
 
-/* Read-ahead: the next block is opened and verified on a worker while this one streams. */
+/* Read-ahead: the next blocks (up to READ_AHEAD, as spare pool buffers allow) are opened and
+ * verified on workers, in parallel, while this one streams: verifying, not sending, is what takes
+ * the time, and one block at a time kept it to one core. */
+#define READ_AHEAD 3
 struct prefetch {
   store_t *s;
+  size_t idx;            /* the block it reads */
   char id[65];
   void *buf;             /* its own pool buffer */
   store_get_t *g;
@@ -193,32 +197,43 @@ struct obj_reader {
   size_t idx;           /* block holding pos */
   store_get_t *g;       /* open block idx, or NULL */
   void *buf;            /* pool buffer for verifying each block (NULL when reads are not verified) */
-  struct prefetch *pf;  /* the next block, verifying in the background (or NULL) */
-  size_t pf_idx;
+  struct prefetch *pf[READ_AHEAD];   /* the next blocks, in order, verifying in the background */
+  int npf;
   uint8_t root[32];     /* sealed chunks: the root key ... */
   uint8_t *plain;       /* ... and a pool buffer holding the open chunk's plaintext (NULL: none sealed) */
   size_t plain_idx;     /* the chunk in plain (m.n: none yet) */
 };
 
-/* Starts verifying block idx in the background when a second pool buffer is free right now. */
-static void prefetch_start(obj_reader_t *r, size_t idx) {
-  if (!r->buf || r->plain || r->pf || idx >= r->m.n || r->m.b[idx].offset >= r->end) return;
-  void *buf;
-  if (bufpool_get(store_pool(r->s), 0, &buf)) return;   /* no spare buffer: read it in line later */
-  struct prefetch *f = xcalloc(1, sizeof *f);
-  f->s = r->s;
-  memcpy(f->id, r->m.b[idx].id, 65);
-  f->buf = buf;
-  pthread_mutex_init(&f->mu, NULL);
-  pthread_cond_init(&f->cv, NULL);
-  r->pf = f;
-  r->pf_idx = idx;
-  workpool_submit(&verifiers, prefetch_job, f);
+/* Starts verifying the blocks after the last one under way (or from idx), while spare pool
+ * buffers are free right now and the read-ahead has room; beyond the first, only while the pool
+ * is mostly free (under load the buffers go to other transfers first). */
+static void prefetch_fill(obj_reader_t *r, size_t idx) {
+  if (!r->buf || r->plain) return;
+  while (r->npf < READ_AHEAD) {
+    size_t next = r->npf ? r->pf[r->npf - 1]->idx + 1 : idx;
+    if (next >= r->m.n || r->m.b[next].offset >= r->end) return;
+    if (r->npf) {
+      struct bufpool_stats bp;
+      bufpool_stats(store_pool(r->s), &bp);
+      if (bp.in_use * 2 >= bp.count) return;
+    }
+    void *buf;
+    if (bufpool_get(store_pool(r->s), 0, &buf)) return;   /* no spare buffer: read it in line later */
+    struct prefetch *f = xcalloc(1, sizeof *f);
+    f->s = r->s;
+    f->idx = next;
+    memcpy(f->id, r->m.b[next].id, 65);
+    f->buf = buf;
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->cv, NULL);
+    r->pf[r->npf++] = f;
+    workpool_submit(&verifiers, prefetch_job, f);
+  }
 }
 
-/* Waits for the read-ahead and ends it: its open block (NULL with *rc set on failure). */
+/* Waits for the oldest read-ahead and ends it: its open block (NULL with *rc set on failure). */
 static store_get_t *prefetch_take(obj_reader_t *r, int *rc, uint64_t *size) {
-  struct prefetch *f = r->pf;
+  struct prefetch *f = r->pf[0];
   prefetch_wait(f);
   store_get_t *g = f->g;
   *rc = g ? 0 : f->rc ? f->rc : CAIRN_EIO;
@@ -227,16 +242,19 @@ static store_get_t *prefetch_take(obj_reader_t *r, int *rc, uint64_t *size) {
   pthread_mutex_destroy(&f->mu);
   pthread_cond_destroy(&f->cv);
   xfree(f);
-  r->pf = NULL;
+  memmove(r->pf, r->pf + 1, (size_t)(r->npf - 1) * sizeof r->pf[0]);
+  r->npf--;
   return g;
 }
 
-/* Ends a read-ahead nobody will use (a seek elsewhere, or close). */
+/* Ends the read-ahead nobody will use (a seek elsewhere, or close). */
 static void prefetch_drop(obj_reader_t *r) {
-  int rc;
-  uint64_t size;
-  store_get_t *g = r->pf ? prefetch_take(r, &rc, &size) : NULL;
-  if (g) store_get_close(g);
+  while (r->npf) {
+    int rc;
+    uint64_t size;
+    store_get_t *g = prefetch_take(r, &rc, &size);
+    if (g) store_get_close(g);
+  }
 }
 
 int obj_reader_open(store_t *s, struct manifest *m, uint64_t off, uint64_t len, const uint8_t *root, obj_reader_t **out) {
@@ -314,14 +332,14 @@ long obj_reader_read(obj_reader_t *r, char *buf, size_t max) {
   if (!r->g) {
     uint64_t size = 0;
     int rc = 0;
-    if (r->pf && r->pf_idx == r->idx) r->g = prefetch_take(r, &rc, &size);   /* verified ahead */
+    if (r->npf && r->pf[0]->idx == r->idx) r->g = prefetch_take(r, &rc, &size);   /* verified ahead */
     else {
       prefetch_drop(r);
       rc = store_get_open_buf(r->s, b->id, r->buf, &r->g, &size);   /* verified before use */
     }
     if (rc) { r->g = NULL; return rc; }
     if (size != b->size) return CAIRN_ECORRUPT;
-    prefetch_start(r, r->idx + 1);
+    prefetch_fill(r, r->idx + 1);
   }
   uint64_t in_block = r->pos - b->offset, left = b->size - in_block;
   if (left > r->end - r->pos) left = r->end - r->pos;
