@@ -103,9 +103,7 @@ void svc_object_commit_async(svc_t *s, const struct svc_write *w, struct meta_ob
     done(ctx, rc ? rc : svc_object_store(s, w->versioning, o));
     return;
   }
-  o->seq = 0;
-  o->delete_marker = 0;
-  snprintf(o->version_id, sizeof o->version_id, "null");
+  svc_object_row_init(VERSIONING_OFF, o);
   meta_object_put_async(s->meta, o, done, ctx);
 }
 

@@ -67,6 +67,8 @@ int svc_version_id_new(enum svc_versioning v, char out[40]);
  * version id and the replaced version is kept; Suspended, it replaces the "null" version and keeps
  * any other. Fills o->version_id. Called after authorization. */
 int svc_object_store(svc_t *s, enum svc_versioning v, struct meta_object *o);
+/* What svc_object_store does to o before writing it: its version id ("null" unversioned). */
+int svc_object_row_init(enum svc_versioning v, struct meta_object *o);
 /* DeleteObject (DELETE_OBJECT; with vid, DELETE_OBJECT_VERSION): without vid a versioned bucket gets
  * a delete marker; with vid that version goes for good. 0 whether or not it existed (S3);
  * ENOSUCHBUCKET, EVERSIONID (malformed vid). *out: what to answer (x-amz-version-id, -delete-marker). */

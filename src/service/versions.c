@@ -35,12 +35,18 @@ int svc_version_id_new(enum svc_versioning v, char out[40]) {
   return rc;
 }
 
-int svc_object_store(svc_t *s, enum svc_versioning v, struct meta_object *o) {
+int svc_object_row_init(enum svc_versioning v, struct meta_object *o) {
   o->seq = 0;   /* the metadata layer places it */
   o->delete_marker = 0;
-  if (v == VERSIONING_OFF) { snprintf(o->version_id, sizeof o->version_id, "null"); return meta_object_put(s->meta, o); }
-  int rc = svc_version_id_new(v, o->version_id);
-  return rc ? rc : meta_object_put_version(s->meta, o);
+  if (v != VERSIONING_OFF) return svc_version_id_new(v, o->version_id);
+  snprintf(o->version_id, sizeof o->version_id, "null");
+  return 0;
+}
+
+int svc_object_store(svc_t *s, enum svc_versioning v, struct meta_object *o) {
+  int rc = svc_object_row_init(v, o);
+  if (rc) return rc;
+  return v == VERSIONING_OFF ? meta_object_put(s->meta, o) : meta_object_put_version(s->meta, o);
 }
 
 int svc_bucket_versioning(svc_t *s, const struct principal *p, const char *bucket, enum authz_action a,
