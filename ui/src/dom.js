@@ -42,7 +42,7 @@ export function bytes(n) {
 
 export function when(t) {
   if (t === null || t === undefined || t === '') return '';
-  const d = typeof t === 'number' ? new Date(t) : new Date(t);
+  const d = new Date(t);   // ms since the epoch or an ISO / HTTP date
   if (isNaN(d)) return String(t);
   return h('time', { datetime: d.toISOString(), title: d.toISOString() }, d.toLocaleString());
 }
