@@ -26,6 +26,12 @@ function append(e, children) {
   }
 }
 
+// "#/SECTION/NAME?query": a link to one thing's page (main.js routes it).
+export function pageLink(section, name, query = {}) {
+  const q = new URLSearchParams(query);
+  return `#/${section}/${encodeURIComponent(name)}${q.toString() ? '?' + q : ''}`;
+}
+
 export function mount(parent, ...children) {
   parent.replaceChildren();
   append(parent, children);

@@ -2,17 +2,14 @@
 // file picker (multipart above 16 MiB, with progress), and per object download, share, tags,
 // versions and delete; the bucket's settings are on bucket_settings.js's tab.
 import { xml, records, text, request, presign, objectPath } from '../api.js';
-import { h, mount, table, attempt, when, bytes, loading, button, say } from '../dom.js';
+import { h, mount, table, attempt, when, bytes, loading, button, say, pageLink } from '../dom.js';
 import { uploadFile } from '../upload.js';
 import { settingsTab } from './bucket_settings.js';
 import { objectPanel } from './object.js';
 
 const PAGE = 50;
 
-function link(bucket, query) {
-  const q = new URLSearchParams(query);
-  return `#/b/${encodeURIComponent(bucket)}${q.toString() ? '?' + q : ''}`;
-}
+const link = (bucket, query) => pageLink('b', bucket, query);
 
 function crumbs(bucket, prefix) {
   const parts = prefix.split('/').filter(Boolean);

@@ -1,7 +1,7 @@
 // datasets.js - datasets: the list, and one dataset's tags, a tag's history, the file tree of a
 // tag with its README rendered (by cairn), the `cairn pull` command, and a diff of two versions.
 import { json, presign, signedIn } from '../api.js';
-import { h, mount, table, attempt, when, bytes, loading, button, copy, field } from '../dom.js';
+import { h, mount, table, attempt, when, bytes, loading, button, copy, field, pageLink } from '../dom.js';
 import { diffManifests } from '../diff.js';
 
 const enc = encodeURIComponent;
@@ -17,10 +17,7 @@ export async function datasetsPage(main) {
     'No datasets yet.'));
 }
 
-function link(name, query) {
-  const q = new URLSearchParams(query);
-  return `#/d/${enc(name)}${q.toString() ? '?' + q : ''}`;
-}
+const link = (name, query) => pageLink('d', name, query);
 
 export async function datasetPage(main, { args, query }) {
   const name = args[0];
